@@ -1,0 +1,143 @@
+"""Assignments: where they are and what their ``assignment.toml`` declares.
+
+A course repository has ``assignments/hwN/assignment.toml`` (what students get) and,
+in the instructor's copy only, ``reference/hwN/`` (the reference solution and the
+hidden suite under ``reference/hwN/tests/``).  Example ``assignment.toml``::
+
+    title = "Backpropagation"
+    submission = "backprop.py"   # the file students fill in, in assignments/hwN/
+    points = 100                 # total of the hidden suite's tests that run on CPU
+    gpu_points = 4               # total of its `gpu`-marked tests (counted only with CUDA)
+    public_points = 10           # total of the public tests in assignments/hwN/tests/
+    time_limit = 5               # seconds per call of the student's code (wall clock)
+    import_time_limit = 60       # seconds for importing the submission (top-level code)
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.errors import ConfigurationError
+
+__all__ = ["Assignment", "find_course_root", "list_assignments", "load_assignment"]
+
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One assignment's metadata and paths.
+
+    Attributes:
+        name: the directory name, e.g. ``"hw3"``.
+        root: the course repository's root directory.
+        title: the title shown in reports.
+        submission: file name of the submission (``"backprop.py"``).
+        module: module name the submission is imported under (its file stem).
+        points, gpu_points, public_points: declared totals (see the module docstring).
+        time_limit: seconds allowed per call of the student's code.
+        import_time_limit: seconds allowed for importing the submission.
+    """
+
+    name: str
+    root: Path
+    title: str
+    submission: str
+    module: str
+    points: float
+    gpu_points: float
+    public_points: float
+    time_limit: float
+    import_time_limit: float
+
+    @property
+    def directory(self) -> Path:
+        return self.root / "assignments" / self.name
+
+    @property
+    def default_submission(self) -> Path:
+        """The student's file in the repository: ``assignments/hwN/<submission>``."""
+        return self.directory / self.submission
+
+    @property
+    def public_tests(self) -> Path:
+        return self.directory / "tests"
+
+    @property
+    def reference_dir(self) -> Path:
+        return self.root / "reference" / self.name
+
+    @property
+    def reference_file(self) -> Path:
+        """The reference solution: ``reference/hwN/<submission>``."""
+        return self.reference_dir / self.submission
+
+    @property
+    def hidden_tests(self) -> Path:
+        return self.reference_dir / "tests"
+
+    def has_hidden_suite(self) -> bool:
+        """Whether this copy of the course holds the hidden suite (the instructor's does)."""
+        return self.hidden_tests.is_dir() and any(self.hidden_tests.glob("test_*.py"))
+
+
+def find_course_root(start: Path | None = None) -> Path:
+    """The course repository that contains ``start`` (default: the current directory).
+
+    Walks up from ``start`` to the first directory holding ``assignments/*/assignment.toml``;
+    if there is none, falls back to the repository this grader package was installed
+    from (an editable install), if it is a course repository.
+
+    Raises:
+        ConfigurationError: no course repository was found.
+    """
+    start = (start or Path.cwd()).resolve()
+    candidates = [start, *start.parents, Path(__file__).resolve().parent.parent]
+    for directory in candidates:
+        if any((directory / "assignments").glob("*/assignment.toml")):
+            return directory
+    raise ConfigurationError(
+        f"no course repository found at or above {start} (looked for "
+        "assignments/*/assignment.toml); run `grade` inside the course repository")
+
+
+def load_assignment(root: Path, name: str) -> Assignment:
+    """Read ``assignments/<name>/assignment.toml`` under ``root``.
+
+    Raises:
+        KeyError: there is no such assignment.
+        ConfigurationError: the file is malformed or misses a required key.
+    """
+    if not _NAME.match(name):
+        raise KeyError(name)
+    path = root / "assignments" / name / "assignment.toml"
+    if not path.is_file():
+        raise KeyError(name)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigurationError(f"{path}: {exc}") from None
+    try:
+        submission = str(data["submission"])
+        return Assignment(
+            name=name, root=root, title=str(data["title"]), submission=submission,
+            module=str(data.get("module", Path(submission).stem)),
+            points=float(data["points"]), gpu_points=float(data.get("gpu_points", 0)),
+            public_points=float(data.get("public_points", 0)),
+            time_limit=float(data.get("time_limit", 10)),
+            import_time_limit=float(data.get("import_time_limit", 60)),
+        )
+    except KeyError as exc:
+        raise ConfigurationError(f"{path}: missing required key {exc.args[0]!r}") from None
+    except (TypeError, ValueError) as exc:
+        raise ConfigurationError(f"{path}: {exc}") from None
+
+
+def list_assignments(root: Path) -> list[Assignment]:
+    """All assignments of the course, sorted by name (hw1, hw2, ..., hw10)."""
+    names = [p.parent.name for p in (root / "assignments").glob("*/assignment.toml")]
+    key = lambda n: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", n)]  # noqa: E731
+    return [load_assignment(root, n) for n in sorted(names, key=key)]

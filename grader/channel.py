@@ -1,0 +1,88 @@
+"""Length-prefixed frames over a pair of pipe file descriptors, with deadlines.
+
+One frame is ``u64 length`` (little-endian) followed by that many bytes (a frame of
+``grader.codec``).  Both the grader and the worker use this module; only the grader
+side passes deadlines.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import struct
+import time
+
+__all__ = ["Channel", "ChannelClosed", "ChannelTimeout", "MAX_FRAME_BYTES"]
+
+#: Largest frame accepted (bytes): a bound on what a worker can make the grader buffer.
+MAX_FRAME_BYTES = 1 << 30
+
+
+class ChannelClosed(EOFError):
+    """The other end closed its pipe (for the grader: the worker died)."""
+
+
+class ChannelTimeout(TimeoutError):
+    """No complete frame arrived before the deadline."""
+
+
+class Channel:
+    """Frames over a read fd and a write fd.
+
+    Args:
+        read_fd: file descriptor frames are read from.
+        write_fd: file descriptor frames are written to.
+    """
+
+    def __init__(self, read_fd: int, write_fd: int):
+        self.read_fd = read_fd
+        self.write_fd = write_fd
+
+    def send(self, payload: bytes) -> None:
+        """Write one frame. Raises ``ChannelClosed`` if the reader is gone."""
+        data = memoryview(struct.pack("<Q", len(payload)) + payload)
+        try:
+            while data:
+                n = os.write(self.write_fd, data)
+                data = data[n:]
+        except (BrokenPipeError, OSError) as exc:
+            raise ChannelClosed(str(exc)) from None
+
+    def _read_exact(self, n: int, deadline: float | None) -> bytes:
+        chunks, remaining = [], n
+        while remaining:
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise ChannelTimeout()
+                ready, _, _ = select.select([self.read_fd], [], [], left)
+                if not ready:
+                    raise ChannelTimeout()
+            chunk = os.read(self.read_fd, min(remaining, 1 << 20))
+            if not chunk:
+                raise ChannelClosed("end of stream")
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+
+    def recv(self, deadline: float | None = None) -> bytes:
+        """Read one frame.
+
+        Args:
+            deadline: a ``time.monotonic()`` instant, or None to wait for ever.
+
+        Raises:
+            ChannelTimeout: the deadline passed first.
+            ChannelClosed: the writer closed its end (or sent an oversized frame).
+        """
+        (length,) = struct.unpack("<Q", self._read_exact(8, deadline))
+        if length > MAX_FRAME_BYTES:
+            raise ChannelClosed(f"frame of {length} bytes is over the limit")
+        return self._read_exact(length, deadline)
+
+    def close(self) -> None:
+        for fd in (self.read_fd, self.write_fd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass

@@ -1,0 +1,413 @@
+"""Checks that tests use to compare a student's answer with the expected one.
+
+They run in the grader's process on plain data that came back from the worker, and
+fail with ``grader.errors.GradingFailure`` carrying a message written for a student:
+which output, what was expected and what came back (shape, dtype, the largest error
+and where), and a hint when the error has a recognisable pattern (off by a constant
+factor, the wrong sign, the transpose).
+
+Closeness follows ``numpy.testing.assert_allclose`` / ``torch.testing.assert_close``:
+entry by entry, ``|actual - expected| <= atol + rtol * |expected|``, NaN equal to NaN.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from grader.errors import GradingFailure
+
+__all__ = [
+    "assert_close",
+    "assert_unchanged",
+    "check_gradient",
+    "numeric_gradient",
+    "relative_error",
+    "fail",
+    "DEFAULT_RTOL",
+    "DEFAULT_ATOL",
+    "GRADIENT_THRESHOLD",
+]
+
+#: Default relative tolerance of ``assert_close``.  Loose enough for a correct answer
+#: computed in float32 (machine epsilon 1.2e-7, so sums of a few hundred terms stay
+#: well inside 1e-4), tight enough that a wrong formula (a missing 1/N, a wrong
+#: derivative, the wrong sign) fails by orders of magnitude.
+DEFAULT_RTOL = 1e-4
+#: Default absolute tolerance of ``assert_close``, for entries whose expected value is
+#: (near) zero, where a relative tolerance admits nothing.
+DEFAULT_ATOL = 1e-6
+
+#: Largest relative error accepted between an analytic gradient and central
+#: differences.  CS231n's gradient-check notes: above 1e-2 the gradient is probably
+#: wrong, 1e-4 is "usually okay"; below 1e-7 is what float64 analytic gradients
+#: reach.  1e-4 admits a correct float32 analytic gradient.
+GRADIENT_THRESHOLD = 1e-4
+#: Step of the central differences (float64): truncation error O(h²), round-off
+#: O(eps·|f|/h), both near 1e-10 for losses of order 1.
+GRADIENT_STEP = 1e-6
+
+
+def fail(message: str, actual: Any = None):
+    """Fail the current test with ``message`` (for the student)."""
+    raise GradingFailure(message, actual)
+
+
+# ----------------------------------------------------------------------- helpers
+
+def _torch():
+    return sys.modules.get("torch")
+
+
+def _is_tensor(x) -> bool:
+    torch = _torch()
+    return torch is not None and isinstance(x, torch.Tensor)
+
+
+def _is_number(x) -> bool:
+    return isinstance(x, (int, float, complex, np.number, np.bool_)) and not isinstance(x, bool) \
+        or isinstance(x, (bool, np.bool_))
+
+
+def _is_arraylike(x) -> bool:
+    return isinstance(x, np.ndarray) or _is_tensor(x) or _is_number(x)
+
+
+def _numeric_sequence(x) -> bool:
+    """A non-empty list/tuple of numbers, or of numeric sequences of one length (so that
+    it converts to a numeric array)."""
+    if not isinstance(x, (list, tuple)) or len(x) == 0:
+        return False
+    if all(_is_number(v) for v in x):
+        return True
+    return all(_numeric_sequence(v) for v in x) and len({len(v) for v in x}) == 1
+
+
+def _to_array(x) -> np.ndarray:
+    if _is_tensor(x):
+        x = x.detach().cpu()
+        if str(x.dtype) == "torch.bfloat16":
+            x = x.float()
+        return x.numpy()
+    return np.asarray(x)
+
+
+def _describe(x) -> str:
+    if x is None:
+        return "None"
+    if isinstance(x, np.ndarray):
+        return f"an array of shape {x.shape} ({x.dtype})"
+    if _is_tensor(x):
+        return f"a tensor of shape {tuple(x.shape)} ({str(x.dtype).removeprefix('torch.')})"
+    if isinstance(x, (list, tuple)):
+        return f"a {type(x).__name__} of length {len(x)}"
+    if isinstance(x, dict):
+        return f"a dict with keys {sorted(map(str, x))}"
+    if _is_number(x):
+        return f"the number {x!r}"
+    type_name = getattr(x, "type_name", None)  # a worker handle
+    return f"an object of type {type_name or type(x).__name__}"
+
+
+def _index(idx: tuple) -> str:
+    return "[" + ", ".join(str(int(i)) for i in idx) + "]" if idx else "(the single value)"
+
+
+def _num(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def _at(path: str) -> str:
+    return f"{path}: " if path else ""
+
+
+def _kind_name(kind: str) -> str:
+    return {"f": "floating-point", "i": "integer", "u": "unsigned integer", "b": "boolean",
+            "c": "complex"}.get(kind, kind)
+
+
+# ----------------------------------------------------------------------- assert_close
+
+def _pattern_hint(a: np.ndarray, e: np.ndarray) -> str:
+    """A hint when ``a`` is a constant multiple of ``e`` (a missing 1/N, the wrong
+    sign) or the transpose; empty otherwise."""
+    e_flat, a_flat = e.ravel(), a.ravel()
+    denom = float(e_flat @ e_flat)
+    if denom > 0 and e_flat.size > 1:
+        c = float(a_flat @ e_flat) / denom
+        if c != 0 and np.allclose(a_flat, c * e_flat, rtol=1e-6, atol=1e-12 * max(1.0, abs(c))):
+            if abs(c + 1) < 1e-6:
+                return " Your values are the negatives of the expected ones: check the sign."
+            near = round(c)
+            factor = f"{near}" if near != 0 and abs(c - near) < 1e-6 else _num(c)
+            if abs(1 / c - round(1 / c)) < 1e-6 and abs(c) < 1:
+                factor = f"1/{round(1 / c)}"
+            return (f" Your values are exactly {factor} times the expected ones: look for a "
+                    "missing or extra factor (such as 1/N, a sum instead of a mean, or 2).")
+    return ""
+
+
+def _compare_arrays(actual, expected, path: str, rtol: float, atol: float, check_dtype,
+                    equal_nan: bool) -> str | None:
+    e = _to_array(expected)
+    if isinstance(actual, (list, tuple)) and not _numeric_sequence(actual) and len(actual) > 0:
+        return f"{_at(path)}expected numbers, got {_describe(actual)} that holds non-numbers"
+    if not (_is_arraylike(actual) or isinstance(actual, (list, tuple))):
+        return f"{_at(path)}expected {_describe(expected)}, got {_describe(actual)}"
+    try:
+        a = _to_array(actual)
+    except (TypeError, ValueError) as exc:
+        return f"{_at(path)}expected {_describe(expected)}, got {_describe(actual)} ({exc})"
+    if a.dtype.kind not in "biufc":
+        return f"{_at(path)}expected numbers, got {_describe(actual)}"
+
+    if e.ndim == 0 and a.ndim != 0:
+        return (f"{_at(path)}expected a single number, got an array of shape {a.shape}. "
+                "Return a scalar (for example with float(...) or .item()).")
+    if a.shape != e.shape:
+        hint = ""
+        if a.size == e.size:
+            hint = (" It has the right number of entries: check for a missing reshape, an "
+                    "extra keepdims=True or a (N,) vs (N, 1) mix-up.")
+            if a.ndim == 2 and e.ndim == 2 and a.shape == e.shape[::-1]:
+                hint = " That is the transposed shape: check the order of a matrix product."
+        elif a.ndim == e.ndim + 1 or a.ndim + 1 == e.ndim:
+            hint = " Check which axis you summed or averaged over."
+        return f"{_at(path)}wrong shape: expected {e.shape}, got {a.shape}.{hint}"
+
+    if check_dtype is True and a.dtype != e.dtype:
+        return f"{_at(path)}wrong dtype: expected {e.dtype}, got {a.dtype}"
+    if check_dtype and a.dtype.kind != e.dtype.kind and not (e.dtype.kind == "f" and a.dtype.kind == "c"
+                                                             and not np.iscomplexobj(e)):
+        return (f"{_at(path)}wrong dtype: expected {_kind_name(e.dtype.kind)} values ({e.dtype}), "
+                f"got {_kind_name(a.dtype.kind)} values ({a.dtype})")
+    if check_dtype and e.dtype.kind == "f" and a.dtype.itemsize < 4:
+        return f"{_at(path)}wrong dtype: {a.dtype} has too little precision; use float32 or float64"
+
+    if e.dtype.kind == "b" or a.dtype.kind == "b":
+        bad = a != e
+        if bad.any():
+            idx = tuple(np.argwhere(bad)[0])
+            return (f"{_at(path)}{int(bad.sum())} of {e.size} entries differ; first at index "
+                    f"{_index(idx)}: expected {e[idx]!r}, got {a[idx]!r}")
+        return None
+
+    a64 = a.astype(np.complex128 if np.iscomplexobj(a) or np.iscomplexobj(e) else np.float64)
+    e64 = e.astype(a64.dtype)
+    a_fin, e_fin = np.isfinite(a64), np.isfinite(e64)
+    a_nan, e_nan = np.isnan(a64), np.isnan(e64)
+    unexpected = ~a_fin & e_fin
+    if unexpected.any():
+        idx = tuple(np.argwhere(unexpected)[0])
+        what = "NaN" if np.isnan(a64[idx]) else "inf"
+        return (f"{_at(path)}your result contains NaN or inf in {int(unexpected.sum())} of "
+                f"{e.size} entries; the first is {what} at index {_index(idx)}, where "
+                f"{_num(e64[idx])} was expected. Look for a division by zero, log(0), or an "
+                "overflow in exp (use a numerically stable formula).")
+    missing = ~e_fin & a_fin
+    if missing.any():
+        idx = tuple(np.argwhere(missing)[0])
+        return f"{_at(path)}expected {e64[idx]} at index {_index(idx)}, got {_num(a64[idx])}"
+    both_nonfinite = ~a_fin & ~e_fin
+    if both_nonfinite.any():
+        same = (a_nan & e_nan) if equal_nan else np.zeros_like(a_nan)
+        same |= ~a_nan & ~e_nan & (a64 == e64)
+        wrong = both_nonfinite & ~same
+        if wrong.any():
+            idx = tuple(np.argwhere(wrong)[0])
+            return f"{_at(path)}expected {e64[idx]} at index {_index(idx)}, got {a64[idx]}"
+    fin = a_fin & e_fin
+    err = np.where(fin, np.abs(a64 - e64), 0.0)
+    tol = atol + rtol * np.abs(np.where(fin, e64, 0.0))
+    bad = err > tol
+    if not bad.any():
+        return None
+    worst = np.unravel_index(int(np.argmax(np.where(bad, err, -1.0))), err.shape) if err.ndim else ()
+    worst = tuple(int(i) for i in worst)
+    count = int(bad.sum())
+    if e.ndim == 0:
+        text = (f"{_at(path)}expected {_num(e64[()])}, got {_num(a64[()])} "
+                f"(error {err[()]:.3g}; tolerance rtol={rtol:g}, atol={atol:g})")
+    else:
+        text = (f"{_at(path)}{count} of {e.size} entries are wrong; the largest error is "
+                f"{err[worst]:.3g} at index {_index(worst)}: expected {_num(e64[worst])}, got "
+                f"{_num(a64[worst])} (tolerance rtol={rtol:g}, atol={atol:g})")
+    return text + _pattern_hint(np.real(a64), np.real(e64))
+
+
+def _compare(actual, expected, path: str, names, rtol, atol, check_dtype, equal_nan) -> str | None:
+    if expected is None:
+        return None if actual is None else f"{_at(path)}expected None, got {_describe(actual)}"
+    if actual is None:
+        return f"{_at(path)}expected {_describe(expected)}, got None (did you forget to return it?)"
+    if isinstance(expected, Mapping):
+        if not isinstance(actual, Mapping):
+            return f"{_at(path)}expected a dict with keys {sorted(map(str, expected))}, got {_describe(actual)}"
+        missing = [k for k in expected if k not in actual]
+        extra = [k for k in actual if k not in expected]
+        if missing:
+            return f"{_at(path)}missing key(s) {missing}; the keys must be {list(expected)}"
+        if extra:
+            return f"{_at(path)}unexpected key(s) {extra}; the keys must be {list(expected)}"
+        for k in expected:
+            sub = f"{path}[{k!r}]" if path else f"[{k!r}]"
+            msg = _compare(actual[k], expected[k], sub, None, rtol, atol, check_dtype, equal_nan)
+            if msg:
+                return msg
+        return None
+    named = bool(names) and not path and len(names) == len(expected) if isinstance(expected, (list, tuple)) else False
+    if isinstance(expected, (list, tuple)) and (named or not _numeric_sequence(expected)):
+        if not isinstance(actual, (list, tuple)):
+            return f"{_at(path)}expected a tuple of {len(expected)} values, got {_describe(actual)}"
+        if len(actual) != len(expected):
+            return f"{_at(path)}expected {len(expected)} values, got {len(actual)}"
+        for i, (a, e) in enumerate(zip(actual, expected)):
+            if names and i < len(names) and not path:
+                sub = str(names[i])
+            else:
+                sub = f"{path}[{i}]" if path else f"[{i}]"
+            msg = _compare(a, e, sub, None, rtol, atol, check_dtype, equal_nan)
+            if msg:
+                return msg
+        return None
+    if isinstance(expected, str):
+        return None if actual == expected else f"{_at(path)}expected {expected!r}, got {actual!r}"
+    return _compare_arrays(actual, expected, path, rtol, atol, check_dtype, equal_nan)
+
+
+def assert_close(actual: Any, expected: Any, *, rtol: float = DEFAULT_RTOL,
+                 atol: float = DEFAULT_ATOL, names: Sequence[str] | str | None = None,
+                 check_dtype: bool | str = "kind", equal_nan: bool = True) -> None:
+    """Fail unless ``actual`` equals ``expected`` within tolerances.
+
+    Args:
+        actual: the student's value: a number, NumPy array, torch tensor (any device),
+            or a list/tuple/dict of these.  Lists and tuples are interchangeable; a
+            list of numbers may stand for an array.
+        expected: the reference value, of the same structure.
+        rtol, atol: entry-wise tolerance ``|a - e| <= atol + rtol·|e|`` (the rule of
+            ``numpy.testing.assert_allclose``), compared in float64.
+        names: names of the outputs when ``expected`` is a tuple (``("dx", "dW",
+            "db")``), or one name for a single output; used in messages.
+        check_dtype: ``"kind"`` (default): a float result may be float32 or float64
+            but not an integer, bool or float16; ``True``: exact dtype; ``False``:
+            values only.
+        equal_nan: whether NaN in both counts as equal.
+
+    Raises:
+        GradingFailure: at the first mismatch, naming the output (its path in the
+            structure), the shapes or dtypes, or the largest error and its index.
+    """
+    if isinstance(names, str):
+        names, path = None, names
+    else:
+        path = ""
+    msg = _compare(actual, expected, path, names, rtol, atol, check_dtype, equal_nan)
+    if msg:
+        raise GradingFailure(msg, actual)
+
+
+def assert_unchanged(changed: Sequence, function: str, hint: str = "") -> None:
+    """Fail if a call modified any of its arguments in place.
+
+    Args:
+        changed: ``Reply.changed`` / ``student.last_call.changed``: (position, parameter
+            name, value after the call) for each argument the call modified.
+        function: the function's name, for the message.
+        hint: what to do instead (appended to the message).
+
+    Raises:
+        GradingFailure: naming the first modified argument.
+    """
+    if changed:
+        _, name, after = changed[0]
+        raise GradingFailure(
+            f"`{function}` changed its argument `{name}` in place; it must leave its inputs "
+            f"as it found them. {hint}".rstrip(), after)
+
+
+# ----------------------------------------------------------------------- gradients
+
+def numeric_gradient(f: Callable[[np.ndarray], float], x: np.ndarray,
+                     h: float = GRADIENT_STEP) -> np.ndarray:
+    """Central-difference gradient of a scalar function, in float64.
+
+    ``grad[i] = (f(x + h·eᵢ) - f(x - h·eᵢ)) / (2h)`` for every index i of x, as in
+    CS231n's ``eval_numerical_gradient`` and ``torch.autograd.gradcheck``.
+
+    Args:
+        f: takes a float64 array of x's shape, returns a number.
+        x: the point, any shape; it is copied to float64 and never modified.
+        h: the step.
+
+    Returns:
+        float64 array of x's shape.
+    """
+    x = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + h
+        fp = float(f(x.copy()))
+        x[idx] = old - h
+        fm = float(f(x.copy()))
+        x[idx] = old
+        grad[idx] = (fp - fm) / (2 * h)
+    return grad
+
+
+def relative_error(a: np.ndarray, b: np.ndarray, tiny: float = 1e-8) -> np.ndarray:
+    """Entry-wise relative error ``|a - b| / max(|a|, |b|, tiny)`` (CS231n's gradient check).
+
+    Args:
+        a, b: arrays of one shape (any float dtype; computed in float64).
+        tiny: floor of the denominator, so that entries that are both ~0 do not divide
+            by zero.
+    """
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    return np.abs(a - b) / np.maximum(np.maximum(np.abs(a), np.abs(b)), tiny)
+
+
+def check_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, analytic: Any, *,
+                   name: str = "gradient", threshold: float = GRADIENT_THRESHOLD,
+                   h: float = GRADIENT_STEP) -> float:
+    """Fail unless ``analytic`` matches the central-difference gradient of f at x.
+
+    The relative error is ``|a - n| / max(|a|, |n|, tiny)`` entry-wise, with
+    ``tiny = 1e-3·max|n| + 1e-8``: entries far smaller than the gradient's scale are
+    judged against that scale, so float32 round-off on a near-zero entry does not
+    count as a wrong gradient.
+
+    Args:
+        f: scalar function of an array of x's shape (may call the student's code).
+        x: the point (float64).
+        analytic: the gradient to check (array-like of x's shape).
+        name: the gradient's name in messages (``"dW1"``).
+        threshold: largest relative error accepted (see ``GRADIENT_THRESHOLD``).
+        h: step of the central differences.
+
+    Returns:
+        The largest relative error found.
+
+    Raises:
+        GradingFailure: wrong shape, NaN, or an error over ``threshold``.
+    """
+    numeric = numeric_gradient(f, x, h)
+    assert_close(analytic, numeric, rtol=math.inf, atol=math.inf, names=name)  # shape, dtype, NaN
+    a = _to_array(analytic).astype(np.float64)
+    tiny = 1e-3 * float(np.max(np.abs(numeric), initial=0.0)) + 1e-8
+    err = relative_error(a, numeric, tiny)
+    worst = np.unravel_index(int(np.argmax(err)), err.shape) if err.ndim else ()
+    largest = float(err[worst]) if err.size else 0.0
+    if largest > threshold:
+        raise GradingFailure(
+            f"{name}: does not match the numerical gradient (central differences of the loss): "
+            f"relative error {largest:.3g} at index {_index(tuple(int(i) for i in worst))}: "
+            f"yours {_num(a[worst])}, numerical {_num(numeric[worst])} (accepted: up to "
+            f"{threshold:g}).", analytic)
+    return largest

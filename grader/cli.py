@@ -1,0 +1,175 @@
+"""The ``grade`` command.
+
+    grade hw3                          grade assignments/hw3/backprop.py
+    grade hw3 --submission PATH        grade another file
+    grade hw3 --format json            one JSON document (Gradescope's results.json)
+    grade list                         the assignments and their points
+
+Exit status: 0 when grading ran (whatever the score); 1 when ``--fail-under`` is not
+met; 2 for a usage error (unknown assignment, missing file), with a one-line reason;
+3 when the assignment itself is set up wrongly (an instructor's error).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from grader import __version__
+from grader.assignment import Assignment, find_course_root, list_assignments, load_assignment
+from grader.errors import ConfigurationError
+
+__all__ = ["main", "cli"]
+
+EXIT_OK, EXIT_BELOW_THRESHOLD, EXIT_USAGE, EXIT_CONFIG = 0, 1, 2, 3
+
+
+def _course_root() -> Path:
+    try:
+        return find_course_root()
+    except ConfigurationError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _points(a: Assignment) -> str:
+    text = f"{a.points:g} points"
+    return text + (f" (+{a.gpu_points:g} on a GPU)" if a.gpu_points else "")
+
+
+def _grade_command(assignment: Assignment) -> click.Command:
+    """The ``grade hwN`` command for one assignment."""
+
+    @click.command(
+        name=assignment.name,
+        help=(f"Grade {assignment.name} ({assignment.title}).\n\n"
+              f"Grades {assignment.directory.relative_to(assignment.root) / assignment.submission} "
+              "unless --submission names another file. Runs the hidden suite where this copy of "
+              "the course has it, otherwise the public tests. Your code runs in a separate "
+              f"process with a limit of {assignment.time_limit:g} s per call."),
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    @click.option("--submission", "-s", "submission", metavar="PATH", default=None,
+                  help=f"The file to grade (default: assignments/{assignment.name}/{assignment.submission}).")
+    @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text",
+                  show_default=True,
+                  help="text: a table for people. json: exactly one JSON document on stdout, in "
+                       "Gradescope's results.json shape.")
+    @click.option("--fail-under", metavar="PERCENT", type=click.FloatRange(0, 100), default=None,
+                  help="Exit with status 1 when the score is below PERCENT of the maximum (for CI).")
+    @click.option("--public", "public_only", is_flag=True,
+                  help="Run only the public tests, as a student's copy of the course does.")
+    def command(submission, fmt, fail_under, public_only):
+        path = Path(submission) if submission else assignment.default_submission
+        if not path.exists():
+            raise click.UsageError(f"submission file not found: {path}")
+        if not path.is_file():
+            raise click.UsageError(f"submission is not a file: {path}")
+        if path.suffix != ".py":
+            raise click.UsageError(f"submission must be a .py file: {path}")
+        _run(assignment, path, fmt, fail_under, public_only)
+
+    return command
+
+
+def _run(assignment: Assignment, path: Path, fmt: str, fail_under: float | None, public_only: bool):
+    from grader import report  # heavy imports (pytest, numpy, rich) only when grading
+    from grader.runner import grade
+
+    if fmt == "text":
+        from rich.console import Console
+
+        console = Console(highlight=False)
+        with console.status(f"Grading {path} ...", spinner="dots"):
+            result = grade(assignment, path, public_only=public_only)
+        report.render_terminal(result, console)
+    else:
+        result = grade(assignment, path, public_only=public_only)
+        sys.stdout.write(report.render_json(result) + "\n")
+        sys.stdout.flush()
+    if fail_under is not None:
+        percent = 100.0 * result.score / result.max_score if result.max_score else 100.0
+        if percent < fail_under:
+            click.echo(f"grade: score {percent:.1f}% is below --fail-under {fail_under:g}%", err=True)
+            sys.exit(EXIT_BELOW_THRESHOLD)
+
+
+class _GradeGroup(click.Group):
+    """Built-in subcommands plus one command per assignment of the course."""
+
+    def list_commands(self, ctx):
+        names = super().list_commands(ctx)
+        try:
+            names += [a.name for a in list_assignments(find_course_root())]
+        except ConfigurationError:
+            pass
+        return names
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is not None:
+            return command
+        root = _course_root()
+        try:
+            return _grade_command(load_assignment(root, name))
+        except KeyError:
+            return None
+
+    def resolve_command(self, ctx, args):
+        name = args[0] if args else ""
+        command = self.get_command(ctx, name)
+        if command is None and not name.startswith("-"):
+            known = ", ".join(a.name for a in list_assignments(_course_root()))
+            raise click.UsageError(f"unknown assignment or command {name!r} (assignments: {known}; "
+                                   "see `grade list`)")
+        return super().resolve_command(ctx, args)
+
+
+@click.group(
+    cls=_GradeGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=("Grade deep-learning assignments.\n\n"
+          "Run `grade hw3` anywhere inside the course repository to grade your "
+          "assignments/hw3 file: you get each test's points, the total, and for each failed "
+          "test what was expected and what your code returned. `grade list` shows the "
+          "assignments; `grade hw3 --help` the options.\n\n"
+          "Exit status: 0 when grading ran, whatever the score; 1 below --fail-under; 2 for a "
+          "usage error; 3 when an assignment is set up wrongly."),
+)
+@click.version_option(__version__, prog_name="grade")
+def cli():
+    pass
+
+
+@cli.command(name="list", help="List the assignments with their points and files.")
+def list_command():
+    root = _course_root()
+    for a in list_assignments(root):
+        suite = "hidden suite" if a.has_hidden_suite() else "public tests only"
+        click.echo(f"{a.name:6} {a.title:40} {_points(a):28} "
+                   f"{a.directory.relative_to(root) / a.submission}  [{suite}]")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``grade`` script; returns the exit status."""
+    try:
+        cli.main(args=argv, prog_name="grade", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.UsageError as exc:
+        click.echo(f"grade: error: {exc.format_message()}", err=True)
+        return EXIT_USAGE
+    except click.Abort:
+        click.echo("grade: aborted", err=True)
+        return 130
+    except ConfigurationError as exc:
+        click.echo(f"grade: configuration error: {exc}", err=True)
+        return EXIT_CONFIG
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,185 @@
+"""What can go wrong in a grading run, each as an exception that knows how to tell a
+student about it.
+
+Every exception here has ``student_message``: the text shown in the report for the
+test that raised it, written for the student who has to act on it.  The plugin never
+shows a bare traceback or ``AssertionError``; tests raise these (directly or through
+``grader.checks`` and the ``student`` proxy).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "GradingFailure",
+    "StudentCodeError",
+    "StudentException",
+    "NotImplementedYet",
+    "StudentExit",
+    "StudentTimeout",
+    "WorkerCrashed",
+    "SubmissionNotImportable",
+    "MissingFunction",
+    "ValueCannotCross",
+    "ConfigurationError",
+]
+
+
+class GradingFailure(AssertionError):
+    """A check found the student's answer wrong.
+
+    Args:
+        message: what is wrong, for the student (which output, expected vs got).
+        actual: the value that was checked, so that the report can name the call of
+            the student's code that produced it.
+    """
+
+    def __init__(self, message: str, actual=None):
+        super().__init__(message)
+        self.actual = actual
+
+    @property
+    def student_message(self) -> str:
+        return str(self)
+
+
+class StudentCodeError(Exception):
+    """Base class: the student's code could not give an answer at all."""
+
+    def __init__(self, function: str | None, detail: str = "", output: str = ""):
+        super().__init__(function, detail)
+        self.function = function
+        self.detail = detail
+        self.output = output
+
+    @property
+    def where(self) -> str:
+        return f"`{self.function}`" if self.function else "your code"
+
+    @property
+    def student_message(self) -> str:  # pragma: no cover - overridden
+        return self.detail
+
+
+class StudentException(StudentCodeError):
+    """The student's function raised an exception.
+
+    Args:
+        function: the function (or method) that was called.
+        exc_type: the exception's class name, e.g. ``"ValueError"``.
+        message: ``str(exception)``.
+        traceback: the frames of the submission only, formatted.
+    """
+
+    def __init__(self, function, exc_type: str, message: str, traceback: str = "", output: str = ""):
+        super().__init__(function, message, output)
+        self.exc_type = exc_type
+        self.message = message
+        self.traceback = traceback
+
+    @property
+    def student_message(self) -> str:
+        text = f"{self.where} raised {self.exc_type}: {self.message}".rstrip(": ")
+        if self.traceback:
+            text += "\n" + self.traceback.rstrip()
+        return text
+
+
+class NotImplementedYet(StudentException):
+    """The student's function still raises NotImplementedError (an untouched stub)."""
+
+    @property
+    def student_message(self) -> str:
+        return f"{self.where} is not implemented yet (it raises NotImplementedError)."
+
+
+class StudentExit(StudentCodeError):
+    """The student's code called ``sys.exit()`` / ``exit()`` / ``quit()``."""
+
+    def __init__(self, function, code, traceback: str = "", output: str = ""):
+        super().__init__(function, f"exit code {code!r}", output)
+        self.code = code
+        self.traceback = traceback
+
+    @property
+    def student_message(self) -> str:
+        text = (f"{self.where} called exit() / sys.exit({self.code}); a graded function "
+                "must return its result instead. Remove the exit call.")
+        if self.traceback:
+            text += "\n" + self.traceback.rstrip()
+        return text
+
+
+class StudentTimeout(StudentCodeError):
+    """A call of the student's code ran past the per-call time limit.
+
+    Args:
+        function: the function that was called.
+        seconds: the limit, in seconds (wall-clock).
+        earlier: True when this function already timed out earlier in the run and was
+            not called again (so that one infinite loop costs the limit once, not once
+            per test).
+    """
+
+    def __init__(self, function, seconds: float, earlier: bool = False, output: str = ""):
+        super().__init__(function, f"timed out after {seconds:g} s", output)
+        self.seconds = seconds
+        self.earlier = earlier
+
+    @property
+    def student_message(self) -> str:
+        if self.earlier:
+            return (f"{self.where} timed out after {self.seconds:g} s earlier in this run, so it "
+                    "was not called again. Look for an infinite loop (a `while` whose "
+                    "condition never becomes false) or work that grows far too fast.")
+        return (f"{self.where} timed out after {self.seconds:g} s (the per-call time limit). "
+                "Look for an infinite loop (a `while` whose condition never becomes false) "
+                "or work that grows far too fast.")
+
+
+class WorkerCrashed(StudentCodeError):
+    """The worker process died while running the student's code."""
+
+    def __init__(self, function, how: str, output: str = ""):
+        super().__init__(function, how, output)
+        self.how = how
+
+    @property
+    def student_message(self) -> str:
+        return (f"the process running your code died while running {self.where} ({self.how}). "
+                "This happens with os._exit(), a crash in native code, or using far too "
+                "much memory. A fresh process was started for the remaining tests.")
+
+
+class SubmissionNotImportable(StudentCodeError):
+    """The submission could not be imported (syntax error, exception or exit at import,
+    or top-level code that ran past the time limit)."""
+
+    def __init__(self, reason: str, output: str = ""):
+        super().__init__(None, reason, output)
+        self.reason = reason
+
+    @property
+    def student_message(self) -> str:
+        return ("your file could not be imported, so none of its functions could be "
+                f"tested:\n{self.reason.rstrip()}")
+
+
+class MissingFunction(StudentCodeError):
+    """The submission does not define a function (or attribute) a test needs."""
+
+    @property
+    def student_message(self) -> str:
+        return (f"your file does not define {self.where}. Keep the names and signatures of "
+                "the stub.")
+
+
+class ValueCannotCross(StudentCodeError):
+    """A value could not be sent to, or back from, the worker."""
+
+    @property
+    def student_message(self) -> str:
+        return f"{self.where} returned a value that cannot be graded: {self.detail}"
+
+
+class ConfigurationError(Exception):
+    """An assignment or suite is set up wrongly (an instructor's error, not a student's)."""

@@ -1,0 +1,234 @@
+"""The grader's pytest plugin: markers, fixtures, and the collection of outcomes.
+
+Markers:
+    ``@pytest.mark.points(N)``: the test is worth N points (every test needs one).
+    ``@pytest.mark.gpu``: the test needs CUDA; on a machine without it the test is
+    skipped with a visible reason and left out of ``max_score``.
+
+Fixtures:
+    ``student``: a ``grader.proxy.StudentProxy``; its calls run in the worker process.
+    ``reference``: the reference solution module, imported in the grader (trusted).
+    ``rng``: a ``numpy.random.Generator`` seeded from the test's id, so every run of
+    a test sees the same numbers.
+    ``device``: ``"cpu"``, and ``"cuda"`` as a second, ``gpu``-marked parameter.
+
+Each test's outcome becomes a ``grader.result.TestResult`` whose ``output`` is written
+for the student (see ``_failure_message``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import textwrap
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader.assignment import Assignment
+from grader.errors import GradingFailure, StudentCodeError, SubmissionNotImportable
+from grader.proxy import StudentProxy, describe_value
+from grader.result import TestResult
+
+__all__ = ["GraderPlugin", "GPU_SKIP_REASON"]
+
+GPU_SKIP_REASON = ("needs a CUDA GPU and this machine has none; skipped, and not counted "
+                   "in the score")
+
+_PACKAGE = Path(__file__).resolve().parent
+
+#: Most characters of the student's output shown under a failed test.
+SHOWN_OUTPUT = 1500
+
+
+def _cuda_available() -> bool:
+    try:
+        import torch
+    except ImportError:
+        return False
+    return bool(torch.cuda.is_available())
+
+
+def _raised_in_grader(exc: BaseException) -> bool:
+    """Whether the innermost frame of ``exc``'s traceback is in the grader package."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and Path(tb.tb_frame.f_code.co_filename).resolve().is_relative_to(_PACKAGE)
+
+
+class GraderPlugin:
+    """The plugin object registered for one grading run.
+
+    Args:
+        assignment: the assignment being graded.
+        proxy: the ``student`` proxy (its worker holds the submission).
+        expected_points: declared total of the tests that run on CPU.
+        expected_gpu_points: declared total of the ``gpu``-marked tests.
+    """
+
+    def __init__(self, assignment: Assignment, proxy: StudentProxy, expected_points: float,
+                 expected_gpu_points: float):
+        self.assignment = assignment
+        self.proxy = proxy
+        self.expected_points = expected_points
+        self.expected_gpu_points = expected_gpu_points
+        self.results: dict[str, TestResult] = {}
+        self.order: list[str] = []
+        self.problems: list[str] = []
+        self.gpu_skipped = False
+        self._reference = None
+
+    # ------------------------------------------------------------------ config
+    def pytest_configure(self, config):
+        config.addinivalue_line("markers", "points(n): the test is worth n points")
+        config.addinivalue_line("markers", "gpu: the test needs a CUDA GPU")
+
+    @staticmethod
+    def _points(item) -> float | None:
+        marker = item.get_closest_marker("points")
+        if marker is None or len(marker.args) != 1:
+            return None
+        value = marker.args[0]
+        return float(value) if isinstance(value, (int, float)) and value > 0 else None
+
+    @staticmethod
+    def _name(item) -> str:
+        doc = getattr(item.function, "__doc__", None) or ""
+        name = doc.strip().splitlines()[0].strip() if doc.strip() else item.originalname
+        callspec = getattr(item, "callspec", None)
+        return f"{name} [{callspec.id}]" if callspec else name
+
+    def pytest_collection_modifyitems(self, session, config, items):
+        cpu_total = gpu_total = 0.0
+        for item in items:
+            points = self._points(item)
+            if points is None:
+                self.problems.append(f"{item.nodeid}: needs exactly one @pytest.mark.points(N), N > 0")
+                continue
+            if item.get_closest_marker("gpu"):
+                gpu_total += points
+            else:
+                cpu_total += points
+        if abs(cpu_total - self.expected_points) > 1e-9:
+            self.problems.append(
+                f"the tests' points add up to {cpu_total:g}, but assignment.toml declares "
+                f"{self.expected_points:g}")
+        if abs(gpu_total - self.expected_gpu_points) > 1e-9:
+            self.problems.append(
+                f"the gpu tests' points add up to {gpu_total:g}, but assignment.toml declares "
+                f"{self.expected_gpu_points:g}")
+        if self.problems:
+            raise pytest.UsageError("; ".join(self.problems))
+        if any(item.get_closest_marker("gpu") for item in items) and not _cuda_available():
+            self.gpu_skipped = True
+            for item in items:
+                if item.get_closest_marker("gpu"):
+                    item.add_marker(pytest.mark.skip(reason=GPU_SKIP_REASON))
+        for item in items:
+            self.order.append(item.nodeid)
+            self.results[item.nodeid] = TestResult(
+                name=self._name(item), nodeid=item.nodeid, max_score=self._points(item),
+                status="pending", gpu=item.get_closest_marker("gpu") is not None)
+
+    # ------------------------------------------------------------------ fixtures
+    @pytest.fixture
+    def student(self) -> StudentProxy:
+        """The submission, reached through the worker process."""
+        self.proxy.reset()
+        return self.proxy
+
+    @pytest.fixture(scope="session")
+    def reference(self):
+        """The reference solution module (imported here, in the grader: trusted code)."""
+        if self._reference is None:
+            path = self.assignment.reference_file
+            if not path.is_file():
+                pytest.fail(f"the reference solution {path} is missing", pytrace=False)
+            name = f"_reference_{self.assignment.name}_{self.assignment.module}"
+            spec = importlib.util.spec_from_file_location(name, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+            self._reference = module
+        return self._reference
+
+    @pytest.fixture
+    def rng(self, request) -> np.random.Generator:
+        """A NumPy generator seeded from the test's file name and name (reproducible)."""
+        key = f"{self.assignment.name}:{Path(str(request.node.path)).name}::{request.node.name}"
+        return np.random.default_rng(zlib.crc32(key.encode()))
+
+    @pytest.fixture(params=["cpu", pytest.param("cuda", marks=pytest.mark.gpu)])
+    def device(self, request) -> str:
+        """The torch device to test on: "cpu", and "cuda" (a gpu-marked variant)."""
+        return request.param
+
+    # ------------------------------------------------------------------ outcomes
+    def _call_of(self, exc) -> object | None:
+        for record in reversed(self.proxy.calls):
+            if record.error is exc:
+                return record
+        return None
+
+    def _failure_message(self, exc: BaseException) -> str:
+        """What the student reads for a failed test."""
+        output = ""
+        if isinstance(exc, GradingFailure):
+            call = self.proxy.origin(exc.actual) if exc.actual is not None else None
+            text = exc.student_message
+            if call is not None:
+                text = f"{call.signature()} returned a wrong value:\n{text}"
+                output = call.output
+        elif isinstance(exc, StudentCodeError):
+            text = exc.student_message
+            call = self._call_of(exc)
+            if call is not None and (call.args or call.kwargs) and \
+                    not isinstance(exc, SubmissionNotImportable):
+                text += f"\nCalled as: {call.signature()}"
+            output = exc.output
+        else:
+            last = self.proxy.last_call
+            if _raised_in_grader(exc):
+                text = (f"internal error in the grader ({type(exc).__name__}: {exc}); this is "
+                        "not your fault: please tell the course staff.")
+            elif last is not None and last.reply is not None:
+                text = (f"the test could not use what your code returned "
+                        f"({type(exc).__name__}: {exc}). The last call was {last.signature()}, "
+                        f"which returned {describe_value(last.value)}: check its return value "
+                        "against the contract in the handout.")
+            else:
+                text = (f"internal error in this test ({type(exc).__name__}: {exc}); this is "
+                        "not your fault: please tell the course staff.")
+        if output and output.strip():
+            shown = output if len(output) <= SHOWN_OUTPUT else "...\n" + output[-SHOWN_OUTPUT:]
+            text += "\nYour code printed:\n" + textwrap.indent(shown.rstrip(), "  ")
+        return text
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        result = self.results.get(item.nodeid)
+        if result is None:
+            return
+        if report.when == "setup" and report.skipped:
+            result.status, result.score = "skipped", 0.0
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+            result.output = reason.removeprefix("Skipped: ")
+        elif report.failed and result.status != "failed":  # keep the first failure
+            if call.excinfo is not None:
+                result.output = self._failure_message(call.excinfo.value)
+            result.status, result.score = "failed", 0.0
+        elif report.when == "call" and report.passed:
+            result.status, result.score, result.output = "passed", result.max_score, ""
+
+    def collected(self) -> list[TestResult]:
+        """The results, in the order the tests ran (a test that never reported, say
+        after an interrupted session, counts as failed)."""
+        for result in self.results.values():
+            if result.status == "pending":
+                result.status, result.output = "failed", "this test did not run to the end"
+        return [self.results[n] for n in self.order]

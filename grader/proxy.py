@@ -1,0 +1,168 @@
+"""The ``student`` fixture's object: the submission, as a test sees it.
+
+``student.affine_forward(x, W, b)`` looks like a call of the student's function, but
+runs in the worker process (``grader.sandbox.Worker``) and returns plain data (or
+handles).  Every call is logged for the current test, so that a failure report can
+say which function was called with which input shapes, what it printed, and which
+arguments it changed in place.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from grader.errors import StudentCodeError
+from grader.sandbox import Handle, Reply, Worker
+
+__all__ = ["StudentProxy", "StudentFunction", "Call", "describe_value"]
+
+
+def describe_value(value: Any) -> str:
+    """A short description of an argument for reports: ``float64 (4, 5)``, ``list of 3``."""
+    torch = sys.modules.get("torch")
+    if isinstance(value, np.ndarray):
+        return f"{value.dtype} {value.shape}"
+    if torch is not None and isinstance(value, torch.Tensor):
+        return f"tensor {str(value.dtype).removeprefix('torch.')} {tuple(value.shape)}"
+    if isinstance(value, Handle):
+        return f"<{value.type_name.rsplit('.', 1)[-1]} object>"
+    if isinstance(value, dict):
+        return "dict {" + ", ".join(f"{k}: {describe_value(v)}" for k, v in list(value.items())[:8]) + "}"
+    if isinstance(value, (list, tuple)):
+        return f"{type(value).__name__} of {len(value)}"
+    if isinstance(value, (bool, int, float, np.number)):
+        return f"{value!r}"[:20]
+    if isinstance(value, str):
+        return repr(value[:20])
+    if callable(value):
+        return "a function"
+    return type(value).__name__
+
+
+@dataclass
+class Call:
+    """One call of the student's code in the current test.
+
+    Attributes:
+        function: what was called (``"affine_backward"``, ``"ds.__getitem__"``).
+        args: the positional arguments as sent; kwargs likewise.
+        reply: the worker's ``Reply`` (value, changed arguments, output), or None when
+            the call failed.
+        error: the ``StudentCodeError`` the call raised, if any.
+    """
+
+    function: str
+    args: tuple
+    kwargs: dict
+    reply: Reply | None = None
+    error: Exception | None = None
+    params: list = field(default_factory=list)
+
+    @property
+    def value(self) -> Any:
+        return self.reply.value if self.reply else None
+
+    @property
+    def changed(self) -> list:
+        """(position, parameter name, value after) of each argument changed in place."""
+        return self.reply.changed if self.reply else []
+
+    @property
+    def output(self) -> str:
+        if self.reply is not None:
+            return self.reply.output
+        return getattr(self.error, "output", "") or ""
+
+    def signature(self) -> str:
+        """``affine_backward(dout=float64 (4, 3), cache=tuple of 3)``."""
+        names = self.params if self.reply and self.reply.params else []
+        parts = []
+        for i, a in enumerate(self.args):
+            label = names[i] if i < len(names) else ""
+            parts.append(f"{label}={describe_value(a)}" if label else describe_value(a))
+        parts += [f"{k}={describe_value(v)}" for k, v in self.kwargs.items()]
+        return f"{self.function}({', '.join(parts)})"
+
+    def produced(self, value: Any) -> bool:
+        """Whether ``value`` is (part of) what this call returned, by identity: the
+        result, one of its items, or a list/tuple of its items (a slice)."""
+        if self.reply is None:
+            return False
+        out = self.reply.value
+        if out is value:
+            return True
+        parts = list(out.values()) if isinstance(out, dict) else list(out) if isinstance(out, (tuple, list)) else []
+        if any(v is value for v in parts):
+            return True
+        return isinstance(value, (tuple, list)) and len(value) > 0 and \
+            all(any(v is p for p in parts) for v in value)
+
+
+class StudentFunction:
+    """A function of the submission; calling it runs it in the worker."""
+
+    def __init__(self, proxy: "StudentProxy", name: str):
+        self._proxy = proxy
+        self.__name__ = name
+
+    def __call__(self, *args, **kwargs):
+        return self._proxy.call(self.__name__, *args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<student function {self.__name__}>"
+
+
+class StudentProxy:
+    """The submission module, reached through the worker.
+
+    ``student.NAME(*args, **kwargs)`` calls the submission's ``NAME`` in the worker and
+    returns its result as plain data.  ``student.calls`` is the log of the current
+    test's calls; ``student.last_call`` the latest (its ``changed`` lists arguments the
+    call modified in place).
+
+    Raises (from any call): the ``grader.errors.StudentCodeError`` subclasses.
+    """
+
+    def __init__(self, worker: Worker):
+        self._worker = worker
+        self.calls: list[Call] = []
+
+    def __getattr__(self, name: str) -> StudentFunction:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return StudentFunction(self, name)
+
+    def call(self, name: str, *args, **kwargs) -> Any:
+        """Call the submission's function ``name``; returns what it returned."""
+        record = Call(name, args, kwargs)
+        self.calls.append(record)
+        try:
+            record.reply = self._worker.call(name, None, args, kwargs, label=name)
+        except StudentCodeError as exc:
+            record.error = exc
+            raise
+        record.params = record.reply.params
+        return record.reply.value
+
+    @property
+    def last_call(self) -> Call | None:
+        return self.calls[-1] if self.calls else None
+
+    def defines(self, name: str) -> bool:
+        """Whether the submission defines ``name`` at top level."""
+        return self._worker.defines(name)
+
+    def origin(self, value: Any) -> Call | None:
+        """The call of this test that returned ``value`` (by identity), or None."""
+        for record in reversed(self.calls):
+            if record.produced(value):
+                return record
+        return None
+
+    def reset(self) -> None:
+        """Forget the call log (at the start of each test)."""
+        self.calls = []

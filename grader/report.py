@@ -1,0 +1,63 @@
+"""Renderers: a ``Result`` as the terminal shows it, or as one JSON document.
+
+The JSON form is ``Result.to_dict()`` (Gradescope's results.json shape).  The terminal
+form is a table of tests with points, the total, and each failed test's message.
+"""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from grader.result import Result
+
+__all__ = ["render_json", "render_terminal"]
+
+
+def render_json(result: Result) -> str:
+    """The results document as JSON text (UTF-8, not ASCII-escaped)."""
+    return json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+
+
+def _points(x: float) -> str:
+    return f"{x:g}"
+
+
+def render_terminal(result: Result, console: Console) -> None:
+    """Print the table of tests, the total and the failures to ``console``."""
+    console.print(Text(f"{result.assignment}: {result.title}", style="bold"))
+    console.print(f"submission: {escape(result.submission)}")
+    for note in result.notes:
+        console.print(Text(note, style="yellow" if result.suite == "public" or "skipped" in note else ""))
+    table = Table(show_edge=False, pad_edge=False, expand=False)
+    table.add_column("", width=2)
+    table.add_column("test")
+    table.add_column("points", justify="right")
+    marks = {"passed": ("✓", "green"), "failed": ("✗", "red"), "skipped": ("–", "dim")}
+    for t in result.tests:
+        mark, style = marks.get(t.status, ("?", ""))
+        points = "skipped" if t.status == "skipped" else f"{_points(t.score)}/{_points(t.max_score)}"
+        table.add_row(Text(mark, style=style), Text(t.name), Text(points, style=style))
+    console.print(table)
+    score = Text(f"Score: {_points(result.score)}/{_points(result.max_score)}", style="bold")
+    console.print(score)
+    if result.failed:
+        console.print()
+        console.print(Text(f"What to fix ({len(result.failed)} failed):", style="bold"))
+        failed = result.failed
+        i = 0
+        while i < len(failed):
+            same = 1  # consecutive failures with one message are shown once
+            while i + same < len(failed) and failed[i + same].output == failed[i].output:
+                same += 1
+            group = failed[i:i + same]
+            points = sum(t.max_score for t in group)
+            title = group[0].name if same == 1 else f"{group[0].name} and {same - 1} more test(s)"
+            console.print(Text(f"✗ {title} ({_points(points)} points)", style="red bold"))
+            for line in group[0].output.splitlines():
+                console.print(Text("    " + line))
+            i += same

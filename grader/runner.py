@@ -1,0 +1,103 @@
+"""One grading run: an assignment's suite, over one submission, to a ``Result``.
+
+pytest runs in the grader's process with the grader's plugin and nothing else: no
+``conftest.py``, no ini file, no plugins auto-loaded from the environment, no cache.
+The suite is the hidden suite (``reference/hwN/tests/``) when this copy of the course
+has it, else the public tests (``assignments/hwN/tests/``).  Student code runs only
+in the worker that the ``student`` fixture talks to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from grader.assignment import Assignment
+from grader.errors import ConfigurationError
+from grader.plugin import GraderPlugin
+from grader.proxy import StudentProxy
+from grader.result import Result
+from grader.sandbox import Worker
+
+__all__ = ["grade"]
+
+
+@contextlib.contextmanager
+def _environment(**values: str):
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+def grade(assignment: Assignment, submission: Path, *, public_only: bool = False,
+          log: io.StringIO | None = None) -> Result:
+    """Grade ``submission`` against ``assignment``'s suite.
+
+    Args:
+        assignment: what to grade against.
+        submission: path of the student's file.
+        public_only: run the public tests even where the hidden suite is present.
+        log: receives pytest's own terminal output (for debugging a suite).
+
+    Returns:
+        The ``Result``; it is complete whatever the submission does (an import error
+        or a crash fails the tests that needed it).
+
+    Raises:
+        ConfigurationError: the suite could not be collected or its points do not add
+            up to the totals declared in ``assignment.toml``.
+    """
+    hidden = assignment.has_hidden_suite() and not public_only
+    suite_dir = assignment.hidden_tests if hidden else assignment.public_tests
+    if not any(suite_dir.glob("test_*.py")):
+        raise ConfigurationError(f"no tests found in {suite_dir}")
+    expected = (assignment.points, assignment.gpu_points) if hidden else (assignment.public_points, 0.0)
+    worker = Worker(submission, assignment.module, call_timeout=assignment.time_limit,
+                    import_timeout=assignment.import_time_limit)
+    plugin = GraderPlugin(assignment, StudentProxy(worker), *expected)
+    args = [str(suite_dir), "-c", os.devnull, "--rootdir", str(assignment.root),
+            "--noconftest", "--import-mode=importlib", "-p", "no:cacheprovider",
+            "-p", "no:stepwise", "-p", "no:warnings", "-q", "--tb=no", "-s"]
+    output = log if log is not None else io.StringIO()
+    start = time.monotonic()
+    try:
+        with _environment(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1"), \
+                contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+            code = pytest.main(args, plugins=[plugin])
+    finally:
+        worker.close()
+    elapsed = time.monotonic() - start
+    if plugin.problems:
+        raise ConfigurationError(f"{assignment.name}: " + "; ".join(plugin.problems))
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        raise ConfigurationError(
+            f"{assignment.name}: the test suite did not run (pytest exit code {int(code)}):\n"
+            + output.getvalue()[-3000:])
+
+    result = Result(assignment=assignment.name, title=assignment.title,
+                    submission=str(submission), suite="hidden" if hidden else "public",
+                    tests=plugin.collected(), execution_time=elapsed)
+    if hidden:
+        result.notes.append(f"Graded with the hidden suite of {assignment.name}.")
+    else:
+        result.notes.append(
+            f"These are the public tests only (shapes and small worked examples). The hidden "
+            f"suite ({assignment.points:g} points) runs when you submit.")
+    if plugin.gpu_skipped:
+        skipped = result.skipped
+        result.notes.append(
+            f"{len(skipped)} GPU test(s) worth {sum(t.max_score for t in skipped):g} points were "
+            "skipped: this machine has no CUDA GPU. They are not counted in the score.")
+    return result
