@@ -89,17 +89,25 @@ class Call:
 
     def produced(self, value: Any) -> bool:
         """Whether ``value`` is (part of) what this call returned, by identity: the
-        result, one of its items, or a list/tuple of its items (a slice)."""
+        result, an item of it or of its items (``grads['W1']`` of ``(loss, grads)``),
+        or a list/tuple/dict made of such items (a slice, a sub-dict)."""
         if self.reply is None:
             return False
-        out = self.reply.value
-        if out is value:
+        parts = _parts(self.reply.value, depth=2)
+        if any(p is value for p in parts):
             return True
-        parts = list(out.values()) if isinstance(out, dict) else list(out) if isinstance(out, (tuple, list)) else []
-        if any(v is value for v in parts):
-            return True
-        return isinstance(value, (tuple, list)) and len(value) > 0 and \
-            all(any(v is p for p in parts) for v in value)
+        items = list(value.values()) if isinstance(value, dict) else value \
+            if isinstance(value, (tuple, list)) else []
+        return len(items) > 0 and all(any(v is p for p in parts) for v in items)
+
+
+def _parts(value: Any, depth: int) -> list:
+    """``value`` and its items down to ``depth`` levels of tuples, lists and dicts."""
+    parts = [value]
+    if depth > 0 and isinstance(value, (tuple, list, dict)):
+        for item in (value.values() if isinstance(value, dict) else value):
+            parts += _parts(item, depth - 1)
+    return parts
 
 
 class StudentFunction:

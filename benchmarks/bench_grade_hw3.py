@@ -1,0 +1,63 @@
+"""Time `grade hw3` on the reference submission and print the figures.
+
+Cold start: the whole command in a new process (interpreter, imports, worker start,
+grading), as a student runs it.  Grading itself: ``grader.runner.grade`` in a warm
+process, which is what a batch of submissions pays per submission.
+
+    python benchmarks/bench_grade_hw3.py [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "reference" / "hw3" / "backprop.py"
+
+
+def cold(repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "grader.cli", "hw3", "--submission", str(REFERENCE),
+                        "--format", "json"], cwd=ROOT, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def warm(repeat: int) -> tuple[list[float], float]:
+    start = time.perf_counter()
+    from grader.assignment import load_assignment
+    from grader.runner import grade
+
+    import torch  # noqa: F401 - imported by the suite; timed separately
+    imports = time.perf_counter() - start
+    assignment = load_assignment(ROOT, "hw3")
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = grade(assignment, REFERENCE)
+        times.append(time.perf_counter() - start)
+        assert result.score == result.max_score, result.to_dict()
+    return times, imports
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    c = cold(args.repeat)
+    w, imports = warm(args.repeat)
+    print(f"grade hw3 on the reference ({args.repeat} runs each)")
+    print(f"  cold start, whole command : median {statistics.median(c):.2f} s  (min {min(c):.2f}, max {max(c):.2f})")
+    print(f"  grader imports (one-off)  : {imports:.2f} s")
+    print(f"  grading, warm process     : median {statistics.median(w):.2f} s  (min {min(w):.2f}, max {max(w):.2f})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""The `grade` command as a user meets it: help, list, usage errors, exit codes, and
+stdout that holds nothing but the JSON document in --format json."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from conftest import ROOT, SUBMISSIONS, run_grade
+
+
+def test_help_explains_the_commands():
+    proc = run_grade("--help")
+    assert proc.returncode == 0
+    for word in ("grade hw3", "grade list", "Exit status", "hw3"):
+        assert word in proc.stdout
+    proc = run_grade("hw3", "--help")
+    assert proc.returncode == 0
+    for word in ("--submission", "--format", "--fail-under", "--public", "backprop.py", "5 s per"):
+        assert word in proc.stdout
+
+
+def test_list_shows_assignments_with_points():
+    proc = run_grade("list")
+    assert proc.returncode == 0
+    line = next(l for l in proc.stdout.splitlines() if l.startswith("hw3"))
+    assert "100 points" in line and "assignments/hw3/backprop.py" in line and "hidden suite" in line
+
+
+def test_unknown_assignment_is_a_one_line_usage_error():
+    proc = run_grade("hw99")
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and "unknown assignment" in proc.stderr and "hw3" in proc.stderr
+
+
+def test_missing_submission_is_a_one_line_usage_error(tmp_path):
+    proc = run_grade("hw3", "--submission", str(tmp_path / "nope.py"))
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "submission file not found" in proc.stderr
+
+
+def test_fail_under_exits_1_below_the_threshold_and_0_otherwise():
+    wrong = SUBMISSIONS / "hw3" / "wrong_bce_sum.py"  # 8/10 on the public tests
+    below = run_grade("hw3", "--submission", str(wrong), "--public", "--fail-under", "100")
+    assert below.returncode == 1 and "below --fail-under" in below.stderr
+    ok = run_grade("hw3", "--submission", str(wrong), "--public", "--fail-under", "50")
+    assert ok.returncode == 0
+
+
+def test_json_mode_prints_exactly_one_document_whatever_the_submission_prints():
+    # correct_lecture_style.py prints at import and in its functions, and calls plt.show().
+    proc = run_grade("hw3", "--submission", str(SUBMISSIONS / "hw3" / "correct_lecture_style.py"),
+                     "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)  # fails on any stray output
+    assert set(doc) >= {"score", "max_score", "execution_time", "output", "tests"}
+    for test in doc["tests"]:
+        assert set(test) == {"name", "score", "max_score", "status", "output"}
+        assert test["status"] in ("passed", "failed")
+    assert doc["score"] == 100
+
+
+def test_text_report_shows_table_total_and_what_to_fix():
+    proc = run_grade("hw3", "--submission", str(SUBMISSIONS / "hw3" / "wrong_bce_sum.py"), "--public")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "Score: 8/10" in out
+    assert "What to fix (1 failed)" in out and "bce_loss" in out
+    assert "public tests only" in out
+
+
+def test_grade_works_from_a_subdirectory_of_the_repository():
+    proc = run_grade("hw3", "--public", "--format", "json", cwd=ROOT / "assignments" / "hw3" / "tests")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["max_score"] == 10
+
+
+def test_points_that_do_not_add_up_are_a_configuration_error(tmp_path):
+    course = tmp_path / "course"
+    shutil.copytree(ROOT / "assignments", course / "assignments")
+    toml = course / "assignments" / "hw3" / "assignment.toml"
+    toml.write_text(toml.read_text().replace("public_points = 10", "public_points = 12"))
+    proc = run_grade("hw3", "--format", "json", cwd=course)
+    assert proc.returncode == 3
+    assert "add up to 10" in proc.stderr and "declares 12" in proc.stderr
