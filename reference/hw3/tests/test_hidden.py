@@ -158,22 +158,25 @@ def _bce_inputs(rng, shape):
     return rng.uniform(0.05, 0.95, size=shape), (rng.random(size=shape) < 0.5).astype(np.float64)
 
 
+def _bce_output(student, reference, rng, index):
+    for shape in [(1, 1), (6, 1), (5,)]:
+        a, y = _bce_inputs(rng, shape)
+        got, expected = student.bce_loss(a, y), reference.bce_loss(a, y)
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            assert_close(got, expected, names=("loss", "da"))
+        assert_close(got[index], expected[index], names=("loss", "da")[index])
+
+
 @pytest.mark.points(4)
 def test_bce_loss_value(student, reference, rng):
     """bce_loss: the loss, a mean over all entries, matches the reference ((1, 1), (6, 1), (5,))"""
-    for shape in [(1, 1), (6, 1), (5,)]:
-        a, y = _bce_inputs(rng, shape)
-        loss, _ = student.bce_loss(a, y)
-        assert_close(loss, reference.bce_loss(a, y)[0], names="loss")
+    _bce_output(student, reference, rng, 0)
 
 
 @pytest.mark.points(4)
 def test_bce_loss_gradient(student, reference, rng):
     """bce_loss: da matches the reference and has the shape of a ((1, 1), (6, 1), (5,))"""
-    for shape in [(1, 1), (6, 1), (5,)]:
-        a, y = _bce_inputs(rng, shape)
-        _, da = student.bce_loss(a, y)
-        assert_close(da, reference.bce_loss(a, y)[1], names="da")
+    _bce_output(student, reference, rng, 1)
 
 
 @pytest.mark.points(2)
