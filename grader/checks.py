@@ -38,6 +38,10 @@ __all__ = [
 #: well inside 1e-4), tight enough that a wrong formula (a missing 1/N, a wrong
 #: derivative, the wrong sign) fails by orders of magnitude.
 DEFAULT_RTOL = 1e-4
+#: Entries are judged against at least this fraction of the array's largest expected
+#: magnitude (times rtol): a correct float32 matrix product has errors of ~1e-5 at
+#: entries where large terms cancel to a small value; a wrong formula is off by far more.
+SCALE_FRACTION = 0.01
 #: Default absolute tolerance of ``assert_close``, for entries whose expected value is
 #: (near) zero, where a relative tolerance admits nothing.
 DEFAULT_ATOL = 1e-6
@@ -222,7 +226,11 @@ def _compare_arrays(actual, expected, path: str, rtol: float, atol: float, check
             return f"{_at(path)}expected {e64[idx]} at index {_index(idx)}, got {a64[idx]}"
     fin = a_fin & e_fin
     err = np.where(fin, np.abs(a64 - e64), 0.0)
-    tol = atol + rtol * np.abs(np.where(fin, e64, 0.0))
+    mag = np.abs(np.where(fin, e64, 0.0))
+    # An entry where large terms cancel is judged against 1% of the array's largest
+    # magnitude: float32 round-off there is relative to the terms, not to the result.
+    scale = SCALE_FRACTION * float(np.max(mag, initial=0.0))
+    tol = atol + rtol * np.maximum(mag, scale)
     bad = err > tol
     if not bad.any():
         return None
@@ -236,6 +244,9 @@ def _compare_arrays(actual, expected, path: str, rtol: float, atol: float, check
         text = (f"{_at(path)}{count} of {e.size} entries are wrong; the largest error is "
                 f"{err[worst]:.3g} at index {_index(worst)}: expected {_num(e64[worst])}, got "
                 f"{_num(a64[worst])} (tolerance rtol={rtol:g}, atol={atol:g})")
+    if e64.ndim == 2 and e64.shape[0] == e64.shape[1] and \
+            np.allclose(a64, e64.T, rtol=rtol, atol=atol, equal_nan=True):
+        return text + " Your result is the transpose of the expected one: check the order of a matrix product."
     return text + _pattern_hint(np.real(a64), np.real(e64))
 
 
@@ -289,8 +300,10 @@ def assert_close(actual: Any, expected: Any, *, rtol: float = DEFAULT_RTOL,
             or a list/tuple/dict of these.  Lists and tuples are interchangeable; a
             list of numbers may stand for an array.
         expected: the reference value, of the same structure.
-        rtol, atol: entry-wise tolerance ``|a - e| <= atol + rtol·|e|`` (the rule of
-            ``numpy.testing.assert_allclose``), compared in float64.
+        rtol, atol: entry-wise tolerance ``|a - e| <= atol + rtol·max(|e|, s)`` (the rule
+            of ``numpy.testing.assert_allclose``, with ``s`` = ``SCALE_FRACTION`` of the
+            array's largest ``|e|`` so that cancellation in float32 is not an error),
+            compared in float64.
         names: names of the outputs when ``expected`` is a tuple (``("dx", "dW",
             "db")``), or one name for a single output; used in messages.
         check_dtype: ``"kind"`` (default): a float result may be float32 or float64
@@ -398,7 +411,7 @@ def check_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, analytic: An
         GradingFailure: wrong shape, NaN, or an error over ``threshold``.
     """
     numeric = numeric_gradient(f, x, h)
-    assert_close(analytic, numeric, rtol=math.inf, atol=math.inf, names=name)  # shape, dtype, NaN
+    assert_close(analytic, numeric, rtol=0.0, atol=math.inf, names=name)  # shape, dtype, NaN
     a = _to_array(analytic).astype(np.float64)
     tiny = 1e-3 * float(np.max(np.abs(numeric), initial=0.0)) + 1e-8
     err = relative_error(a, numeric, tiny)

@@ -50,6 +50,9 @@ __all__ = [
 #: Deepest nesting of lists/tuples/dicts accepted, in either direction.
 MAX_DEPTH = 64
 
+# Longest decimal integer accepted in a frame (Python's own int/str limit is 4300).
+_MAX_BIGINT_DIGITS = 1000
+
 # NumPy dtype kinds allowed to cross: bool, signed and unsigned int, float, complex.
 _ALLOWED_KINDS = frozenset("biufc")
 
@@ -103,7 +106,7 @@ class _Encoder:
             arr = np.asarray(value)
             return {"$": "npscalar", "dtype": arr.dtype.str, "b": self.buffer(arr.tobytes())}
         if isinstance(value, np.ndarray) and value.dtype.kind in _ALLOWED_KINDS:
-            arr = np.ascontiguousarray(value).view(np.ndarray)
+            arr = np.asarray(value, order="C").view(np.ndarray)  # keeps 0-d arrays 0-d
             return {"$": "nd", "dtype": arr.dtype.str, "shape": list(arr.shape),
                     "b": self.buffer(arr.tobytes())}
         torch = _torch()
@@ -116,7 +119,8 @@ class _Encoder:
         if isinstance(value, float):
             return self.node(float(value), depth)
         if isinstance(value, complex):
-            return {"$": "complex", "re": self.node(value.real, depth), "im": self.node(value.imag, depth)}
+            return {"$": "complex", "re": self.node(value.real, depth),
+                    "im": self.node(value.imag, depth)}
         if isinstance(value, str):
             return str(value)
         if t is list or (isinstance(value, list) and self.fallback is None):
@@ -143,7 +147,7 @@ class _Encoder:
         t = t.to("cpu")
         if name == "bfloat16":
             t = t.float()
-        arr = np.ascontiguousarray(t.resolve_conj().resolve_neg().numpy())
+        arr = np.asarray(t.resolve_conj().resolve_neg().numpy(), order="C")
         return {"$": "tensor", "dtype": name, "shape": list(arr.shape), "device": device,
                 "requires_grad": bool(value.requires_grad), "b": self.buffer(arr.tobytes())}
 
@@ -247,9 +251,14 @@ class _Decoder:
                 raise CodecError("bad float")
             return float(node["v"])
         if tag == "bigint":
+            if not isinstance(node["v"], str) or len(node["v"]) > _MAX_BIGINT_DIGITS:
+                raise CodecError("bad integer")
             return int(node["v"])
         if tag == "complex":
-            return complex(self.node(node["re"], depth + 1), self.node(node["im"], depth + 1))
+            re_, im_ = self.node(node["re"], depth), self.node(node["im"], depth)  # scalar parts
+            if not all(type(v) in (int, float) for v in (re_, im_)):
+                raise CodecError("bad complex")
+            return complex(float(re_), float(im_))
         if tag == "tensor":
             return self.tensor(node)
         if tag in ("handle", "callback"):
@@ -295,14 +304,14 @@ def loads(data: bytes, resolve: Callable[[dict], Any] | None = None) -> Any:
         raise CodecError("frame header longer than the frame")
     try:
         root = json.loads(bytes(view[4:4 + hlen]))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CodecError(f"malformed frame header: {exc}") from None
+    except (ValueError, RecursionError, OverflowError) as exc:  # JSONDecodeError is a ValueError
+        raise CodecError(f"malformed frame header: {type(exc).__name__}") from None
     try:
         return _Decoder(view[4 + hlen:], resolve).node(root, 0)
-    except (KeyError, TypeError, ValueError) as exc:
-        if isinstance(exc, CodecError):
-            raise
-        raise CodecError(f"malformed frame: {exc}") from None
+    except CodecError:
+        raise
+    except (KeyError, TypeError, ValueError, IndexError, OverflowError, RecursionError) as exc:
+        raise CodecError(f"malformed frame: {type(exc).__name__}: {exc}"[:200]) from None
 
 
 def tensor_device(tensor) -> str:

@@ -108,14 +108,22 @@ class Server:
         return "\n".join(lines)
 
     def error(self, exc: BaseException) -> dict:
+        try:
+            return self._error(exc)
+        except Exception:  # noqa: BLE001 - e.g. a student exception whose __str__ raises
+            return {"error": {"kind": "exception", "type": _safe(lambda: type(exc).__name__),
+                              "message": "<the exception could not be printed>",
+                              "traceback": _safe(lambda: self.student_traceback(exc))}}
+
+    def _error(self, exc: BaseException) -> dict:
         if isinstance(exc, SystemExit):
-            kind, message = "exit", repr(exc.code)
+            kind, message = "exit", _safe(lambda: repr(exc.code))
         elif isinstance(exc, NotImplementedError):
-            kind, message = "not_implemented", str(exc)
+            kind, message = "not_implemented", _safe(lambda: str(exc))
         elif isinstance(exc, codec.CodecError):
             kind, message = "codec", str(exc)
         else:
-            kind, message = "exception", str(exc)
+            kind, message = "exception", _safe(lambda: str(exc))
         if isinstance(exc, SyntaxError) and exc.filename == self.path:
             exc.filename = self.display_name
             tb = "".join(traceback.format_exception_only(type(exc), exc))
@@ -239,6 +247,14 @@ class Server:
             if answer is not None:  # a callback answer with no callback waiting
                 self.reply({"error": {"kind": "protocol", "type": "ValueError",
                                       "message": "unexpected callback answer", "traceback": ""}})
+
+
+def _safe(text) -> str:
+    """``text()``, or a placeholder if it raises (student objects may fail to print)."""
+    try:
+        return str(text())
+    except Exception:  # noqa: BLE001
+        return "<unprintable>"
 
 
 def _parameter_names(func, count: int) -> list[str]:

@@ -1,0 +1,600 @@
+"""Unit tests of grader.sandbox.Worker, driving real worker processes on small
+student-like submissions written to a temporary directory."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader.errors import (
+    MissingFunction,
+    NotImplementedYet,
+    StudentException,
+    StudentExit,
+    StudentTimeout,
+    SubmissionNotImportable,
+    ValueCannotCross,
+    WorkerCrashed,
+)
+from grader.sandbox import Handle, Reply, Worker
+
+CALL_TIMEOUT = 1.5
+MODULE = "backprop"
+
+# A submission that mostly works, in the style of a student's hw3 file.
+SUBMISSION = '''\
+"""hw3: backpropagation (my submission)."""
+import os
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+
+
+def affine_forward(x, W, b):
+    out = x @ W + b
+    cache = (x, W, b)
+    return out, cache
+
+
+def affine_backward(dout, cache):
+    x, W, b = cache
+    dx = dout @ W.T
+    dW = x.T @ dout
+    db = dout.sum(axis=0)
+    return dx, dW, db
+
+
+def init_params(D, H, seed=0):
+    rng = np.random.default_rng(seed)
+    return {"W1": 0.01 * rng.standard_normal((D, H)), "b1": np.zeros(H), 2: "layers"}
+
+
+def mse_loss(y_hat, y):
+    print("debug: y_hat has shape", y_hat.shape)
+    print("computing the loss...", file=sys.stderr)
+    return float(np.mean((y_hat - y) ** 2))
+
+
+def relu_backward(dout, cache):
+    # TODO
+    raise NotImplementedError("relu_backward")
+
+
+def softmax(scores):
+    shifted = scores - scores.max(axis=1)  # forgot keepdims=True
+    e = np.exp(shifted)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def train(epochs):
+    for epoch in range(epochs):
+        print("epoch", epoch)
+    sys.exit(3)
+
+
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros_like(x)
+    it = np.nditer(x, flags=["multi_index"])
+    while not it.finished:
+        ix = it.multi_index
+        old = x[ix]
+        x[ix] = old + h
+        fxph = f(x)
+        x[ix] = old - h
+        fxmh = f(x)
+        x[ix] = old
+        grad[ix] = (fxph - fxmh) / (2 * h)
+        it.iternext()
+    return grad
+
+
+def normalize(x):
+    x -= x.mean(axis=0)
+    x /= x.std(axis=0) + 1e-8
+    return x
+
+
+class Dataset:
+    def __init__(self, X, y):
+        self.X = np.asarray(X, dtype=np.float64)
+        self.y = np.asarray(y)
+        self.name = "toy"
+
+    def __len__(self):
+        return len(self.X)
+
+    def __getitem__(self, i):
+        return self.X[i], self.y[i]
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+    def batch(self, start, size):
+        return self.X[start:start + size], self.y[start:start + size]
+
+
+def make_dataset(n):
+    X = np.arange(2 * n, dtype=np.float64).reshape(n, 2)
+    y = np.where(np.arange(n) % 2 == 0, 1, -1)
+    return Dataset(X, y)
+
+
+def count_positive(dataset):
+    return sum(1 for _, label in dataset if label > 0)
+
+
+def passthrough(dataset):
+    return dataset
+
+
+def dataset_size(dataset):
+    return len(dataset)
+
+
+def environment():
+    return dict(os.environ)
+
+
+def where_am_i():
+    return os.getcwd(), sorted(os.listdir("."))
+
+
+def log_loss(p):
+    if np.any(p == 0):
+        warnings.warn("probabilities contain zeros", RuntimeWarning)
+    return float(-np.mean(np.log(p)))
+
+
+def sigmoid_loop(z):
+    out = np.empty_like(z)
+    i = 0
+    while i < z.size:
+        out.flat[i] = 1 / (1 + np.exp(-z.flat[i]))
+        # forgot i += 1
+    return out
+
+
+class ShapeError(Exception):
+    def __init__(self, expected, got):
+        super().__init__(expected, got)
+        self.expected, self.got = expected, got
+
+    def __str__(self):
+        return "expected shape " + str(self.expected) + ", got " + self.got  # bug: got is a tuple
+
+
+def check_shape(x):
+    if x.shape != (2, 2):
+        raise ShapeError((2, 2), x.shape)
+    return True
+
+
+def crash():
+    print("about to crash")
+    os._exit(7)
+
+
+_helpers = []
+
+
+def start_helper():
+    p = subprocess.Popen(["sleep", "100"], start_new_session=False)
+    _helpers.append(p)
+    return p.pid
+
+
+def spin():
+    while True:
+        pass
+'''
+
+
+def write(path: Path, source: str) -> Path:
+    path.write_text(textwrap.dedent(source))
+    return path
+
+
+def line_of(source: str, text: str) -> int:
+    """The 1-based line number of the first line of ``source`` containing ``text``."""
+    for number, line in enumerate(source.splitlines(), 1):
+        if text in line:
+            return number
+    raise AssertionError(f"{text!r} not in source")
+
+
+@pytest.fixture(scope="module")
+def submission(tmp_path_factory) -> Path:
+    return write(tmp_path_factory.mktemp("student") / "hw3_submission.py", SUBMISSION)
+
+
+@pytest.fixture(scope="module")
+def worker(submission):
+    """One worker for the tests that do not kill it."""
+    w = Worker(submission, MODULE, call_timeout=CALL_TIMEOUT, import_timeout=30)
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def fresh_worker(submission):
+    """A worker of its own, for tests that time out, crash or change the environment."""
+    workers = []
+
+    def make(path: Path = submission, module: str = MODULE) -> Worker:
+        w = Worker(path, module, call_timeout=CALL_TIMEOUT, import_timeout=30)
+        workers.append(w)
+        return w
+
+    yield make
+    for w in workers:
+        w.close()
+
+
+def call(worker: Worker, name: str, *args, **kwargs) -> Reply:
+    return worker.call(name, None, args, kwargs, label=name)
+
+
+def gone(pid: int) -> bool:
+    """Whether process ``pid`` no longer runs (gone, or a zombie nobody reaped yet)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+# --------------------------------------------------------------------------- data
+
+def test_call_returns_arrays_and_tuples(worker):
+    rng = np.random.default_rng(0)
+    x, W, b = rng.standard_normal((4, 3)), rng.standard_normal((3, 2)), rng.standard_normal(2)
+    reply = call(worker, "affine_forward", x, W, b)
+    assert isinstance(reply, Reply)
+    out, cache = reply.value
+    np.testing.assert_allclose(out, x @ W + b)
+    assert type(cache) is tuple and len(cache) == 3
+    np.testing.assert_array_equal(cache[0], x)
+    assert reply.params == ["x", "W", "b"]
+    assert reply.changed == []
+    assert reply.output == ""
+    assert reply.seconds > 0
+
+    dx, dW, db = call(worker, "affine_backward", np.ones((4, 2)), cache).value
+    np.testing.assert_allclose(dx, np.ones((4, 2)) @ W.T)
+    np.testing.assert_allclose(dW, x.T @ np.ones((4, 2)))
+    np.testing.assert_allclose(db, [4.0, 4.0])
+
+
+def test_call_returns_dicts_and_accepts_kwargs(worker):
+    params = call(worker, "init_params", 3, 2, seed=1).value
+    assert set(params) == {"W1", "b1", 2}
+    assert params["W1"].shape == (3, 2) and params["b1"].dtype == np.float64
+    assert params[2] == "layers"
+    again = call(worker, "init_params", 3, 2, seed=1).value
+    np.testing.assert_array_equal(params["W1"], again["W1"])
+
+
+def test_prints_land_in_the_reply_not_in_the_test_output(fresh_worker, capfd):
+    worker = fresh_worker()  # started under capfd, so a leak to fd 1 or 2 would show
+    reply = call(worker, "mse_loss", np.ones(4), np.zeros(4))
+    assert reply.value == 1.0
+    assert "debug: y_hat has shape (4,)" in reply.output
+    assert "computing the loss..." in reply.output
+    captured = capfd.readouterr()
+    assert captured.out == ""
+    assert "debug" not in captured.err and "computing" not in captured.err
+    # the next call starts with an empty output again
+    assert call(worker, "dataset_size", call(worker, "make_dataset", 3).value).output == ""
+
+
+def test_not_implemented_yet(worker):
+    with pytest.raises(NotImplementedYet) as info:
+        call(worker, "relu_backward", np.ones(3), np.ones(3))
+    assert "not implemented yet" in info.value.student_message
+    assert "`relu_backward`" in info.value.student_message
+
+
+def test_exception_names_the_type_and_the_submission_line_only(worker):
+    with pytest.raises(StudentException) as info:
+        call(worker, "softmax", np.ones((4, 3)))
+    exc = info.value
+    assert not isinstance(exc, NotImplementedYet)
+    msg = exc.student_message
+    assert exc.exc_type == "ValueError"
+    assert "`softmax` raised ValueError" in msg
+    assert "broadcast" in msg
+    assert 'File "hw3_submission.py"' in msg
+    assert f"line {line_of(SUBMISSION, 'forgot keepdims=True')}" in msg
+    assert "scores - scores.max(axis=1)" in msg
+    assert "worker.py" not in msg and "grader/" not in msg and "sandbox" not in msg
+    assert "run1" not in msg  # not the copy's temporary path
+
+
+def test_sys_exit_inside_a_function(worker):
+    with pytest.raises(StudentExit) as info:
+        call(worker, "train", 2)
+    assert info.value.code == "3"
+    assert "sys.exit(3)" in info.value.student_message
+    assert "epoch 1" in info.value.output
+    # the worker survived: the next call works without a restart
+    generation = worker.generation
+    assert call(worker, "dataset_size", call(worker, "make_dataset", 2).value).value == 2
+    assert worker.generation == generation
+
+
+def test_missing_function(worker):
+    with pytest.raises(MissingFunction) as info:
+        call(worker, "conv_forward", np.ones(3))
+    assert "does not define `conv_forward`" in info.value.student_message
+    assert worker.defines("affine_forward") and not worker.defines("conv_forward")
+
+
+def test_callback_from_student_code(worker):
+    x = np.array([[1.0, -2.0], [0.5, 3.0]])
+    calls = []
+
+    def f(v):
+        calls.append(v.copy())
+        return float(np.sum(v ** 2))
+
+    reply = call(worker, "numerical_gradient", f, x)
+    np.testing.assert_allclose(reply.value, 2 * x, rtol=1e-6)
+    assert len(calls) == 2 * x.size
+    assert reply.changed == []  # the student restored x[ix] after each step
+    np.testing.assert_array_equal(x, [[1.0, -2.0], [0.5, 3.0]])
+
+
+def test_lambda_callback(worker):
+    reply = call(worker, "numerical_gradient", lambda v: float(np.sum(np.sin(v))), np.zeros(3))
+    np.testing.assert_allclose(reply.value, np.ones(3), rtol=1e-6)
+
+
+def test_in_place_mutation_is_reported(worker):
+    x = np.array([[1.0, 2.0], [3.0, 6.0]])
+    before = x.copy()
+    reply = call(worker, "normalize", x)
+    np.testing.assert_array_equal(x, before)  # the test's own array is untouched
+    assert len(reply.changed) == 1
+    position, name, after = reply.changed[0]
+    assert position == 0 and name == "x"
+    np.testing.assert_allclose(after, [[-1.0, -1.0], [1.0, 1.0]], atol=1e-6)
+    np.testing.assert_allclose(reply.value, after)
+
+
+def test_in_place_mutation_of_a_keyword_argument(worker):
+    reply = call(worker, "normalize", x=np.array([[1.0], [3.0]]))
+    assert [(c[0], c[1]) for c in reply.changed] == [("x", "x")]
+
+
+def test_student_objects_come_back_as_handles(worker):
+    ds = call(worker, "make_dataset", 4).value
+    assert isinstance(ds, Handle)
+    assert ds.type_name.endswith("Dataset")
+    assert ds.name == "toy"
+    np.testing.assert_array_equal(ds.X, np.arange(8.0).reshape(4, 2))
+    assert len(ds) == 4
+    x1, y1 = ds[1]
+    np.testing.assert_array_equal(x1, [2.0, 3.0])
+    assert y1 == -1
+    items = list(ds)
+    assert len(items) == 4
+    assert [int(y) for _, y in items] == [1, -1, 1, -1]
+    xb, yb = ds.method("batch", 1, 2)
+    np.testing.assert_array_equal(xb, [[2.0, 3.0], [4.0, 5.0]])
+    assert call(worker, "count_positive", ds).value == 2
+    assert call(worker, "dataset_size", ds).value == 4
+    with pytest.raises(AttributeError):
+        ds.name = "changed"
+
+
+def test_same_object_gives_equal_handles(worker):
+    ds = call(worker, "make_dataset", 2).value
+    back = call(worker, "passthrough", ds).value
+    assert isinstance(back, Handle) and back == ds and hash(back) == hash(ds)
+    other = call(worker, "make_dataset", 2).value
+    assert other != ds
+
+
+def test_warnings_show_in_the_reply(worker):
+    reply = call(worker, "log_loss", np.array([0.5, 0.0]))
+    assert reply.value == np.inf
+    assert "RuntimeWarning: probabilities contain zeros" in reply.warnings
+    assert any("divide by zero" in w for w in reply.warnings)
+    assert call(worker, "log_loss", np.array([0.5, 0.25])).warnings == []
+
+
+def test_worker_cwd_is_a_fresh_directory_with_only_the_submission(worker):
+    cwd, listing = call(worker, "where_am_i").value
+    assert os.path.realpath(cwd) != os.path.realpath(os.getcwd())
+    assert listing == [f"{MODULE}.py"]
+
+
+# --------------------------------------------------------------------------- environment
+
+def test_environment_is_scrubbed(fresh_worker, monkeypatch):
+    monkeypatch.setenv("GRADER_KEY", "secret")
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_0123456789")
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.invalid:3128")
+    monkeypatch.setenv("MPLBACKEND", "TkAgg")
+    w = fresh_worker()
+    env = call(w, "environment").value
+    assert isinstance(env, dict)
+    for name in ("GRADER_KEY", "GITHUB_TOKEN", "HTTPS_PROXY", "https_proxy"):
+        assert name not in env
+    assert "secret" not in env.values()
+    assert env["MPLBACKEND"] == "Agg"
+    assert os.path.realpath(env["HOME"]) != os.path.realpath(os.path.expanduser("~"))
+
+
+# --------------------------------------------------------------------------- timeouts and crashes
+
+def test_infinite_loop_times_out_once(fresh_worker):
+    w = fresh_worker()
+    call(w, "affine_forward", np.ones((1, 1)), np.ones((1, 1)), np.ones(1))  # started
+    start = time.monotonic()
+    with pytest.raises(StudentTimeout) as info:
+        call(w, "sigmoid_loop", np.zeros(3))
+    elapsed = time.monotonic() - start
+    assert CALL_TIMEOUT - 0.05 <= elapsed < CALL_TIMEOUT + 2.0
+    assert not info.value.earlier
+    assert "timed out after 1.5 s" in info.value.student_message
+    assert "`sigmoid_loop`" in info.value.student_message
+
+    start = time.monotonic()
+    with pytest.raises(StudentTimeout) as info:
+        call(w, "sigmoid_loop", np.zeros(3))
+    assert time.monotonic() - start < 0.2
+    assert info.value.earlier
+    assert "earlier" in info.value.student_message
+
+    generation = w.generation
+    out, _ = call(w, "affine_forward", np.ones((1, 2)), np.ones((2, 1)), np.zeros(1)).value
+    np.testing.assert_array_equal(out, [[2.0]])
+    assert w.generation == generation + 1  # in a fresh worker
+
+
+def test_child_processes_are_killed_with_the_worker(fresh_worker):
+    w = fresh_worker()
+    pid = call(w, "start_helper").value
+    assert isinstance(pid, int)
+    os.kill(pid, 0)  # alive now
+    with pytest.raises(StudentTimeout):
+        call(w, "spin")
+    deadline = time.monotonic() + 3
+    while not gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert gone(pid), f"the student's child process {pid} survived the timeout"
+
+
+def test_os_exit_is_a_crash_and_the_next_call_gets_a_fresh_process(fresh_worker):
+    w = fresh_worker()
+    with pytest.raises(WorkerCrashed) as info:
+        call(w, "crash")
+    assert "exit code 7" in info.value.student_message
+    assert "about to crash" in info.value.output
+    assert "`crash`" in info.value.student_message
+    assert call(w, "dataset_size", call(w, "make_dataset", 5).value).value == 5
+    assert w.generation == 2
+
+
+def test_handle_from_before_a_restart_cannot_cross(fresh_worker):
+    w = fresh_worker()
+    ds = call(w, "make_dataset", 3).value
+    assert call(w, "count_positive", ds).value == 2
+    with pytest.raises(WorkerCrashed):
+        call(w, "crash")
+    with pytest.raises(ValueCannotCross) as info:
+        call(w, "count_positive", ds)
+    assert "restarted" in info.value.student_message
+    fresh = call(w, "make_dataset", 3).value
+    assert call(w, "count_positive", fresh).value == 2
+
+
+def test_exception_with_a_broken_str_is_still_a_student_exception(fresh_worker):
+    w = fresh_worker()
+    assert call(w, "check_shape", np.zeros((2, 2))).value is True
+    with pytest.raises(StudentException) as info:
+        call(w, "check_shape", np.zeros(3))
+    assert "ShapeError" in info.value.student_message
+    assert "worker.py" not in info.value.output
+
+
+# --------------------------------------------------------------------------- imports
+
+SYNTAX_ERROR = '''\
+import numpy as np
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z)
+
+
+def sigmoid_backward(dout, a):
+    return dout * a * (1 - a)
+'''
+
+RAISES_AT_IMPORT = '''\
+import numpy as np
+
+# load the training data for my experiments
+data = np.loadtxt("train_data.csv", delimiter=",")
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+'''
+
+EXITS_AT_IMPORT = '''\
+import sys
+
+import numpy as np
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+print(sigmoid(np.zeros(2)))
+sys.exit()
+'''
+
+
+def assert_not_importable_every_time(w: Worker, *needles: str):
+    messages = []
+    for i in range(3):
+        start = time.monotonic()
+        with pytest.raises(SubmissionNotImportable) as info:
+            call(w, "sigmoid", np.zeros(2))
+        if i:
+            assert time.monotonic() - start < 1.0
+        messages.append(info.value.student_message)
+    assert len(set(messages)) == 1
+    msg = messages[0]
+    assert "could not be imported" in msg
+    for needle in needles:
+        assert needle in msg, msg
+    with pytest.raises(SubmissionNotImportable):
+        call(w, "sigmoid_backward", np.zeros(2), np.zeros(2))
+    assert w.generation == 1  # it was not re-imported for each call
+    return msg
+
+
+def test_syntax_error_makes_every_call_fail_fast(fresh_worker, tmp_path):
+    w = fresh_worker(write(tmp_path / "hw3_syntax.py", SYNTAX_ERROR))
+    msg = assert_not_importable_every_time(w, "SyntaxError", "line 5", "hw3_syntax.py")
+    assert "worker.py" not in msg
+
+
+def test_exception_at_import_makes_every_call_fail_fast(fresh_worker, tmp_path):
+    w = fresh_worker(write(tmp_path / "hw3_import.py", RAISES_AT_IMPORT))
+    msg = assert_not_importable_every_time(
+        w, "FileNotFoundError", "train_data.csv",
+        f"line {line_of(RAISES_AT_IMPORT, 'np.loadtxt')}", 'File "hw3_import.py"')
+    assert "worker.py" not in msg and "importlib" not in msg
+
+
+def test_sys_exit_at_top_level_is_not_importable(fresh_worker, tmp_path):
+    w = fresh_worker(write(tmp_path / "hw3_exit.py", EXITS_AT_IMPORT))
+    assert_not_importable_every_time(w, "exit()")
+    with pytest.raises(SubmissionNotImportable) as info:
+        call(w, "sigmoid", np.zeros(2))
+    assert "[0.5 0.5]" in info.value.output  # what the top-level code printed
+
+
+def test_top_level_prints_are_not_part_of_the_first_call(fresh_worker, tmp_path):
+    source = SUBMISSION + '\nprint("loaded my submission")\n'
+    w = fresh_worker(write(tmp_path / "hw3_chatty.py", source))
+    reply = call(w, "init_params", 2, 2)
+    assert "loaded my submission" not in reply.output
