@@ -28,7 +28,8 @@ import numpy as np
 import pytest
 
 from grader.assignment import Assignment
-from grader.errors import GradingFailure, StudentCodeError, SubmissionNotImportable
+from grader.errors import (GradingFailure, NotImplementedYet, StudentCodeError,
+                           SubmissionNotImportable)
 from grader.proxy import StudentProxy, describe_value
 from grader.result import TestResult
 
@@ -186,7 +187,7 @@ class GraderPlugin:
             text = exc.student_message
             call = self._call_of(exc)
             if call is not None and (call.args or call.kwargs) and \
-                    not isinstance(exc, SubmissionNotImportable):
+                    not isinstance(exc, (SubmissionNotImportable, NotImplementedYet)):
                 text += f"\nCalled as: {call.signature()}"
             output = exc.output
         else:

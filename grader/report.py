@@ -57,7 +57,8 @@ def render_terminal(result: Result, console: Console) -> None:
             group = failed[i:i + same]
             points = sum(t.max_score for t in group)
             title = group[0].name if same == 1 else f"{group[0].name} and {same - 1} more test(s)"
-            console.print(Text(f"✗ {title} ({_points(points)} points)", style="red bold"))
+            unit = "point" if points == 1 else "points"
+            console.print(Text(f"✗ {title} ({_points(points)} {unit})", style="red bold"))
             for line in group[0].output.splitlines():
                 console.print(Text("    " + line))
             i += same

@@ -126,8 +126,8 @@ class Server:
             kind, message = "exception", _safe(lambda: str(exc))
         if isinstance(exc, SyntaxError) and exc.filename == self.path:
             exc.filename = self.display_name
-            tb = "".join(traceback.format_exception_only(type(exc), exc))
-            message = tb
+            message = "".join(traceback.format_exception_only(type(exc), exc))
+            tb = ""  # the message already shows the file, line and caret
         else:
             tb = self.student_traceback(exc)
         return {"error": {"kind": kind, "type": type(exc).__name__, "message": message[:4000],
