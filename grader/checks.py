@@ -73,8 +73,7 @@ def _is_tensor(x) -> bool:
 
 
 def _is_number(x) -> bool:
-    return isinstance(x, (int, float, complex, np.number, np.bool_)) and not isinstance(x, bool) \
-        or isinstance(x, (bool, np.bool_))
+    return isinstance(x, (bool, int, float, complex, np.number, np.bool_))
 
 
 def _is_arraylike(x) -> bool:
