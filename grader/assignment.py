@@ -76,6 +76,12 @@ class Assignment:
         return self.reference_dir / self.submission
 
     @property
+    def misconceptions_file(self) -> Path:
+        """Known wrong variants of the reference, with hints (``grader.hints``):
+        ``reference/hwN/misconceptions.py``."""
+        return self.reference_dir / "misconceptions.py"
+
+    @property
     def hidden_tests(self) -> Path:
         return self.reference_dir / "tests"
 

@@ -23,6 +23,7 @@ from grader.errors import GradingFailure
 
 __all__ = [
     "assert_close",
+    "is_close",
     "assert_unchanged",
     "check_gradient",
     "numeric_gradient",
@@ -321,6 +322,19 @@ def assert_close(actual: Any, expected: Any, *, rtol: float = DEFAULT_RTOL,
     msg = _compare(actual, expected, path, names, rtol, atol, check_dtype, equal_nan)
     if msg:
         raise GradingFailure(msg, actual)
+
+
+def is_close(actual: Any, expected: Any, *, rtol: float = DEFAULT_RTOL,
+             atol: float = DEFAULT_ATOL, check_dtype: bool | str = "kind",
+             equal_nan: bool = True) -> bool:
+    """Whether ``assert_close(actual, expected, ...)`` would pass (same rules, no message).
+
+    Never raises for values of unexpected types or structures: those are not close.
+    """
+    try:
+        return _compare(actual, expected, "", None, rtol, atol, check_dtype, equal_nan) is None
+    except Exception:  # noqa: BLE001 - a value we cannot compare is not close
+        return False
 
 
 def assert_unchanged(changed: Sequence, function: str, hint: str = "") -> None:

@@ -28,8 +28,9 @@ import numpy as np
 import pytest
 
 from grader.assignment import Assignment
-from grader.errors import (GradingFailure, NotImplementedYet, StudentCodeError,
-                           SubmissionNotImportable)
+from grader.errors import (ConfigurationError, GradingFailure, NotImplementedYet,
+                           StudentCodeError, SubmissionNotImportable)
+from grader.hints import Misconception, diagnose, load_misconceptions
 from grader.proxy import StudentProxy, describe_value
 from grader.result import TestResult
 
@@ -81,6 +82,7 @@ class GraderPlugin:
         self.problems: list[str] = []
         self.gpu_skipped = False
         self._reference = None
+        self._misconceptions: list[Misconception] = []
 
     # ------------------------------------------------------------------ config
     def pytest_configure(self, config):
@@ -121,6 +123,11 @@ class GraderPlugin:
             self.problems.append(
                 f"the gpu tests' points add up to {gpu_total:g}, but assignment.toml declares "
                 f"{self.expected_gpu_points:g}")
+        if self.assignment.reference_file.is_file():
+            try:
+                self._misconceptions = load_misconceptions(self.assignment.misconceptions_file)
+            except ConfigurationError as exc:
+                self.problems.append(str(exc))
         if self.problems:
             raise pytest.UsageError("; ".join(self.problems))
         if any(item.get_closest_marker("gpu") for item in items) and not _cuda_available():
@@ -144,10 +151,14 @@ class GraderPlugin:
     @pytest.fixture(scope="session")
     def reference(self):
         """The reference solution module (imported here, in the grader: trusted code)."""
+        if not self.assignment.reference_file.is_file():
+            pytest.fail(f"the reference solution {self.assignment.reference_file} is missing",
+                        pytrace=False)
+        return self._reference_module()
+
+    def _reference_module(self):
         if self._reference is None:
             path = self.assignment.reference_file
-            if not path.is_file():
-                pytest.fail(f"the reference solution {path} is missing", pytrace=False)
             name = f"_reference_{self.assignment.name}_{self.assignment.module}"
             spec = importlib.util.spec_from_file_location(name, path)
             module = importlib.util.module_from_spec(spec)
@@ -174,15 +185,27 @@ class GraderPlugin:
                 return record
         return None
 
-    def _failure_message(self, exc: BaseException) -> str:
-        """What the student reads for a failed test."""
-        output = ""
+    def _hints(self, call) -> list[Misconception]:
+        """The known mistakes (``reference/hwN/misconceptions.py``) that explain what
+        ``call`` returned; none where the instructor files are absent."""
+        if not self._misconceptions:
+            return []
+        return diagnose(self._misconceptions, self._reference_module(), call.function,
+                        call.args, call.kwargs, call.value)
+
+    def _failure_message(self, exc: BaseException) -> tuple[str, list[str]]:
+        """What the student reads for a failed test, and the ids of the known mistakes
+        it names."""
+        output, hints = "", []
         if isinstance(exc, GradingFailure):
             call = self.proxy.origin(exc.actual) if exc.actual is not None else None
             text = exc.student_message
             if call is not None:
                 text = f"{call.signature()} returned a wrong value:\n{text}"
                 output = call.output
+                for known in self._hints(call):
+                    text += f"\nHint: {known.hint}"
+                    hints.append(known.id)
         elif isinstance(exc, StudentCodeError):
             text = exc.student_message
             call = self._call_of(exc)
@@ -206,7 +229,7 @@ class GraderPlugin:
         if output and output.strip():
             shown = output if len(output) <= SHOWN_OUTPUT else "...\n" + output[-SHOWN_OUTPUT:]
             text += "\nYour code printed:\n" + textwrap.indent(shown.rstrip(), "  ")
-        return text
+        return text, hints
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -221,7 +244,7 @@ class GraderPlugin:
             result.output = reason.removeprefix("Skipped: ")
         elif report.failed and result.status != "failed":  # keep the first failure
             if call.excinfo is not None:
-                result.output = self._failure_message(call.excinfo.value)
+                result.output, result.hints = self._failure_message(call.excinfo.value)
             result.status, result.score = "failed", 0.0
         elif report.when == "call" and report.passed:
             result.status, result.score, result.output = "passed", result.max_score, ""

@@ -34,6 +34,7 @@ class TestResult:
         output: for a failed test, the message for the student; for a skipped test,
             the reason.
         gpu: whether the test is ``gpu``-marked.
+        hints: ids of the known mistakes (``grader.hints``) its failure matched.
     """
 
     name: str
@@ -43,10 +44,14 @@ class TestResult:
     status: str = "failed"
     output: str = ""
     gpu: bool = False
+    hints: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "score": self.score, "max_score": self.max_score,
-                "status": self.status, "output": self.output}
+        doc = {"name": self.name, "score": self.score, "max_score": self.max_score,
+               "status": self.status, "output": self.output}
+        if self.hints:
+            doc["extra_data"] = {"hints": list(self.hints)}
+        return doc
 
 
 @dataclass

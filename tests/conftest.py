@@ -40,3 +40,37 @@ def graded():
         return cache[key]
 
     return get
+
+
+def failed_names(doc: dict) -> list[str]:
+    """Names of the failed tests of a results document."""
+    return [t["name"] for t in doc["tests"] if t["status"] == "failed"]
+
+
+def hints_of(doc: dict) -> set[str]:
+    """Ids of every known mistake (``grader.hints``) named anywhere in the document."""
+    return {h for t in doc["tests"] for h in t.get("extra_data", {}).get("hints", [])}
+
+
+def assert_loses_exactly(doc: dict, expected: list[str], name: str = "") -> None:
+    """Assert that the failed tests are exactly those whose names start with one of
+    ``expected`` (each prefix matching at least one), and that the score is the total
+    minus their points."""
+    failed = failed_names(doc)
+    unexpected = [n for n in failed if not any(n.startswith(p) for p in expected)]
+    assert unexpected == [], f"{name} lost points it should not have: {unexpected}"
+    for prefix in expected:
+        assert any(n.startswith(prefix) for n in failed), f"{name} should fail {prefix!r}"
+    lost = sum(t["max_score"] for t in doc["tests"] if t["status"] == "failed")
+    assert doc["score"] == doc["max_score"] - lost
+
+
+def assert_actionable_messages(doc: dict) -> None:
+    """Every failed test says something a student can act on: never a bare
+    AssertionError or a traceback of the grader."""
+    for test in doc["tests"]:
+        if test["status"] == "failed":
+            assert test["output"].strip(), test
+            assert "Traceback (most recent call last)" not in test["output"], test
+            assert not test["output"].startswith("AssertionError"), test
+            assert "internal error" not in test["output"], test

@@ -1,0 +1,175 @@
+"""Hints for known mistakes ("misconceptions"): feedback that names the mistake made.
+
+An instructor declares, beside the reference (``reference/hwN/misconceptions.py``),
+known wrong variants of the reference's functions, each with the hint a student should
+read when their output matches it::
+
+    from grader.hints import misconception
+
+    @misconception("gradient", hint="your gradient equals the last sample's only: did "
+                   "you write `grad = ...` where `grad += ...` was needed?")
+    def gradient_overwritten(reference, x, y, w):
+        ...  # the wrong computation, on the arguments the student's function got
+
+A variant is called as ``variant(reference, *args, **kwargs)``: the reference module
+first (so a variant can reuse the reference's other functions), then the very arguments
+of the student's call.  When a test fails on a value that a call of the student's
+``gradient`` returned, the grader runs every variant declared for ``gradient`` on that
+call's arguments, here in the grader's process (variants are the instructor's code, and
+the arguments are plain data that came back from the worker), and names each mistake
+whose output the student's matches within ``grader.checks``' default tolerances.
+
+A variant that raises (say, it cannot read a student's cache of another format) is
+simply no match.  Variants get deep copies of the arguments.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import sys
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from grader.checks import is_close
+from grader.errors import ConfigurationError
+from grader.sandbox import Handle
+
+__all__ = ["Misconception", "misconception", "load_misconceptions", "diagnose"]
+
+_ATTRIBUTE = "__misconception__"
+
+
+@dataclass(frozen=True)
+class Misconception:
+    """A known wrong variant of one function of the reference.
+
+    Attributes:
+        id: a short name for the mistake (the variant's function name), used in the
+            results document (``extra_data.hints`` of a test) and in gradebooks.
+        function: the name of the assignment's function the mistake is made in.
+        hint: what the student reads when their output matches the variant's.
+        variant: ``variant(reference, *args, **kwargs)``, the wrong computation.
+    """
+
+    id: str
+    function: str
+    hint: str
+    variant: Callable[..., Any]
+
+
+def misconception(function: str, *, hint: str, id: str | None = None) -> Callable[[Callable], Callable]:
+    """Declare the decorated function as a known wrong variant of ``function``.
+
+    Args:
+        function: the name of the assignment's function (``"gradient"``).
+        hint: the feedback for a student whose output matches the variant's; say what
+            the mistake is and what to do instead.
+        id: the mistake's short name; default the variant's function name.  One
+            mistake seen in several functions (the bias gradient not summed, in
+            ``affine_backward`` and in ``mlp_loss``) keeps one id.
+
+    Returns:
+        A decorator that leaves the function as it is and marks it for
+        ``load_misconceptions``.
+
+    Raises:
+        ValueError: if ``function`` or ``hint`` is empty.
+    """
+    if not function or not hint.strip():
+        raise ValueError("a misconception needs the function's name and a hint")
+
+    def mark(variant: Callable) -> Callable:
+        setattr(variant, _ATTRIBUTE, Misconception(id or variant.__name__, function, hint.strip(), variant))
+        return variant
+
+    return mark
+
+
+def load_misconceptions(path: Path) -> list[Misconception]:
+    """The misconceptions declared in the Python file ``path``, in the file's order.
+
+    Returns an empty list when ``path`` does not exist.
+
+    Raises:
+        ConfigurationError: if the file cannot be imported, or two declarations for
+            one function share an id.
+    """
+    if not path.is_file():
+        return []
+    name = f"_misconceptions_{abs(hash(str(path.resolve())))}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        sys.modules.pop(name, None)
+        raise ConfigurationError(f"{path} could not be imported: {type(exc).__name__}: {exc}") from exc
+    found = [getattr(v, _ATTRIBUTE) for v in vars(module).values()
+             if isinstance(getattr(v, _ATTRIBUTE, None), Misconception)]
+    keys = [(m.function, m.id) for m in found]
+    duplicated = sorted({f"{f}: {i}" for f, i in keys if keys.count((f, i)) > 1})
+    if duplicated:
+        raise ConfigurationError(f"{path}: misconception ids declared twice: {', '.join(duplicated)}")
+    return found
+
+
+def diagnose(misconceptions: list[Misconception], reference: ModuleType, function: str,
+             args: tuple, kwargs: dict, actual: Any) -> list[Misconception]:
+    """The misconceptions of ``function`` whose output on ``args``/``kwargs`` matches
+    ``actual``, the value the student's call returned.
+
+    Args:
+        misconceptions: the declared ones (``load_misconceptions``).
+        reference: the reference module, passed to each variant.
+        function: the name of the student's function that was called.
+        args, kwargs: the arguments of that call (copied before each variant runs).
+        actual: what the student's call returned (plain data).
+
+    Returns:
+        The matching misconceptions, in declaration order.  A variant that raises is
+        no match.  Only call this for a value that failed a check: a variant may agree
+        with the reference on some inputs (a missing 1/N when N = 1).  Calls that passed or returned objects living in the
+        worker (handles) are not diagnosed: a variant must not run student code.
+    """
+    candidates = [m for m in misconceptions if m.function == function]
+    if not candidates or _has_handle((args, kwargs, actual)):
+        return []
+    found = []
+    for m in candidates:
+        wrong = _run(m.variant, reference, args, kwargs)
+        if wrong is not _FAILED and is_close(actual, wrong):
+            found.append(m)
+    return found
+
+
+_FAILED = object()
+
+
+def _has_handle(value: Any, depth: int = 0) -> bool:
+    if isinstance(value, Handle):
+        return True
+    if depth < 8 and isinstance(value, (tuple, list)):
+        return any(_has_handle(v, depth + 1) for v in value)
+    if depth < 8 and isinstance(value, dict):
+        return any(_has_handle(v, depth + 1) for v in value.values())
+    return False
+
+
+def _run(fn: Callable, reference: ModuleType, args: tuple, kwargs: dict) -> Any:
+    """``fn(reference, *args, **kwargs)`` on copies of the arguments, quietly;
+    ``_FAILED`` if it raises."""
+    try:
+        a, kw = copy.deepcopy(args), copy.deepcopy(kwargs)
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            return fn(reference, *a, **kw)
+    except Exception:  # noqa: BLE001 - a variant that cannot run on these inputs is no match
+        return _FAILED
