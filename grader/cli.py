@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import click
+from rich.cells import cell_len
 
 from grader import __version__
 from grader.assignment import Assignment, find_course_root, list_assignments, load_assignment
@@ -145,9 +146,12 @@ def cli():
 @cli.command(name="list", help="List the assignments with their points and files.")
 def list_command():
     root = _course_root()
-    for a in list_assignments(root):
+    assignments = list_assignments(root)
+    width = max((cell_len(a.title) for a in assignments), default=0)
+    for a in assignments:
         suite = "hidden suite" if a.has_hidden_suite() else "public tests only"
-        click.echo(f"{a.name:6} {a.title:40} {_points(a):28} "
+        title = a.title + " " * (width - cell_len(a.title))  # CJK characters are 2 cells wide
+        click.echo(f"{a.name:6} {title}  {_points(a):26} "
                    f"{a.directory.relative_to(root) / a.submission}  [{suite}]")
 
 
