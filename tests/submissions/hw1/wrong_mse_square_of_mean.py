@@ -1,0 +1,27 @@
+# Wrong: mse squares the mean error (misplaced parenthesis) instead of averaging the squares.
+import numpy as np
+
+
+def forward(x, w, b=0.0):
+    return np.asarray(x, dtype=np.float64) * w + b
+
+
+def mse(y_pred, y):
+    err = np.asarray(y_pred) - np.asarray(y)
+    return float(np.mean(err) ** 2)
+
+
+def grid_search(x, y, ws, bs=(0.0,)):
+    costs = np.zeros((len(ws), len(bs)))
+    for i, w in enumerate(ws):
+        for j, b in enumerate(bs):
+            costs[i, j] = mse(forward(x, w, b), y)
+    i, j = np.unravel_index(np.argmin(costs), costs.shape)
+    return float(ws[i]), float(bs[j]), costs
+
+
+def train_dev_split(x, y, dev_fraction, seed):
+    x, y = np.asarray(x), np.asarray(y)
+    perm = np.random.default_rng(seed).permutation(len(x))
+    n_dev = round(dev_fraction * len(x))
+    return x[perm[n_dev:]], y[perm[n_dev:]], x[perm[:n_dev]], y[perm[:n_dev]]

@@ -1,0 +1,27 @@
+# Wrong: train_dev_split shuffles x and y with two separate rng.permutation calls, so the pairs break.
+import numpy as np
+
+
+def forward(x, w, b=0.0):
+    return np.asarray(x, dtype=np.float64) * w + b
+
+
+def mse(y_pred, y):
+    return float(np.mean((np.asarray(y_pred) - np.asarray(y)) ** 2))
+
+
+def grid_search(x, y, ws, bs=(0.0,)):
+    costs = np.zeros((len(ws), len(bs)))
+    for i, w in enumerate(ws):
+        for j, b in enumerate(bs):
+            costs[i, j] = mse(forward(x, w, b), y)
+    i, j = np.unravel_index(np.argmin(costs), costs.shape)
+    return float(ws[i]), float(bs[j]), costs
+
+
+def train_dev_split(x, y, dev_fraction, seed):
+    rng = np.random.default_rng(seed)
+    x_shuffled = rng.permutation(np.asarray(x))
+    y_shuffled = rng.permutation(np.asarray(y))
+    n_dev = round(dev_fraction * len(x))
+    return x_shuffled[n_dev:], y_shuffled[n_dev:], x_shuffled[:n_dev], y_shuffled[:n_dev]
