@@ -82,10 +82,12 @@ def _is_arraylike(x) -> bool:
 
 
 def _numeric_sequence(x) -> bool:
-    """A non-empty list/tuple of numbers, or of numeric sequences of one length (so that
-    it converts to a numeric array)."""
-    if not isinstance(x, (list, tuple)) or len(x) == 0:
+    """A list/tuple of numbers (an empty one too: a history of no epochs), or of
+    numeric sequences of one length (so that it converts to a numeric array)."""
+    if not isinstance(x, (list, tuple)):
         return False
+    if len(x) == 0:
+        return True
     if all(_is_number(v) for v in x):
         return True
     return all(_numeric_sequence(v) for v in x) and len({len(v) for v in x}) == 1
@@ -146,12 +148,23 @@ def _pattern_hint(a: np.ndarray, e: np.ndarray) -> str:
         if c != 0 and np.allclose(a_flat, c * e_flat, rtol=1e-6, atol=1e-12 * max(1.0, abs(c))):
             if abs(c + 1) < 1e-6:
                 return " Your values are the negatives of the expected ones: check the sign."
-            near = round(c)
-            factor = f"{near}" if near != 0 and abs(c - near) < 1e-6 else _num(c)
-            if abs(1 / c - round(1 / c)) < 1e-6 and abs(c) < 1:
-                factor = f"1/{round(1 / c)}"
-            return (f" Your values are exactly {factor} times the expected ones: look for a "
-                    "missing or extra factor (such as 1/N, a sum instead of a mean, or 2).")
+            factor = _simple_fraction(c)
+            if factor:  # an odd factor (1.21387) is a coincidence of the data, not a clue
+                return (f" Your values are exactly {factor} times the expected ones: look for "
+                        "a missing or extra factor (such as 1/N, a sum instead of a mean, or 2).")
+    return ""
+
+
+def _simple_fraction(c: float) -> str:
+    """``c`` written as ``p``, ``p/q`` (|p| <= 10000, q <= 12) or ``1/n`` (n <= 10000)
+    when it is one within 1e-6 relative, else empty."""
+    n = round(1 / c)
+    if 12 < abs(n) <= 10000 and abs(n * c - 1) <= 1e-6:
+        return f"1/{n}" if n > 0 else f"-1/{-n}"
+    for q in range(1, 13):
+        p = round(c * q)
+        if p != 0 and abs(p) <= 10000 and abs(c * q - p) <= 1e-6 * abs(c * q):
+            return f"{p}" if q == 1 else f"{p}/{q}"
     return ""
 
 

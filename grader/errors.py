@@ -50,6 +50,8 @@ class StudentCodeError(Exception):
         self.function = function
         self.detail = detail
         self.output = output
+        #: names of the call's positional parameters, where the worker could read them
+        self.params: list[str] = []
 
     @property
     def where(self) -> str:

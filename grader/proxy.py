@@ -79,7 +79,7 @@ class Call:
 
     def signature(self) -> str:
         """``affine_backward(dout=float64 (4, 3), cache=tuple of 3)``."""
-        names = self.params if self.reply and self.reply.params else []
+        names = self.params
         parts = []
         for i, a in enumerate(self.args):
             label = names[i] if i < len(names) else ""
@@ -152,6 +152,7 @@ class StudentProxy:
             record.reply = self._worker.call(name, None, args, kwargs, label=name)
         except StudentCodeError as exc:
             record.error = exc
+            record.params = exc.params
             raise
         record.params = record.reply.params
         return record.reply.value

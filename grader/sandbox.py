@@ -361,14 +361,18 @@ class Worker:
         kind, etype = error.get("kind"), str(error.get("type", "Exception"))
         message, tb = str(error.get("message", "")), str(error.get("traceback", ""))
         if kind == "missing":
-            raise MissingFunction(label or message, output=output)
-        if kind == "not_implemented":
-            raise NotImplementedYet(label, etype, message, tb, output)
-        if kind == "exit":
-            raise StudentExit(label, message, tb, output)
-        if kind == "codec":
-            raise ValueCannotCross(label, message, output)
-        raise StudentException(label, etype, message, tb, output)
+            exc = MissingFunction(label or message, output=output)
+        elif kind == "not_implemented":
+            exc = NotImplementedYet(label, etype, message, tb, output)
+        elif kind == "exit":
+            exc = StudentExit(label, message, tb, output)
+        elif kind == "codec":
+            exc = ValueCannotCross(label, message, output)
+        else:
+            exc = StudentException(label, etype, message, tb, output)
+        params = error.get("params")
+        exc.params = [str(p) for p in params] if isinstance(params, list) else []
+        raise exc
 
     def call(self, target: "str | Handle", method: str | None, args, kwargs, label: str) -> Reply:
         """Call the submission's function ``target`` (or a handle, or a handle's

@@ -161,13 +161,13 @@ class Server:
             return {"error": {"kind": "missing", "type": "AttributeError", "message": missing,
                               "traceback": ""}}
         args, kwargs = list(msg.get("args", [])), dict(msg.get("kwargs", {}))
+        names = self.call_params = _parameter_names(func, len(args))
         before_args = [self.encode(a) for a in args]
         before_kwargs = {k: self.encode(v) for k, v in kwargs.items()}
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             value = func(*args, **kwargs)
         raised = [f"{w.category.__name__}: {w.message}" for w in caught[:20]]
-        names = _parameter_names(func, len(args))
         changed = [[i, names[i], a] for i, a in enumerate(args) if self.encode(a) != before_args[i]]
         changed += [[k, k, v] for k, v in kwargs.items() if self.encode(v) != before_kwargs[k]]
         return {"value": value, "changed": changed, "params": names, "warnings": raised}
@@ -182,6 +182,7 @@ class Server:
 
     def dispatch(self, msg: dict) -> dict:
         op = msg.get("op")
+        self.call_params = []
         try:
             if op == "import":
                 return self.do_import()
@@ -198,7 +199,9 @@ class Server:
         except BaseException as exc:  # noqa: BLE001 - anything the student's code raises
             if isinstance(exc, KeyboardInterrupt):
                 raise
-            return self.error(exc)
+            answer = self.error(exc)
+            answer["error"]["params"] = list(self.call_params)  # for "Called as: f(x=...)"
+            return answer
         finally:
             for stream in (sys.stdout, sys.stderr):
                 try:

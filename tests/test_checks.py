@@ -263,6 +263,20 @@ def test_missing_factor_gets_a_one_over_n_hint(rng):
     assert "exactly 1/4 times" in msg
 
 
+def test_simple_fractions_are_named_and_odd_factors_are_not(rng):
+    expected = rng.standard_normal(6)
+    assert "exactly 2/3 times" in failure(expected * 2 / 3, expected)
+    assert "exactly 1/48 times" in failure(expected / 48, expected)
+    # A geometric history off by 1.21387 is a coincidence of the data, not a clue.
+    assert "times the expected" not in failure(expected * 1.21387, expected)
+
+
+def test_an_empty_history_matches_an_empty_list_or_array():
+    assert_close(np.array([]), [], names="costs")
+    assert_close([], np.zeros(0), names="costs")
+    assert "wrong shape" in failure(np.array([1.0]), [])
+
+
 def test_negated_values_get_the_sign_hint(rng):
     expected = rng.standard_normal((3, 2))
     msg = failure(-expected, expected)

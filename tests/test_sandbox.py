@@ -511,6 +511,16 @@ def test_exception_with_a_broken_str_is_still_a_student_exception(fresh_worker):
     assert "worker.py" not in info.value.output
 
 
+def test_a_call_that_raises_still_names_its_parameters(fresh_worker):
+    from grader.proxy import StudentProxy
+
+    student = StudentProxy(fresh_worker())
+    with pytest.raises(StudentException) as info:
+        student.check_shape(np.zeros(3))
+    assert info.value.params == ["x"]
+    assert student.last_call.signature() == "check_shape(x=float64 (3,))"
+
+
 # --------------------------------------------------------------------------- imports
 
 SYNTAX_ERROR = '''\
