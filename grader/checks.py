@@ -19,12 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from grader.errors import GradingFailure
+from grader.errors import GradingFailure, StudentException
 
 __all__ = [
     "assert_close",
     "is_close",
     "assert_unchanged",
+    "assert_raises",
     "check_gradient",
     "numeric_gradient",
     "relative_error",
@@ -367,6 +368,37 @@ def assert_unchanged(changed: Sequence, function: str, hint: str = "") -> None:
         raise GradingFailure(
             f"`{function}` changed its argument `{name}` in place; it must leave its inputs "
             f"as it found them. {hint}".rstrip(), after)
+
+
+def assert_raises(exception: type[BaseException] | str, function: Callable, *args,
+                  **kwargs) -> StudentException:
+    """Call the student's ``function(*args, **kwargs)`` and fail unless it raises
+    ``exception`` (a class such as ``IndexError``, or its name), or a subclass of it.
+
+    Args:
+        exception: the exception class expected, or its name.
+        function: a student function or handle method (``student.f``, ``ds.__getitem__``).
+
+    Returns:
+        The ``StudentException`` that carried the student's exception.
+
+    Raises:
+        GradingFailure: if the call returned normally or raised another exception.
+        StudentCodeError: other failures of the call (a timeout, a crash) as they are.
+    """
+    name = exception if isinstance(exception, str) else exception.__name__
+    owner = getattr(getattr(function, "__self__", None), "_label", None)  # a handle's method
+    label = getattr(function, "__name__", None) or getattr(function, "_label", "your function")
+    label = f"{owner}.{label}" if owner else label
+    try:
+        value = function(*args, **kwargs)
+    except StudentException as exc:
+        if name in exc.exc_classes:
+            return exc
+        raise GradingFailure(f"`{label}` should raise {name} here, but it raised "
+                             f"{exc.exc_type}: {exc.message}".rstrip(": ")) from None
+    raise GradingFailure(f"`{label}` should raise {name} here, but it returned "
+                         f"{_describe(value)}.")
 
 
 # ----------------------------------------------------------------------- gradients

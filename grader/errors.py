@@ -75,6 +75,9 @@ class StudentException(StudentCodeError):
     def __init__(self, function, exc_type: str, message: str, traceback: str = "", output: str = ""):
         super().__init__(function, message, output)
         self.exc_type = exc_type
+        #: the names of the exception's class and its bases (``IndexError``,
+        #: ``LookupError``, ``Exception``, ...), as the worker saw them
+        self.exc_classes = [exc_type]
         self.message = message
         self.traceback = traceback
 

@@ -372,6 +372,9 @@ class Worker:
             exc = StudentException(label, etype, message, tb, output)
         params = error.get("params")
         exc.params = [str(p) for p in params] if isinstance(params, list) else []
+        if isinstance(exc, StudentException):
+            classes = error.get("classes")
+            exc.exc_classes = [str(c) for c in classes] if isinstance(classes, list) else [etype]
         raise exc
 
     def call(self, target: "str | Handle", method: str | None, args, kwargs, label: str) -> Reply:

@@ -131,7 +131,8 @@ class Server:
         else:
             tb = self.student_traceback(exc)
         return {"error": {"kind": kind, "type": type(exc).__name__, "message": message[:4000],
-                          "traceback": tb[:8000]}}
+                          "traceback": tb[:8000],
+                          "classes": [c.__name__ for c in type(exc).__mro__][:16]}}
 
     # -- requests
     def do_import(self) -> dict:

@@ -608,3 +608,20 @@ def test_top_level_prints_are_not_part_of_the_first_call(fresh_worker, tmp_path)
     w = fresh_worker(write(tmp_path / "hw3_chatty.py", source))
     reply = call(w, "init_params", 2, 2)
     assert "loaded my submission" not in reply.output
+
+
+def test_assert_raises_accepts_the_exception_or_a_subclass_and_says_what_happened(fresh_worker):
+    from grader.checks import assert_raises
+    from grader.errors import GradingFailure
+    from grader.proxy import StudentProxy
+
+    student = StudentProxy(fresh_worker())
+    exc = assert_raises(Exception, student.check_shape, np.zeros(3))  # ShapeError is one
+    assert exc.exc_type == "ShapeError" and "Exception" in exc.exc_classes
+    with pytest.raises(GradingFailure, match="should raise IndexError here, but it raised ShapeError"):
+        assert_raises(IndexError, student.check_shape, np.zeros(3))
+    with pytest.raises(GradingFailure, match="should raise ValueError here, but it returned the number True"):
+        assert_raises("ValueError", student.check_shape, np.zeros((2, 2)))
+    dataset = student.make_dataset(3)
+    with pytest.raises(GradingFailure, match=r"make_dataset\(\)\.__len__|should raise"):
+        assert_raises(IndexError, dataset.__len__)
