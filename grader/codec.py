@@ -15,7 +15,8 @@ NumPy scalar           dtype and value; comes back as the same NumPy scalar type
 ``torch.Tensor``       dtype, shape, device name, ``requires_grad`` and raw bytes; comes
                        back as a plain CPU tensor (``tensor_device(t)`` gives the device
                        it had in the worker)
-list, tuple, dict      element by element (dict keys: str, int, float, bool, None)
+list, tuple, dict      element by element (dict keys: str, int, float, bool, None);
+                       an ``OrderedDict`` (a module's ``state_dict()``) comes back a dict
 anything else          a *handle* node (the object stays where it was created) or a
                        *callback* node (a grader-side callable the worker may call)
 =====================  =================================================================
@@ -35,6 +36,7 @@ import json
 import math
 import struct
 import sys
+from collections import OrderedDict
 from typing import Any, Callable
 
 import numpy as np
@@ -127,7 +129,7 @@ class _Encoder:
             return [self.node(v, depth + 1) for v in list.__iter__(value)]
         if t is tuple or (isinstance(value, tuple) and self.fallback is None):
             return {"$": "tuple", "items": [self.node(v, depth + 1) for v in tuple.__iter__(value)]}
-        if t is dict or (isinstance(value, dict) and self.fallback is None):
+        if t is dict or t is OrderedDict or (isinstance(value, dict) and self.fallback is None):
             items = []
             for k, v in dict.items(value):
                 if not (k is None or type(k) in (str, int, float, bool)):

@@ -396,6 +396,14 @@ def test_container_subclasses_with_fallback_go_to_the_fallback():
     assert out == ["H", [2]]
 
 
+def test_an_ordered_dict_crosses_as_a_plain_dict_even_with_a_fallback():
+    import collections
+
+    state = collections.OrderedDict([("fc1.weight", np.ones((2, 3))), ("fc1.bias", np.zeros(2))])
+    out = loads(dumps(state, fallback=lambda obj: pytest.fail("no fallback for OrderedDict")))
+    assert type(out) is dict and list(out) == ["fc1.weight", "fc1.bias"]
+
+
 def test_unsupported_dict_key_is_rejected():
     with pytest.raises(CodecError, match="dict key"):
         dumps({(1, 2): "tuple key"})
