@@ -17,6 +17,8 @@ NumPy scalar           dtype and value; comes back as the same NumPy scalar type
                        it had in the worker)
 list, tuple, dict      element by element (dict keys: str, int, float, bool, None);
                        an ``OrderedDict`` (a module's ``state_dict()``) comes back a dict
+torch.Generator (CPU)  by its state: a copy, seeded alike (a test's
+                       ``torch.Generator().manual_seed(0)`` reaches the student's code)
 anything else          a *handle* node (the object stays where it was created) or a
                        *callback* node (a grader-side callable the worker may call)
 =====================  =================================================================
@@ -114,6 +116,9 @@ class _Encoder:
         torch = _torch()
         if torch is not None and isinstance(value, torch.Tensor):
             return self.tensor(torch, value)
+        if torch is not None and t is torch.Generator and value.device.type == "cpu":
+            state = value.get_state().numpy()  # a copy: the other side's draws do not advance this one
+            return {"$": "generator", "b": self.buffer(state.tobytes())}
         if isinstance(value, bool):
             return bool(value)
         if isinstance(value, int):
@@ -263,6 +268,8 @@ class _Decoder:
             return complex(float(re_), float(im_))
         if tag == "tensor":
             return self.tensor(node)
+        if tag == "generator":
+            return self.generator(node)
         if tag in ("handle", "callback"):
             if self.resolve is None:
                 raise CodecError(f"a {tag} cannot cross here")
@@ -285,6 +292,18 @@ class _Decoder:
         if isinstance(device, str) and device != "cpu":
             t.__dict__["_grader_device"] = device
         return t
+
+
+    def generator(self, node: dict):
+        import torch
+
+        state = torch.frombuffer(bytearray(self.buf(node)), dtype=torch.uint8)
+        g = torch.Generator()
+        try:
+            g.set_state(state)
+        except (RuntimeError, ValueError) as exc:
+            raise CodecError(f"bad generator state: {exc}") from None
+        return g
 
 
 def loads(data: bytes, resolve: Callable[[dict], Any] | None = None) -> Any:

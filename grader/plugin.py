@@ -11,6 +11,7 @@ Fixtures:
     ``rng``: a ``numpy.random.Generator`` seeded from the test's id, so every run of
     a test sees the same numbers.
     ``device``: ``"cpu"``, and ``"cuda"`` as a second, ``gpu``-marked parameter.
+    ``data_dir``: the assignment's data folder, as the student's code sees it.
 
 Each test's outcome becomes a ``grader.result.TestResult`` whose ``output`` is written
 for the student (see ``_failure_message``).
@@ -172,6 +173,12 @@ class GraderPlugin:
         """A NumPy generator seeded from the test's file name and name (reproducible)."""
         key = f"{self.assignment.name}:{Path(str(request.node.path)).name}::{request.node.name}"
         return np.random.default_rng(zlib.crc32(key.encode()))
+
+    @pytest.fixture
+    def data_dir(self) -> Path:
+        """The assignment's data folder (``assignments/hwN/data``), as the student's code
+        sees it: pass paths under it to the student's functions."""
+        return self.assignment.directory / "data"
 
     @pytest.fixture(params=["cpu", pytest.param("cuda", marks=pytest.mark.gpu)])
     def device(self, request) -> str:

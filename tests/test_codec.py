@@ -660,3 +660,19 @@ def test_random_corruption_only_ever_raises_codec_error():
             pass
         except BaseException as exc:  # noqa: BLE001
             pytest.fail(f"corrupted frame raised {type(exc).__name__}: {exc}")
+
+
+def test_a_torch_generator_crosses_as_a_copy_of_its_state():
+    import torch
+
+    g = torch.Generator().manual_seed(1234)
+    copy = roundtrip(g)
+    assert isinstance(copy, torch.Generator) and copy is not g
+    assert torch.equal(torch.rand(5, generator=copy), torch.rand(5, generator=g))
+
+
+def test_a_generator_with_a_bad_state_is_rejected():
+    frame = dumps(__import__("torch").Generator())
+    header_len = int.from_bytes(frame[:4], "little")
+    with pytest.raises(CodecError):
+        loads(frame[:4 + header_len] + frame[4 + header_len:-8])  # state cut short
