@@ -49,6 +49,7 @@ def render_terminal(result: Result, console: Console) -> None:
         console.print()
         console.print(Text(f"What to fix ({len(result.failed)} failed):", style="bold"))
         failed = result.failed
+        shown_hints: set[str] = set()
         i = 0
         while i < len(failed):
             same = 1  # consecutive failures with one message are shown once
@@ -60,5 +61,17 @@ def render_terminal(result: Result, console: Console) -> None:
             unit = "point" if points == 1 else "points"
             console.print(Text(f"✗ {title} ({_points(points)} {unit})", style="red bold"))
             for line in group[0].output.splitlines():
-                console.print(Text("    " + line))
+                console.print(Text("    " + _shorten_repeated_hint(line, shown_hints)))
             i += same
+
+
+def _shorten_repeated_hint(line: str, shown: set[str]) -> str:
+    """A ``Hint:`` line in full the first time, then only its first clause: the same
+    known mistake often spoils several tests."""
+    if not line.startswith("Hint: "):
+        return line
+    if line not in shown:
+        shown.add(line)
+        return line
+    first = line.split(":", 2)[1].split(". ")[0].strip()
+    return f"Hint: {first} (the same known mistake as above)."

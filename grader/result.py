@@ -37,6 +37,8 @@ class TestResult:
         hints: ids of the known mistakes (``grader.hints``) its failure matched.
     """
 
+    __test__ = False  # not a pytest test class, despite its name
+
     name: str
     nodeid: str
     max_score: float
