@@ -71,6 +71,19 @@ class Call:
         """(position, parameter name, value after) of each argument changed in place."""
         return self.reply.changed if self.reply else []
 
+    def changed_argument(self, name: str) -> Any:
+        """The value after the call of the argument named ``name`` (its parameter name,
+        or the keyword it was passed by) if the call modified it in place, else None.
+
+        For example, after ``student.batchnorm_forward(x, gamma, beta, bn_param)`` in
+        train mode, ``student.last_call.changed_argument("bn_param")`` is the student's
+        dict with its updated ``running_mean`` and ``running_var``.
+        """
+        for _, param, value in self.changed:
+            if param == name:
+                return value
+        return None
+
     @property
     def output(self) -> str:
         if self.reply is not None:

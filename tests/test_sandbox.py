@@ -101,6 +101,11 @@ def normalize(x):
     return x
 
 
+def update_running_mean(x, bn_param):
+    bn_param["running_mean"] = 0.9 * bn_param["running_mean"] + 0.1 * x.mean(axis=0)
+    return x
+
+
 class Dataset:
     def __init__(self, X, y):
         self.X = np.asarray(X, dtype=np.float64)
@@ -371,6 +376,18 @@ def test_in_place_mutation_is_reported(worker):
     assert position == 0 and name == "x"
     np.testing.assert_allclose(after, [[-1.0, -1.0], [1.0, 1.0]], atol=1e-6)
     np.testing.assert_allclose(reply.value, after)
+
+
+def test_a_dict_updated_in_place_is_visible_to_the_test(fresh_worker):
+    from grader.proxy import StudentProxy
+
+    student = StudentProxy(fresh_worker())
+    state = {"running_mean": np.zeros(2), "mode": "train"}
+    student.update_running_mean(np.array([[1.0, 2.0], [3.0, 4.0]]), state)
+    after = student.last_call.changed_argument("bn_param")
+    np.testing.assert_allclose(after["running_mean"], [0.2, 0.3])
+    np.testing.assert_array_equal(state["running_mean"], [0.0, 0.0])  # the test's copy is untouched
+    assert student.last_call.changed_argument("x") is None
 
 
 def test_in_place_mutation_of_a_keyword_argument(worker):
