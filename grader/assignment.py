@@ -15,14 +15,17 @@ hidden suite under ``reference/hwN/tests/``).  Example ``assignment.toml``::
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from grader.errors import ConfigurationError
 
-__all__ = ["Assignment", "find_course_root", "list_assignments", "load_assignment"]
+__all__ = ["Assignment", "find_course_root", "import_file", "list_assignments", "load_assignment"]
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
@@ -88,6 +91,40 @@ class Assignment:
     def has_hidden_suite(self) -> bool:
         """Whether this copy of the course holds the hidden suite (the instructor's does)."""
         return self.hidden_tests.is_dir() and any(self.hidden_tests.glob("test_*.py"))
+
+    def import_reference(self) -> ModuleType:
+        """The reference solution, imported in this process (trusted code) under the
+        module name ``_reference_<hwN>_<module>``, once.
+
+        Raises:
+            FileNotFoundError: where this copy of the course has no reference.
+            Exception: whatever the reference raises while it is imported.
+        """
+        return import_file(self.reference_file, f"_reference_{self.name}_{self.module}")
+
+
+def import_file(path: Path, name: str) -> ModuleType:
+    """Import the Python file ``path`` as the module ``name`` (the one already imported
+    under that name, if any), without putting its folder on ``sys.path``.
+
+    Raises:
+        FileNotFoundError: if ``path`` is not a file.
+        Exception: whatever the file raises while it runs; it is then not kept in
+            ``sys.modules``.
+    """
+    if name in sys.modules:
+        return sys.modules[name]
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"{path} does not exist")
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
+    return module
 
 
 def find_course_root(start: Path | None = None) -> Path:

@@ -58,9 +58,17 @@ GRADIENT_THRESHOLD = 1e-4
 GRADIENT_STEP = 1e-6
 
 
-def fail(message: str, actual: Any = None):
-    """Fail the current test with ``message`` (for the student)."""
-    raise GradingFailure(message, actual)
+def fail(message: str, actual: Any = None, *, wrong_value: bool = True):
+    """Fail the current test with ``message`` (for the student).
+
+    Args:
+        message: what is wrong and what to do.
+        actual: the value returned by the student's call this is about, if any: the
+            report then names that call (and its known mistakes, ``grader.hints``).
+        wrong_value: False when the finding is not that ``actual`` is wrong (a warning
+            the call raised, say): the report then does not say "returned a wrong value".
+    """
+    raise GradingFailure(message, actual, wrong_value)
 
 
 # ----------------------------------------------------------------------- helpers
@@ -199,13 +207,24 @@ def _compare_arrays(actual, expected, path: str, rtol: float, atol: float, check
 
     if check_dtype is True and a.dtype != e.dtype:
         return f"{_at(path)}wrong dtype: expected {e.dtype}, got {a.dtype}"
+    if check_dtype and e.dtype.kind == "f" and a.dtype.kind == "f" and a.dtype.itemsize < 4:
+        return f"{_at(path)}wrong dtype: {a.dtype} has too little precision; use float32 or float64"
+    kind_msg = ""
     if check_dtype and a.dtype.kind != e.dtype.kind and not (e.dtype.kind == "f" and a.dtype.kind == "c"
                                                              and not np.iscomplexobj(e)):
-        return (f"{_at(path)}wrong dtype: expected {_kind_name(e.dtype.kind)} values ({e.dtype}), "
-                f"got {_kind_name(a.dtype.kind)} values ({a.dtype})")
-    if check_dtype and e.dtype.kind == "f" and a.dtype.itemsize < 4:
-        return f"{_at(path)}wrong dtype: {a.dtype} has too little precision; use float32 or float64"
+        kind_msg = (f"wrong dtype: expected {_kind_name(e.dtype.kind)} values ({e.dtype}), "
+                    f"got {_kind_name(a.dtype.kind)} values ({a.dtype})")
+    # Wrong values are the more useful message (an accuracy of 3 where 0.6 was due);
+    # the dtype is named too, or alone where the values are right.
+    value_msg = _compare_values(a, e, path, rtol, atol, equal_nan)
+    if value_msg:
+        return f"{value_msg} Also a {kind_msg}." if kind_msg else value_msg
+    return f"{_at(path)}{kind_msg}" if kind_msg else None
 
+
+def _compare_values(a: np.ndarray, e: np.ndarray, path: str, rtol: float, atol: float,
+                    equal_nan: bool) -> str | None:
+    """The message for the first wrong value of ``a`` (same shape as ``e``), or None."""
     if e.dtype.kind == "b" or a.dtype.kind == "b":
         bad = a != e
         if bad.any():

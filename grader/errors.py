@@ -31,11 +31,15 @@ class GradingFailure(AssertionError):
         message: what is wrong, for the student (which output, expected vs got).
         actual: the value that was checked, so that the report can name the call of
             the student's code that produced it.
+        wrong_value: whether the message is about ``actual`` being wrong (the report
+            then says "f(...) returned a wrong value"); False for other findings about
+            the call, such as a warning it raised.
     """
 
-    def __init__(self, message: str, actual=None):
+    def __init__(self, message: str, actual=None, wrong_value: bool = True):
         super().__init__(message)
         self.actual = actual
+        self.wrong_value = wrong_value
 
     @property
     def student_message(self) -> str:

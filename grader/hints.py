@@ -26,9 +26,8 @@ simply no match.  Variants get deep copies of the arguments.
 from __future__ import annotations
 
 import copy
-import importlib.util
-import sys
 import warnings
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from grader.assignment import import_file
 from grader.checks import is_close
 from grader.errors import ConfigurationError
 from grader.sandbox import Handle
@@ -103,14 +103,10 @@ def load_misconceptions(path: Path) -> list[Misconception]:
     """
     if not path.is_file():
         return []
-    name = f"_misconceptions_{abs(hash(str(path.resolve())))}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
+    name = f"_misconceptions_{zlib.crc32(str(path.resolve()).encode()):08x}"
     try:
-        spec.loader.exec_module(module)
+        module = import_file(path, name)
     except Exception as exc:
-        sys.modules.pop(name, None)
         raise ConfigurationError(f"{path} could not be imported: {type(exc).__name__}: {exc}") from exc
     found = [getattr(v, _ATTRIBUTE) for v in vars(module).values()
              if isinstance(getattr(v, _ATTRIBUTE, None), Misconception)]
@@ -134,8 +130,9 @@ def diagnose(misconceptions: list[Misconception], reference: ModuleType, functio
         actual: what the student's call returned (plain data).
 
     Returns:
-        The matching misconceptions, in declaration order.  A variant that raises is
-        no match.  Only call this for a value that failed a check: a variant may agree
+        The matching misconceptions, in declaration order: the values match within
+        the default tolerances, whatever the dtypes (an int count matches a float one).
+        A variant that raises is no match.  Only call this for a value that failed a check: a variant may agree
         with the reference on some inputs (a missing 1/N when N = 1).  Calls that passed or returned objects living in the
         worker (handles) are not diagnosed: a variant must not run student code.
     """
@@ -145,7 +142,7 @@ def diagnose(misconceptions: list[Misconception], reference: ModuleType, functio
     found = []
     for m in candidates:
         wrong = _run(m.variant, reference, args, kwargs)
-        if wrong is not _FAILED and is_close(actual, wrong):
+        if wrong is not _FAILED and is_close(actual, wrong, check_dtype=False):
             found.append(m)
     return found
 

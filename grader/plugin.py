@@ -19,8 +19,6 @@ for the student (see ``_failure_message``).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import textwrap
 import zlib
 from pathlib import Path
@@ -159,13 +157,7 @@ class GraderPlugin:
 
     def _reference_module(self):
         if self._reference is None:
-            path = self.assignment.reference_file
-            name = f"_reference_{self.assignment.name}_{self.assignment.module}"
-            spec = importlib.util.spec_from_file_location(name, path)
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[name] = module
-            spec.loader.exec_module(module)
-            self._reference = module
+            self._reference = self.assignment.import_reference()
         return self._reference
 
     @pytest.fixture
@@ -208,7 +200,8 @@ class GraderPlugin:
             call = self.proxy.origin(exc.actual) if exc.actual is not None else None
             text = exc.student_message
             if call is not None:
-                text = f"{call.signature()} returned a wrong value:\n{text}"
+                text = (f"{call.signature()} returned a wrong value:\n{text}" if exc.wrong_value
+                        else f"In {call.signature()}:\n{text}")
                 output = call.output
                 for known in self._hints(call):
                     text += f"\nHint: {known.hint}"

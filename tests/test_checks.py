@@ -95,6 +95,11 @@ def test_int_where_float_expected_is_a_dtype_kind_failure():
     assert "int64" in msg and "float64" in msg
 
 
+def test_wrong_values_of_the_wrong_dtype_name_the_values_first():
+    msg = failure(np.int64(3), 0.6)
+    assert "expected 0.6, got 3" in msg and "Also a wrong dtype" in msg and "integer" in msg
+
+
 def test_bool_where_float_expected_is_a_dtype_kind_failure():
     msg = failure(np.array([True, False]), np.array([1.0, 0.0]))
     assert "wrong dtype" in msg and "boolean" in msg

@@ -8,10 +8,10 @@ exactly the known mistakes (reference/hw2/misconceptions.py) it made.
 
 from __future__ import annotations
 
-import importlib.util
-
 import numpy as np
 import pytest
+
+from grader.assignment import load_assignment
 
 from conftest import (ROOT, SUBMISSIONS, assert_actionable_messages, assert_loses_exactly,
                       failed_names, hints_of)
@@ -95,10 +95,7 @@ EXPECTED_HINTS = {
 
 
 def _reference_module():
-    spec = importlib.util.spec_from_file_location("_hw2_reference_for_tests", REFERENCE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_assignment(ROOT, "hw2").import_reference()
 
 
 def test_reference_scores_full_marks(graded):

@@ -15,7 +15,6 @@ Plotting is headless (matplotlib's Agg backend).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 from pathlib import Path
 
 import matplotlib
@@ -23,6 +22,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+
+from grader.assignment import find_course_root, load_assignment  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE.parent.parent / "assignments" / "hw1" / "figures"
@@ -35,11 +36,8 @@ METADATA = {"Software": None}
 
 
 def load_reference():
-    """The reference linear_model.py beside this script, imported by path."""
-    spec = importlib.util.spec_from_file_location("hw1_reference_linear_model", HERE / "linear_model.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The reference solution of hw1, imported by its path (grader.assignment)."""
+    return load_assignment(find_course_root(Path(__file__).parent), "hw1").import_reference()
 
 
 def cost_vs_w(ref, path: Path) -> None:

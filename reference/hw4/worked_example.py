@@ -17,10 +17,11 @@ Run from the repository's root:  python reference/hw4/worked_example.py
 Its output, as printed, is the handout's worked example.
 """
 import csv
-import importlib.util
 from pathlib import Path
 
 import numpy as np
+
+from grader.assignment import find_course_root, load_assignment
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "assignments" / "hw4" / "data" / "pokemon.csv"
@@ -30,10 +31,8 @@ LAMS = [0.0, 0.01, 0.1, 1.0, 10.0, 100.0]
 
 
 def load_reference():
-    spec = importlib.util.spec_from_file_location("regression", Path(__file__).with_name("regression.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The reference solution of hw4, imported by its path (grader.assignment)."""
+    return load_assignment(find_course_root(Path(__file__).parent), "hw4").import_reference()
 
 
 def load_data(path=DATA):
