@@ -1,0 +1,242 @@
+"""Known mistakes in hw5 (classification), as wrong variants of the reference.
+
+Each variant is called as ``variant(reference, *args)`` on the arguments of the
+student's call that failed a test (see ``grader.hints``); when the student's output
+matches the variant's, the student reads the hint.  A mistake in ``gaussian_mle``
+spoils ``fit_generative``, one in ``binary_cross_entropy`` spoils the losses of
+``logistic_regression``, and one in ``softmax`` spoils ``softmax_cross_entropy``, so
+those functions declare the same mistake under the same id, computed as a submission
+that reuses its own wrong function would compute it.
+"""
+
+import numpy as np
+
+from grader.hints import misconception
+
+MLE_DDOF1 = (
+    "your covariance divides by N − 1 (the unbiased estimate, np.cov's default): the "
+    "maximum likelihood estimate divides by N, Σ* = (1/N) Σₙ (xₙ − μ*)(xₙ − μ*)ᵀ (use "
+    "np.cov(X, rowvar=False, bias=True), or diff.T @ diff / N).")
+PDF_DET_NO_SQRT = (
+    "your density divides by (2π)^(D/2)·|Σ|: the normalizing constant is "
+    "1 / sqrt((2π)^D |Σ|), so the determinant is under the square root too, "
+    "(2π)^(D/2)·|Σ|^(1/2).")
+SHARED_COV_AVERAGE = (
+    "your shared covariance is the plain average (Σ₁ + Σ₀)/2: weight each class's "
+    "covariance by its number of samples, Σ = (N₁Σ₁ + N₀Σ₀)/N (the maximum likelihood "
+    "estimate of a covariance shared by both classes); the two differ when N₁ ≠ N₀.")
+B_WITHOUT_PRIOR = (
+    "your b leaves out the priors: P(C₁|x) = σ(z) with z = ln [p(x|C₁)P(C₁) / "
+    "(p(x|C₀)P(C₀))], so b = −½μ₁ᵀΣ⁻¹μ₁ + ½μ₀ᵀΣ⁻¹μ₀ + ln(N₁/N₀); the last term matters "
+    "when the classes have different sizes.")
+CLASSES_SWAPPED = (
+    "your w and b are the negatives of the expected ones: they give P(C₀|x), the "
+    "posterior of class 0. Class 1 is C₁: w = Σ⁻¹(μ₁ − μ₀) with μ₁ the mean of the samples "
+    "with y == 1, and b = −½μ₁ᵀΣ⁻¹μ₁ + ½μ₀ᵀΣ⁻¹μ₀ + ln(N₁/N₀).")
+BCE_SUMMED = (
+    "your cross entropy is a sum over the samples: it is the MEAN, "
+    "−(1/N) Σₙ [yₙ ln pₙ + (1 − yₙ) ln(1 − pₙ)] (np.mean, or divide the sum by N).")
+LOSSES_AFTER_UPDATE = (
+    "your losses are recorded after each update: losses[k] is the loss BEFORE update k, "
+    "so losses[0] is the loss at w = 0, b = 0, which is ln 2 (compute p and append the "
+    "loss first, then update w and b).")
+GRADIENT_ASCENT = (
+    "your w and b move up the gradient, so the loss grows: gradient DESCENT subtracts "
+    "it, w ← w − lr·(1/N) Xᵀ(p − y) and b ← b − lr·(1/N) Σ (p − y). Note the sign: the "
+    "gradient of the cross entropy is Xᵀ(p − y)/N, i.e. −Xᵀ(y − p)/N.")
+GRADIENT_SUMMED = (
+    "your gradient is the gradient of the SUMMED cross entropy, N times too large: the "
+    "loss is the mean, so its gradient is (1/N) Xᵀ(p − y) for w and the mean of (p − y) "
+    "for b.")
+SOFTMAX_NO_MAX = (
+    "your softmax overflows for large logits: np.exp(1000) is inf and inf/inf is NaN. "
+    "Subtract each row's maximum before np.exp, Z - Z.max(axis=1, keepdims=True) "
+    "(softmax is unchanged by adding a constant to a row).")
+SOFTMAX_COLUMNS = (
+    "your softmax normalizes the columns: each ROW is one sample's scores over the K "
+    "classes, so divide by the row sums, e.sum(axis=1, keepdims=True) (and take the row "
+    "maxima with axis=1, keepdims=True).")
+SCE_SUMMED = (
+    "your loss and dlogits are N times too large: the loss is the MEAN over the samples, "
+    "−(1/N) Σₙ ln softmax(zₙ)[yₙ], so dlogits = (softmax − onehot) / N.")
+DLOGITS_NO_MEAN = (
+    "your dlogits lacks the 1/N: the loss is a mean over the N samples, so its gradient "
+    "is dlogits = (softmax(logits) − onehot(labels)) / N.")
+ACCURACY_COUNT = (
+    "your accuracy is the NUMBER of correct predictions: return the fraction, "
+    "np.mean(y_pred == y) (the count divided by N).")
+
+
+def _f64(*arrays):
+    return [np.asarray(a, dtype=np.float64) for a in arrays]
+
+
+# ------------------------------------------------------------ generative model
+
+def _mle_ddof1(X):
+    X = np.asarray(X, dtype=np.float64)
+    mu = X.mean(axis=0)
+    diff = X - mu
+    return mu, diff.T @ diff / (X.shape[0] - 1)
+
+
+def _generative(X, y, *, mle=None, combine=None, prior=True, swap=False):
+    """The reference's fit_generative with one step done the wrong way."""
+    X = np.asarray(X, dtype=np.float64)
+    ones = np.asarray(y) == 1
+    if swap:
+        ones = ~ones
+    X1, X0 = X[ones], X[~ones]
+    n1, n0 = len(X1), len(X0)
+    mle = mle or (lambda A: (A.mean(axis=0), (A - A.mean(axis=0)).T @ (A - A.mean(axis=0)) / len(A)))
+    (mu1, s1), (mu0, s0) = mle(X1), mle(X0)
+    sigma = combine(s1, s0, n1, n0) if combine else (n1 * s1 + n0 * s0) / (n1 + n0)
+    w = np.linalg.solve(sigma, mu1 - mu0)
+    b = -0.5 * mu1 @ np.linalg.solve(sigma, mu1) + 0.5 * mu0 @ np.linalg.solve(sigma, mu0)
+    if prior:
+        b += np.log(n1 / n0)
+    return w, float(b)
+
+
+@misconception("gaussian_mle", id="mle_ddof1", hint=MLE_DDOF1)
+def mle_ddof1(reference, X):
+    return _mle_ddof1(X)
+
+
+@misconception("fit_generative", id="mle_ddof1", hint=MLE_DDOF1)
+def generative_mle_ddof1(reference, X, y):
+    return _generative(X, y, mle=_mle_ddof1)
+
+
+@misconception("gaussian_pdf", id="pdf_det_no_sqrt", hint=PDF_DET_NO_SQRT)
+def pdf_det_no_sqrt(reference, X, mu, sigma):
+    X, mu, sigma = _f64(X, mu, sigma)
+    diff = X - mu
+    quad = np.sum(diff @ np.linalg.inv(sigma) * diff, axis=1)
+    return np.exp(-0.5 * quad) / ((2 * np.pi) ** (len(mu) / 2) * np.linalg.det(sigma))
+
+
+@misconception("fit_generative", id="shared_cov_average", hint=SHARED_COV_AVERAGE)
+def shared_cov_average(reference, X, y):
+    return _generative(X, y, combine=lambda s1, s0, n1, n0: (s1 + s0) / 2)
+
+
+@misconception("fit_generative", id="b_without_prior", hint=B_WITHOUT_PRIOR)
+def b_without_prior(reference, X, y):
+    return _generative(X, y, prior=False)
+
+
+@misconception("fit_generative", id="classes_swapped", hint=CLASSES_SWAPPED)
+def classes_swapped(reference, X, y):
+    return _generative(X, y, swap=True)
+
+
+# ------------------------------------------------------------ logistic regression
+
+def _logistic(reference, X, y, lr, epochs, *, after=False, sign=1.0, mean_grad=True,
+              loss_scale=1.0):
+    """The reference's logistic_regression with one step done the wrong way."""
+    X, y = _f64(X, y)
+    n, d = X.shape
+    w, b = np.zeros(d), 0.0
+    scale = 1.0 / n if mean_grad else 1.0
+    losses = []
+    for _ in range(epochs):
+        p = reference.posterior(X, w, b)
+        if not after:
+            losses.append(reference.binary_cross_entropy(p, y) * loss_scale)
+        error = p - y
+        w = w - sign * lr * (X.T @ error) * scale
+        b = b - sign * lr * float(np.sum(error)) * scale
+        if after:
+            losses.append(reference.binary_cross_entropy(reference.posterior(X, w, b), y) * loss_scale)
+    return w, float(b), losses
+
+
+@misconception("binary_cross_entropy", id="bce_summed", hint=BCE_SUMMED)
+def bce_summed(reference, p, y):
+    return reference.binary_cross_entropy(p, y) * np.asarray(p).size
+
+
+@misconception("logistic_regression", id="bce_summed", hint=BCE_SUMMED)
+def logistic_bce_summed(reference, X, y, lr, epochs):
+    return _logistic(reference, X, y, lr, epochs, loss_scale=float(np.asarray(X).shape[0]))
+
+
+@misconception("logistic_regression", id="losses_after_update", hint=LOSSES_AFTER_UPDATE)
+def losses_after_update(reference, X, y, lr, epochs):
+    return _logistic(reference, X, y, lr, epochs, after=True)
+
+
+@misconception("logistic_regression", id="gradient_ascent", hint=GRADIENT_ASCENT)
+def gradient_ascent(reference, X, y, lr, epochs):
+    return _logistic(reference, X, y, lr, epochs, sign=-1.0)
+
+
+@misconception("logistic_regression", id="gradient_summed", hint=GRADIENT_SUMMED)
+def gradient_summed(reference, X, y, lr, epochs):
+    return _logistic(reference, X, y, lr, epochs, mean_grad=False)
+
+
+# ------------------------------------------------------------ softmax
+
+def _naive_softmax(Z):
+    e = np.exp(np.asarray(Z, dtype=np.float64))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _column_softmax(Z):
+    Z = np.asarray(Z, dtype=np.float64)
+    e = np.exp(Z - Z.max())
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def _sce_with(softmax, logits, labels):
+    S = softmax(logits)
+    labels = np.asarray(labels, dtype=np.int64)
+    n = S.shape[0]
+    rows = np.arange(n)
+    loss = -np.mean(np.log(S[rows, labels]))
+    d = S.copy()
+    d[rows, labels] -= 1.0
+    return float(loss), d / n
+
+
+@misconception("softmax", id="softmax_no_max", hint=SOFTMAX_NO_MAX)
+def softmax_no_max(reference, Z):
+    return _naive_softmax(Z)
+
+
+@misconception("softmax_cross_entropy", id="softmax_no_max", hint=SOFTMAX_NO_MAX)
+def sce_softmax_no_max(reference, logits, labels):
+    return _sce_with(_naive_softmax, logits, labels)
+
+
+@misconception("softmax", id="softmax_columns", hint=SOFTMAX_COLUMNS)
+def softmax_columns(reference, Z):
+    return _column_softmax(Z)
+
+
+@misconception("softmax_cross_entropy", id="softmax_columns", hint=SOFTMAX_COLUMNS)
+def sce_softmax_columns(reference, logits, labels):
+    return _sce_with(_column_softmax, logits, labels)
+
+
+@misconception("softmax_cross_entropy", id="sce_summed", hint=SCE_SUMMED)
+def sce_summed(reference, logits, labels):
+    loss, dlogits = reference.softmax_cross_entropy(logits, labels)
+    n = np.asarray(logits).shape[0]
+    return loss * n, dlogits * n
+
+
+@misconception("softmax_cross_entropy", id="dlogits_no_mean", hint=DLOGITS_NO_MEAN)
+def dlogits_no_mean(reference, logits, labels):
+    loss, dlogits = reference.softmax_cross_entropy(logits, labels)
+    return loss, dlogits * np.asarray(logits).shape[0]
+
+
+# ------------------------------------------------------------ accuracy
+
+@misconception("accuracy", id="accuracy_count", hint=ACCURACY_COUNT)
+def accuracy_count(reference, y_pred, y):
+    return np.sum(np.asarray(y_pred) == np.asarray(y))  # an int, like the count itself
