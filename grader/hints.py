@@ -56,15 +56,22 @@ class Misconception:
         function: the name of the assignment's function the mistake is made in.
         hint: what the student reads when their output matches the variant's.
         variant: ``variant(reference, *args, **kwargs)``, the wrong computation.
+        output: which part of the call's outcome the variant gives: None for the whole
+            return value; an int for that item of a returned tuple (``0`` for the
+            ``out`` of ``(out, cache)``: a variant cannot rebuild a student's cache); a
+            str for the argument of that name as the call left it (``"bn_param"``,
+            which a batch-norm forward pass updates in place).
     """
 
     id: str
     function: str
     hint: str
     variant: Callable[..., Any]
+    output: int | str | None = None
 
 
-def misconception(function: str, *, hint: str, id: str | None = None) -> Callable[[Callable], Callable]:
+def misconception(function: str, *, hint: str, id: str | None = None,
+                  output: int | str | None = None) -> Callable[[Callable], Callable]:
     """Declare the decorated function as a known wrong variant of ``function``.
 
     Args:
@@ -74,6 +81,9 @@ def misconception(function: str, *, hint: str, id: str | None = None) -> Callabl
         id: the mistake's short name; default the variant's function name.  One
             mistake seen in several functions (the bias gradient not summed, in
             ``affine_backward`` and in ``mlp_loss``) keeps one id.
+        output: what the variant returns (see ``Misconception.output``): the whole
+            return value (None), one item of a returned tuple (an int), or the value of
+            the argument of that name after the call (a str).
 
     Returns:
         A decorator that leaves the function as it is and marks it for
@@ -86,7 +96,8 @@ def misconception(function: str, *, hint: str, id: str | None = None) -> Callabl
         raise ValueError("a misconception needs the function's name and a hint")
 
     def mark(variant: Callable) -> Callable:
-        setattr(variant, _ATTRIBUTE, Misconception(id or variant.__name__, function, hint.strip(), variant))
+        setattr(variant, _ATTRIBUTE,
+                Misconception(id or variant.__name__, function, hint.strip(), variant, output))
         return variant
 
     return mark
@@ -118,9 +129,10 @@ def load_misconceptions(path: Path) -> list[Misconception]:
 
 
 def diagnose(misconceptions: list[Misconception], reference: ModuleType, function: str,
-             args: tuple, kwargs: dict, actual: Any) -> list[Misconception]:
+             args: tuple, kwargs: dict, actual: Any,
+             arguments_after: dict[str, Any] | None = None) -> list[Misconception]:
     """The misconceptions of ``function`` whose output on ``args``/``kwargs`` matches
-    ``actual``, the value the student's call returned.
+    what the student's call gave.
 
     Args:
         misconceptions: the declared ones (``load_misconceptions``).
@@ -128,23 +140,41 @@ def diagnose(misconceptions: list[Misconception], reference: ModuleType, functio
         function: the name of the student's function that was called.
         args, kwargs: the arguments of that call (copied before each variant runs).
         actual: what the student's call returned (plain data).
+        arguments_after: the call's arguments by parameter name, as the call left them
+            (for misconceptions whose ``output`` names an argument).
 
     Returns:
         The matching misconceptions, in declaration order: the values match within
-        the default tolerances, whatever the dtypes (an int count matches a float one).
-        A variant that raises is no match.  Only call this for a value that failed a check: a variant may agree
-        with the reference on some inputs (a missing 1/N when N = 1).  Calls that passed or returned objects living in the
-        worker (handles) are not diagnosed: a variant must not run student code.
+        the default tolerances, whatever the dtypes (an int count matches a float
+        one).  A variant that raises is no match.  Only call this for a call whose
+        outcome failed a check: a variant may agree with the reference on some inputs
+        (a missing 1/N when N = 1).  Objects living in the worker (handles) are never
+        handed to a variant or compared: a variant must not run student code.
     """
-    candidates = [m for m in misconceptions if m.function == function]
-    if not candidates or _has_handle((args, kwargs, actual)):
+    if _has_handle((args, kwargs)):
         return []
     found = []
-    for m in candidates:
+    for m in misconceptions:
+        if m.function != function:
+            continue
+        target = _part(m.output, actual, arguments_after or {})
+        if target is _FAILED or _has_handle(target):
+            continue
         wrong = _run(m.variant, reference, args, kwargs)
-        if wrong is not _FAILED and is_close(actual, wrong, check_dtype=False):
+        if wrong is not _FAILED and is_close(target, wrong, check_dtype=False):
             found.append(m)
     return found
+
+
+def _part(output: int | str | None, actual: Any, arguments_after: dict[str, Any]) -> Any:
+    """The part of a call's outcome that a misconception's variant gives."""
+    if output is None:
+        return actual
+    if isinstance(output, str):
+        return arguments_after.get(output, _FAILED)
+    if isinstance(actual, (tuple, list)) and -len(actual) <= output < len(actual):
+        return actual[output]
+    return _FAILED
 
 
 _FAILED = object()

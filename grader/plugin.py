@@ -190,7 +190,7 @@ class GraderPlugin:
         if not self._misconceptions:
             return []
         return diagnose(self._misconceptions, self._reference_module(), call.function,
-                        call.args, call.kwargs, call.value)
+                        call.args, call.kwargs, call.value, call.arguments_after())
 
     def _failure_message(self, exc: BaseException) -> tuple[str, list[str]]:
         """What the student reads for a failed test, and the ids of the known mistakes

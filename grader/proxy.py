@@ -71,6 +71,15 @@ class Call:
         """(position, parameter name, value after) of each argument changed in place."""
         return self.reply.changed if self.reply else []
 
+    def arguments_after(self) -> dict[str, Any]:
+        """The call's arguments by parameter name (or keyword), as the call left them:
+        the value after the call for those it modified in place, else as sent."""
+        names = self.params
+        after = {names[i]: a for i, a in enumerate(self.args) if i < len(names)}
+        after.update(self.kwargs)
+        after.update({param: value for _, param, value in self.changed})
+        return after
+
     def changed_argument(self, name: str) -> Any:
         """The value after the call of the argument named ``name`` (its parameter name,
         or the keyword it was passed by) if the call modified it in place, else None.
@@ -103,10 +112,13 @@ class Call:
     def produced(self, value: Any) -> bool:
         """Whether ``value`` is (part of) what this call returned, by identity: the
         result, an item of it or of its items (``grads['W1']`` of ``(loss, grads)``),
-        or a list/tuple/dict made of such items (a slice, a sub-dict)."""
+        an argument the call modified in place or an item of it
+        (``bn_param['running_mean']``), or a list/tuple/dict made of such items."""
         if self.reply is None:
             return False
-        parts = _parts(self.reply.value, depth=2)
+        # What it returned, and the arguments it modified in place (bn_param).
+        parts = _parts(self.reply.value, depth=2) + \
+            [p for _, _, after in self.changed for p in _parts(after, depth=1)]
         if any(p is value for p in parts):
             return True
         items = list(value.values()) if isinstance(value, dict) else value \

@@ -135,3 +135,30 @@ def test_every_shipped_misconceptions_file_loads():
         assert len({m.id for m in found}) >= 3, path
         for m in found:
             assert len(m.hint) > 40, (path, m.id)  # a hint says what to do, not just "wrong"
+
+
+def test_a_variant_may_give_one_output_of_a_tuple_or_an_argument_left_changed():
+    @misconception("dropout_forward", hint="rescale by 1/(1 - p)", output=0)
+    def not_rescaled(reference, x, p, train, seed):
+        return x * (np.random.default_rng(seed).random(x.shape) >= p)
+
+    @misconception("batchnorm_forward", hint="update the running mean", output="bn_param")
+    def running_not_updated(reference, x, bn_param):
+        return bn_param
+
+    x = np.arange(1.0, 7.0).reshape(2, 3)
+    mask = np.random.default_rng(0).random(x.shape) >= 0.5
+    student_cache = ("a cache of the student's own format", mask)
+    found = diagnose([not_rescaled.__misconception__], None, "dropout_forward", (x, 0.5, True, 0), {},
+                     (x * mask, student_cache))
+    assert [m.id for m in found] == ["not_rescaled"]
+    # No tuple, or a tuple too short: no match, no error.
+    assert diagnose([not_rescaled.__misconception__], None, "dropout_forward", (x, 0.5, True, 0), {},
+                    x * mask) == []
+    bn_param = {"mode": "train", "running_mean": np.zeros(3)}
+    known = [running_not_updated.__misconception__]
+    assert diagnose(known, None, "batchnorm_forward", (x, bn_param), {}, None,
+                    {"x": x, "bn_param": bn_param})
+    updated = {"mode": "train", "running_mean": np.ones(3)}
+    assert diagnose(known, None, "batchnorm_forward", (x, bn_param), {}, None,
+                    {"x": x, "bn_param": updated}) == []
