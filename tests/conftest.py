@@ -42,6 +42,21 @@ def graded():
     return get
 
 
+def full_marks(assignment: str) -> float:
+    """The most points a submission can get on this machine: the assignment's points,
+    plus its GPU tests' points where CUDA is available (else they are skipped)."""
+    from grader.assignment import load_assignment
+
+    a = load_assignment(ROOT, assignment)
+    return a.points + (a.gpu_points if _cuda_available() else 0)
+
+
+def _cuda_available() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
 def failed_names(doc: dict) -> list[str]:
     """Names of the failed tests of a results document."""
     return [t["name"] for t in doc["tests"] if t["status"] == "failed"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 
-from conftest import ROOT, SUBMISSIONS, run_grade
+from conftest import ROOT, SUBMISSIONS, full_marks, run_grade
 
 
 def test_help_explains_the_commands():
@@ -58,7 +58,7 @@ def test_json_mode_prints_exactly_one_document_whatever_the_submission_prints():
     for test in doc["tests"]:
         assert set(test) == {"name", "score", "max_score", "status", "output"}
         assert test["status"] in ("passed", "failed")
-    assert doc["score"] == 100
+    assert doc["score"] == doc["max_score"] == full_marks("hw3")
 
 
 def test_text_report_shows_table_total_and_what_to_fix():

@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from conftest import (ROOT, SUBMISSIONS, assert_actionable_messages, assert_loses_exactly,
-                      failed_names, hints_of)
+                      failed_names, full_marks, hints_of)
 
 HW1 = SUBMISSIONS / "hw1"
 README = ROOT / "assignments" / "hw1" / "README.md"
@@ -76,13 +76,13 @@ def _output(doc: dict, name_start: str) -> str:
 def test_reference_scores_full_marks(graded):
     doc = graded("hw1", ROOT / "reference" / "hw1" / "linear_model.py")
     assert failed_names(doc) == []
-    assert doc["score"] == doc["max_score"] == 100
+    assert doc["score"] == doc["max_score"] == full_marks("hw1")
     assert doc["extra_data"]["suite"] == "hidden"
 
 
 def test_stub_scores_zero_and_every_test_says_not_implemented(graded):
     doc = graded("hw1", ROOT / "assignments" / "hw1" / "linear_model.py")
-    assert doc["score"] == 0 and doc["max_score"] == 100
+    assert doc["score"] == 0 and doc["max_score"] == full_marks("hw1")
     for test in doc["tests"]:
         assert test["status"] == "failed"
         assert "is not implemented yet" in test["output"], test
@@ -92,7 +92,7 @@ def test_stub_scores_zero_and_every_test_says_not_implemented(graded):
 def test_submission_loses_exactly_the_points_of_its_mistakes(graded, name):
     doc = graded("hw1", HW1 / name)
     assert_loses_exactly(doc, EXPECTED_FAILURES[name], name)
-    assert doc["max_score"] == 100
+    assert doc["max_score"] == full_marks("hw1")
 
 
 def test_every_submission_in_the_folder_is_listed():
@@ -144,7 +144,7 @@ def test_wrong_submissions_get_messages_a_student_can_act_on(graded):
 
 def test_top_level_lecture_code_and_plot_do_not_cost_points(graded):
     doc = graded("hw1", HW1 / "correct_lecture_style.py")
-    assert doc["score"] == 100
+    assert doc["score"] == full_marks("hw1")
 
 
 def test_public_tests_run_where_the_hidden_suite_is_absent(graded):

@@ -14,7 +14,7 @@ import pytest
 from grader.assignment import load_assignment
 
 from conftest import (ROOT, SUBMISSIONS, assert_actionable_messages, assert_loses_exactly,
-                      failed_names, hints_of)
+                      failed_names, full_marks, hints_of)
 
 HW2 = SUBMISSIONS / "hw2"
 REFERENCE = ROOT / "reference" / "hw2" / "gradient_descent.py"
@@ -101,13 +101,13 @@ def _reference_module():
 def test_reference_scores_full_marks(graded):
     doc = graded("hw2", REFERENCE)
     assert failed_names(doc) == []
-    assert doc["score"] == doc["max_score"] == 100
+    assert doc["score"] == doc["max_score"] == full_marks("hw2")
     assert doc["extra_data"]["suite"] == "hidden"
 
 
 def test_stub_scores_zero_and_every_test_says_not_implemented(graded):
     doc = graded("hw2", STUB)
-    assert doc["score"] == 0 and doc["max_score"] == 100
+    assert doc["score"] == 0 and doc["max_score"] == full_marks("hw2")
     for test in doc["tests"]:
         assert test["status"] == "failed"
         assert "is not implemented yet" in test["output"], test
@@ -117,7 +117,7 @@ def test_stub_scores_zero_and_every_test_says_not_implemented(graded):
 def test_submission_loses_exactly_the_points_of_its_mistakes(graded, name):
     doc = graded("hw2", HW2 / name)
     assert_loses_exactly(doc, EXPECTED_FAILURES[name], name)
-    assert doc["max_score"] == 100
+    assert doc["max_score"] == full_marks("hw2")
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_FAILURES))

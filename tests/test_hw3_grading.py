@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import (ROOT, SUBMISSIONS, assert_actionable_messages, assert_loses_exactly,
-                      failed_names, hints_of)
+                      failed_names, full_marks, hints_of)
 
 HW3 = SUBMISSIONS / "hw3"
 
@@ -51,13 +51,13 @@ EXPECTED_HINTS = {
 def test_reference_scores_full_marks(graded):
     doc = graded("hw3", ROOT / "reference" / "hw3" / "backprop.py")
     assert failed_names(doc) == []
-    assert doc["score"] == doc["max_score"] == 100
+    assert doc["score"] == doc["max_score"] == full_marks("hw3")
     assert doc["extra_data"]["suite"] == "hidden"
 
 
 def test_stub_scores_zero_and_every_test_says_not_implemented(graded):
     doc = graded("hw3", ROOT / "assignments" / "hw3" / "backprop.py")
-    assert doc["score"] == 0 and doc["max_score"] == 100
+    assert doc["score"] == 0 and doc["max_score"] == full_marks("hw3")
     for test in doc["tests"]:
         assert test["status"] == "failed"
         assert "is not implemented yet" in test["output"], test
@@ -67,7 +67,7 @@ def test_stub_scores_zero_and_every_test_says_not_implemented(graded):
 def test_submission_loses_exactly_the_points_of_its_mistakes(graded, name):
     doc = graded("hw3", HW3 / name)
     assert_loses_exactly(doc, EXPECTED_FAILURES[name], name)
-    assert doc["max_score"] == 100
+    assert doc["max_score"] == full_marks("hw3")
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_FAILURES))
@@ -122,7 +122,7 @@ def test_infinite_loop_fails_only_its_function_with_a_timeout_message(graded):
 ])
 def test_unimportable_submission_scores_zero_with_the_error_shown(graded, name, says):
     doc = graded("hw3", HW3 / name)
-    assert doc["score"] == 0 and doc["max_score"] == 100
+    assert doc["score"] == 0 and doc["max_score"] == full_marks("hw3")
     for test in doc["tests"]:
         assert "could not be imported" in test["output"] and says in test["output"]
         assert f'"{name}", line' in test["output"] or f"{name}, line" in test["output"]

@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from conftest import (ROOT, SUBMISSIONS, assert_actionable_messages, assert_loses_exactly,
-                      failed_names, hints_of)
+                      failed_names, full_marks, hints_of)
 
 HW4 = SUBMISSIONS / "hw4"
 DATA = ROOT / "assignments" / "hw4" / "data"
@@ -84,13 +84,13 @@ EXPECTED_HINTS = {
 def test_reference_scores_full_marks(graded):
     doc = graded("hw4", ROOT / "reference" / "hw4" / "regression.py")
     assert failed_names(doc) == []
-    assert doc["score"] == doc["max_score"] == 100
+    assert doc["score"] == doc["max_score"] == full_marks("hw4")
     assert doc["extra_data"]["suite"] == "hidden"
 
 
 def test_stub_scores_zero_and_every_test_says_not_implemented(graded):
     doc = graded("hw4", ROOT / "assignments" / "hw4" / "regression.py")
-    assert doc["score"] == 0 and doc["max_score"] == 100
+    assert doc["score"] == 0 and doc["max_score"] == full_marks("hw4")
     for test in doc["tests"]:
         assert test["status"] == "failed"
         assert "is not implemented yet" in test["output"], test
@@ -100,7 +100,7 @@ def test_stub_scores_zero_and_every_test_says_not_implemented(graded):
 def test_submission_loses_exactly_the_points_of_its_mistakes(graded, name):
     doc = graded("hw4", HW4 / name)
     assert_loses_exactly(doc, EXPECTED_FAILURES[name], name)
-    assert doc["max_score"] == 100
+    assert doc["max_score"] == full_marks("hw4")
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_FAILURES))

@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from conftest import (ROOT, SUBMISSIONS, assert_actionable_messages, assert_loses_exactly,
-                      failed_names, hints_of)
+                      failed_names, full_marks, hints_of)
 
 HW5 = SUBMISSIONS / "hw5"
 
@@ -81,13 +81,13 @@ EXPECTED_HINTS = {
 def test_reference_scores_full_marks(graded):
     doc = graded("hw5", ROOT / "reference" / "hw5" / "classification.py")
     assert failed_names(doc) == []
-    assert doc["score"] == doc["max_score"] == 100
+    assert doc["score"] == doc["max_score"] == full_marks("hw5")
     assert doc["extra_data"]["suite"] == "hidden"
 
 
 def test_stub_scores_zero_and_every_test_says_not_implemented(graded):
     doc = graded("hw5", ROOT / "assignments" / "hw5" / "classification.py")
-    assert doc["score"] == 0 and doc["max_score"] == 100
+    assert doc["score"] == 0 and doc["max_score"] == full_marks("hw5")
     for test in doc["tests"]:
         assert test["status"] == "failed"
         assert "is not implemented yet" in test["output"], test
@@ -97,7 +97,7 @@ def test_stub_scores_zero_and_every_test_says_not_implemented(graded):
 def test_submission_loses_exactly_the_points_of_its_mistakes(graded, name):
     doc = graded("hw5", HW5 / name)
     assert_loses_exactly(doc, EXPECTED_FAILURES[name], name)
-    assert doc["max_score"] == 100
+    assert doc["max_score"] == full_marks("hw5")
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_FAILURES))
