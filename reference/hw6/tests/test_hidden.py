@@ -1,0 +1,824 @@
+"""Hidden suite for hw6, Dataset and DataLoader: 100 points on CPU, plus 10 on CUDA.
+
+The student's PimaDataset, Normalize, DataLoaders and Classifier live in the worker and
+come back here as handles: the tests index them, measure them, iterate them (a real
+DataLoader built here over the student's dataset fetches every item from the worker)
+and pass them back to the student's functions. feature_stats and make_loaders are
+also fed plain lists of (x, y) pairs, and train and evaluate plain lists of batches, so
+that a mistake in PimaDataset does not cost their points too.
+
+Models are compared on the same weights: seeded weights are loaded into the student's
+Classifier, whatever it names its layers (they are matched by shape, all six shapes
+being distinct), and into the reference's. Known mistakes that cannot be recognised
+by ``grader.hints`` (their calls pass handles) are named in the failure messages here.
+Tolerances are grader.checks' defaults (rtol 1e-4, atol 1e-6), which admit a correct
+float32 answer; dtypes are checked exactly where the contract demands float32.
+"""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from torch.utils.data import DataLoader, Subset
+
+from grader.checks import assert_close, assert_raises, assert_unchanged, fail, is_close
+from grader.errors import GradingFailure, NotImplementedYet, StudentException
+from grader.sandbox import Handle
+
+ROWS, TRAIN_ROWS, TEST_ROWS = 532, 200, 332
+SHAPES = [(6, 7), (6,), (4, 6), (4,), (1, 4), (1,)]
+REF_NAMES = ["linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias",
+             "linear3.weight", "linear3.bias"]
+
+
+# ---------------------------------------------------------------- helpers
+
+def _path(data_dir):
+    return str(data_dir / "pima.csv")
+
+
+def _describe(value):
+    if isinstance(value, torch.Tensor):
+        return f"a tensor of shape {tuple(value.shape)} ({str(value.dtype).removeprefix('torch.')})"
+    if isinstance(value, np.ndarray):
+        return f"a NumPy array of shape {value.shape} ({value.dtype})"
+    if isinstance(value, Handle):
+        return f"an object of type {value.type_name}"
+    return f"a {type(value).__name__} ({value!r:.60})"
+
+
+def _show(value, count=3):
+    """A short view of a tensor's values: 'shape (7,): [-1.063, -3.925, -6.223, …]'."""
+    if isinstance(value, torch.Tensor):
+        values = value.detach().reshape(-1).tolist()
+        more = ", …" if len(values) > count else ""
+        return (f"shape {tuple(value.shape)}: [" + ", ".join(f"{v:.4g}" for v in values[:count])
+                + more + "]")
+    return _describe(value)
+
+
+def _length(obj, label):
+    """len(obj) of a handle, as an int (a clear failure otherwise)."""
+    n = obj.method("__len__")
+    if isinstance(n, torch.Tensor) and n.numel() == 1 and not n.is_floating_point():
+        n = int(n)
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        fail(f"len({label}) returned {_describe(n)}; __len__ must return an int.")
+    return int(n)
+
+
+def _item(ds, i, label):
+    """ds[i] as a pair (x, y) (a clear failure for anything else)."""
+    value = ds[i]
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        fail(f"{label}[{i}] returned {_describe(value)}; it must return a pair (x, y).")
+    return value
+
+
+def _flat(value):
+    """A tensor or array as a flat float64 array (values only: shapes and dtypes have
+    their own tests)."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().reshape(-1).double().numpy()
+    if isinstance(value, (np.ndarray, list, tuple, int, float, np.number)):
+        try:
+            return np.asarray(value, dtype=np.float64).reshape(-1)
+        except (TypeError, ValueError):
+            return value
+    return value
+
+
+def _check(actual, expected, names, known=(), source=None, **kw):
+    """assert_close, with a hint appended where ``actual`` matches a known wrong value.
+
+    Args:
+        known: (wrong value, hint) pairs.
+        source: the student's value ``actual`` was derived from, so that the report
+            names the call that returned it.
+    """
+    try:
+        assert_close(actual, expected, names=names, **kw)
+    except GradingFailure as exc:
+        for wrong, hint in known:
+            if is_close(actual, wrong, check_dtype=False):
+                raise GradingFailure(f"{exc}\nHint: {hint}", source if source is not None else exc.actual) from None
+        if source is not None:
+            raise GradingFailure(str(exc), source) from None
+        raise
+
+
+def _student_error(exc):
+    """Re-raise what is not the student's own exception (a stub, a timeout)."""
+    if isinstance(exc, NotImplementedYet) or not isinstance(exc, StudentException):
+        raise exc
+
+
+def _pairs(rng, n):
+    """A list of n (x, y) pairs like Pima's: x float32 (7,), y float32 (1,)."""
+    X = rng.normal(loc=[3.5, 122, 71, 29, 32.5, 0.5, 31], scale=[3.3, 31, 12, 11, 6.6, 0.3, 10.5],
+                   size=(n, 7)).astype(np.float32)
+    y = (rng.random(n) < 0.35).astype(np.float32)
+    return [(torch.from_numpy(X[i].copy()), torch.tensor([y[i]])) for i in range(n)]
+
+
+def _batches(rng, sizes):
+    """A list of (x (B, 7), y (B, 1)) float32 batches whose labels depend on x."""
+    w = rng.normal(size=7)
+    out = []
+    for b in sizes:
+        x = rng.normal(size=(b, 7))
+        y = (x @ w + 0.5 * rng.normal(size=b) > 0).astype(np.float64)
+        out.append((torch.tensor(x, dtype=torch.float32), torch.tensor(y, dtype=torch.float32).reshape(b, 1)))
+    return out
+
+
+def _weights(rng, scale=1.0):
+    return {name: torch.tensor(rng.normal(scale=scale, size=shape), dtype=torch.float32)
+            for name, shape in zip(REF_NAMES, SHAPES)}
+
+
+def _student_names(model):
+    """The student's state_dict key for each of REF_NAMES, matched by shape."""
+    state = model.method("state_dict")
+    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+        fail(f"Classifier().state_dict() returned {_describe(state)}; is Classifier a torch.nn.Module?")
+    shapes = {key: tuple(value.shape) for key, value in state.items()}
+    if sorted(shapes.values()) != sorted(SHAPES):
+        listed = ", ".join(f"{k} {s}" for k, s in shapes.items()) or "none"
+        fail(f"Classifier's parameters are {listed}; expected three nn.Linear layers 7→6, 6→4, 4→1, "
+             "whose parameters have the shapes (6, 7), (6,), (4, 6), (4,), (1, 4), (1,) "
+             "(nn.Linear(in, out) keeps its weight as (out, in)), and nothing else.")
+    by_shape = {shape: key for key, shape in shapes.items()}
+    return {ref: by_shape[shape] for ref, shape in zip(REF_NAMES, SHAPES)}
+
+
+def _load(model, weights):
+    """Load the reference-named ``weights`` into the student's model; returns the name map."""
+    names = _student_names(model)
+    model.method("load_state_dict", {names[k]: v for k, v in weights.items()})
+    return names
+
+
+def _reference_model(reference, weights):
+    model = reference.Classifier()
+    model.load_state_dict(weights)
+    return model
+
+
+def _train_variant(reference, weights, batches, epochs, lr, mistake):
+    """What train returns when written with a known mistake, from the same weights."""
+    model = _reference_model(reference, weights)
+    criterion = torch.nn.BCELoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    losses = []
+    for _ in range(epochs):
+        values, sizes = [], []
+        for x, y in batches:
+            if mistake != "no_zero_grad":
+                optimizer.zero_grad()
+            loss = criterion(model(x), y)
+            loss.backward()
+            optimizer.step()
+            values.append(loss.item())
+            sizes.append(len(x))
+        if mistake == "last_batch":
+            losses.append(values[-1])
+        elif mistake == "weighted":
+            losses.append(sum(v * s for v, s in zip(values, sizes)) / sum(sizes))
+        else:
+            losses.append(sum(values) / len(values))
+    return losses, model
+
+
+# ================================================================ PimaDataset (39)
+
+@pytest.mark.points(3)
+def test_len_whole_file(student, data_dir):
+    """PimaDataset: len(dataset) is 532, the rows of the file without its header line"""
+    n = _length(student.PimaDataset(_path(data_dir)), "PimaDataset(path)")
+    if n == ROWS + 1:
+        fail(f"len(PimaDataset(path)) is {n}, one more than the rows: do not count the header "
+             "line (npreg,glu,bp,...) as a row.")
+    if n != ROWS:
+        fail(f"len(PimaDataset(path)) is {n}, expected {ROWS}: one sample per data row of "
+             "pima.csv (the header line is not a row).")
+
+
+@pytest.mark.points(3)
+def test_split_lengths(student, data_dir):
+    """PimaDataset: split="train" keeps 200 rows and split="test" 332"""
+    for split, expected in (("train", TRAIN_ROWS), ("test", TEST_ROWS)):
+        label = f"PimaDataset(path, split={split!r})"
+        n = _length(student.PimaDataset(_path(data_dir), split=split), label)
+        if n == ROWS:
+            fail(f"len({label}) is {n}, every row of the file: the split filter was ignored. Keep "
+                 f"only the rows whose split column equals {split!r}.")
+        if n == expected + 1:
+            fail(f"len({label}) is {n}, one more than its {expected} rows: do not count the header "
+                 "line as a row.")
+        if n != expected:
+            fail(f"len({label}) is {n}, expected {expected} (the rows whose split column is {split!r}).")
+
+
+@pytest.mark.points(3)
+def test_split_items(student, reference, data_dir, rng):
+    """PimaDataset: the items of split="test" match the reference's (first, last and 4 random rows)"""
+    ds = student.PimaDataset(_path(data_dir), split="test")
+    ref = reference.PimaDataset(_path(data_dir), split="test")
+    for i in [0, TEST_ROWS - 1] + sorted(int(v) for v in rng.choice(TEST_ROWS, 4, replace=False)):
+        x, y = _item(ds, i, "PimaDataset(path, split='test')")
+        rx, ry = ref[i]
+        hint = [(_flat(reference.PimaDataset(_path(data_dir))[i][0]),
+                 f"that is row {i} of the whole file: keep only the rows whose split column "
+                 "is 'test', then number them from 0.")]
+        _check(_flat(x), _flat(rx), names=f"x of PimaDataset(path, split='test')[{i}]", known=hint)
+        _check(_flat(y), _flat(ry), names=f"y of PimaDataset(path, split='test')[{i}]")
+
+
+@pytest.mark.points(6)
+def test_items_match_reference(student, reference, data_dir, rng):
+    """PimaDataset: x and y of rows 0, 1, 531 and 6 random rows match the reference"""
+    ds = student.PimaDataset(_path(data_dir))
+    ref = reference.PimaDataset(_path(data_dir))
+    for i in [0, 1, ROWS - 1] + sorted(int(v) for v in rng.choice(ROWS, 6, replace=False)):
+        x, y = _item(ds, i, "PimaDataset(path)")
+        rx, ry = ref[i]
+        known = [(_flat(ref[i + 1][0]), "that is the next row's x: is the header line counted "
+                  "as row 0?")] if i + 1 < ROWS else []
+        _check(_flat(x), _flat(rx), names=f"x of PimaDataset(path)[{i}]", known=known)
+        _check(_flat(y), _flat(ry), names=f"y of PimaDataset(path)[{i}] (1.0 for type 'Yes')",
+               known=[(1.0 - _flat(ry), "y is 1.0 for type \"Yes\" (diabetes) and 0.0 for \"No\".")])
+
+
+@pytest.mark.points(3)
+def test_x_dtype_and_shape(student, data_dir):
+    """PimaDataset: x is a float32 tensor of shape (7,)"""
+    ds = student.PimaDataset(_path(data_dir))
+    for i in (0, 100):
+        x, _ = _item(ds, i, "PimaDataset(path)")
+        where = f"x of PimaDataset(path)[{i}]"
+        if not isinstance(x, torch.Tensor):
+            fail(f"{where} is {_describe(x)}; it must be a torch tensor: "
+                 "torch.tensor(values, dtype=torch.float32).")
+        if tuple(x.shape) != (7,):
+            fail(f"{where} has shape {tuple(x.shape)}, expected (7,): the seven measurements "
+                 "npreg … age of one row (not the label, not the split, not a (1, 7) slice).")
+        if x.dtype != torch.float32:
+            fail(f"{where} has dtype {str(x.dtype).removeprefix('torch.')}, expected float32: "
+                 "nn.Linear's weights are float32 and do not multiply float64 inputs (NumPy "
+                 "arrays and torch.from_numpy of them are float64 by default): use "
+                 "dtype=torch.float32 or .float().")
+
+
+@pytest.mark.points(3)
+def test_y_dtype_and_shape(student, data_dir):
+    """PimaDataset: y is a float32 tensor of shape (1,)"""
+    ds = student.PimaDataset(_path(data_dir))
+    for i in (0, 1):
+        _, y = _item(ds, i, "PimaDataset(path)")
+        where = f"y of PimaDataset(path)[{i}]"
+        if not isinstance(y, torch.Tensor):
+            fail(f"{where} is {_describe(y)}; it must be a torch tensor: "
+                 "torch.tensor([label], dtype=torch.float32).")
+        if tuple(y.shape) != (1,):
+            fail(f"{where} has shape {tuple(y.shape)}, expected (1,): a batch of y must have "
+                 "the shape (B, 1) of the model's output, so wrap the label in a list: "
+                 "torch.tensor([label], dtype=torch.float32).")
+        if y.dtype != torch.float32:
+            name = str(y.dtype).removeprefix("torch.")
+            why = "BCELoss needs float targets" if not y.is_floating_point() else \
+                "BCELoss needs targets of the model output's dtype, float32"
+            fail(f"{where} has dtype {name}: {why}: use dtype=torch.float32.")
+
+
+@pytest.mark.points(3)
+def test_negative_indices(student, reference, data_dir):
+    """PimaDataset: negative indices count from the end (ds[-1] is the last row, ds[-532] the first)"""
+    ds = student.PimaDataset(_path(data_dir))
+    ref = reference.PimaDataset(_path(data_dir))
+    for i in (-1, -2, -ROWS):
+        try:
+            x, y = _item(ds, i, "PimaDataset(path)")
+        except StudentException as exc:
+            _student_error(exc)
+            fail(f"PimaDataset(path)[{i}] raised {exc.exc_type}: {exc.message}. Negative indices "
+                 "count from the end, as for a list: ds[-1] is the last row and ds[-len(ds)] the "
+                 "first; only index >= len(ds) or index < -len(ds) is out of range.")
+        known = [(_flat(ref[-i][0]), f"that is row {-i}: negative indices count from the end, "
+                  "as for a list (ds[-1] is the last row, ds[len(ds) - 1]).")] if -i < ROWS else []
+        _check(_flat(x), _flat(ref[i][0]), names=f"x of PimaDataset(path)[{i}]", known=known)
+        _check(_flat(y), _flat(ref[i][1]), names=f"y of PimaDataset(path)[{i}]")
+
+
+@pytest.mark.points(3)
+def test_index_out_of_range(student, data_dir):
+    """PimaDataset: ds[532], ds[540] and ds[-533] raise IndexError"""
+    ds = student.PimaDataset(_path(data_dir))
+    _item(ds, 0, "PimaDataset(path)")  # a stub says so here, not as a wrong exception
+    for i in (ROWS, ROWS + 8, -ROWS - 1):
+        try:
+            assert_raises(IndexError, ds.__getitem__, i)
+        except GradingFailure as exc:
+            hint = ""
+            if "returned" in str(exc):
+                hint = ("\nHint: `for x, y in ds` stops only when ds[i] raises IndexError, so "
+                        "over a dataset whose indices wrap around (index % len) it never ends. "
+                        "Raise IndexError when index >= len(ds) or index < -len(ds).")
+            fail(f"PimaDataset(path)[{i}], for a dataset of {ROWS} samples: {exc}{hint}")
+
+
+_TRANSFORMS = ("Normalize(mean, std) of the reference's train statistics", "lambda x: 2 * x + 1")
+
+
+def _transforms(reference, data_dir):
+    mean, std = reference.feature_stats(reference.PimaDataset(_path(data_dir), split="train"))
+    return list(zip(_TRANSFORMS, (reference.Normalize(mean, std), lambda x: 2 * x + 1)))
+
+
+@pytest.mark.points(5)
+def test_transform_applied_to_x(student, reference, data_dir):
+    """PimaDataset: transform is applied to x: a Normalize of the reference's statistics, and a lambda"""
+    for label, transform in _transforms(reference, data_dir):
+        ds = student.PimaDataset(_path(data_dir), split="train", transform=transform)
+        ref = reference.PimaDataset(_path(data_dir), split="train", transform=transform)
+        raw = reference.PimaDataset(_path(data_dir), split="train")
+        for i in (0, 57, TRAIN_ROWS - 1):
+            x, _ = _item(ds, i, "PimaDataset(path, split='train', transform=...)")
+            _check(_flat(x), _flat(ref[i][0]),
+                   names=f"x of PimaDataset(path, split='train', transform={label})[{i}]",
+                   known=[(_flat(raw[i][0]), "x is the raw measurements: call the transform on "
+                           "x in __getitem__ when one was given.")])
+
+
+@pytest.mark.points(3)
+def test_transform_not_applied_to_y(student, reference, data_dir):
+    """PimaDataset: the transform leaves y as it is (the label is not a feature)"""
+    for label, transform in _transforms(reference, data_dir):
+        ds = student.PimaDataset(_path(data_dir), split="train", transform=transform)
+        ref = reference.PimaDataset(_path(data_dir), split="train")
+        for i in (0, 1):
+            _, y = _item(ds, i, "PimaDataset(path, split='train', transform=...)")
+            expected = ref[i][1]
+            if not is_close(_flat(y), _flat(expected), check_dtype=False):
+                fail(f"y of PimaDataset(path, split='train', transform={label})[{i}] is {_show(y)}, "
+                     f"expected {expected.tolist()}: the transform was applied to y too. Apply "
+                     "it to x only: y is the label, 0.0 or 1.0, that BCELoss compares the "
+                     "probability with.")
+
+
+@pytest.mark.points(4)
+def test_dataloader_batches(student, reference, data_dir):
+    """PimaDataset: a DataLoader(batch_size=100) over it gives the reference's batches, x (B, 7) and y (B, 1) float32"""
+    ds = student.PimaDataset(_path(data_dir))
+    expected = list(DataLoader(reference.PimaDataset(_path(data_dir)), batch_size=100))
+    try:
+        got = list(DataLoader(ds, batch_size=100))
+    except StudentException as exc:
+        _student_error(exc)
+        fail(f"iterating DataLoader(PimaDataset(path), batch_size=100) failed: {exc.student_message}\n"
+             "A DataLoader asks for ds[0], ds[1], …, ds[len(ds) − 1]: check that __len__ counts "
+             "the rows (not the header) and that __getitem__ accepts every index below it.")
+    if len(got) != len(expected):
+        fail(f"DataLoader(PimaDataset(path), batch_size=100) gave {len(got)} batches, expected "
+             f"{len(expected)} (532 samples: five batches of 100 and one of 32).")
+    for k, (batch, (ex, ey)) in enumerate(zip(got, expected)):
+        if not isinstance(batch, (tuple, list)) or len(batch) != 2:
+            fail(f"batch {k} of DataLoader(PimaDataset(path), batch_size=100) is {_describe(batch)}; "
+                 "expected a pair (x, y): let __getitem__ return a pair of tensors.")
+        assert_close(batch[0], ex, check_dtype=True, names=f"x of batch {k} (B = {len(ex)})")
+        assert_close(batch[1], ey, check_dtype=True, names=f"y of batch {k} (B = {len(ey)})")
+
+
+# ================================================================ feature_stats (11)
+
+STATS = ("mean", "std")
+
+
+def _stats_output(got, expected, index, **kw):
+    """Compare output ``index`` of (mean, std) only (a malformed result says so)."""
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        assert_close(got, expected, names=STATS, **kw)
+    assert_close(got[index], expected[index], names=STATS[index], **kw)
+
+
+@pytest.mark.points(3)
+def test_feature_stats_mean(student, reference, rng):
+    """feature_stats: the mean over a list of 50 (x, y) pairs matches the reference, the pairs left unchanged"""
+    pairs = _pairs(rng, 50)
+    _stats_output(student.feature_stats(pairs), reference.feature_stats(pairs), 0)
+    assert_unchanged(student.last_call.changed, "feature_stats",
+                     "Compute the statistics on a copy (torch.stack makes one); do not subtract "
+                     "the mean from the samples' own tensors.")
+
+
+@pytest.mark.points(3)
+def test_feature_stats_std(student, reference, rng):
+    """feature_stats: the std over a list of 50 (x, y) pairs is the population std (divides by N)"""
+    pairs = _pairs(rng, 50)
+    _stats_output(student.feature_stats(pairs), reference.feature_stats(pairs), 1)
+
+
+@pytest.mark.points(2)
+def test_feature_stats_types(student, rng):
+    """feature_stats: mean and std are float32 tensors of shape (7,)"""
+    got = student.feature_stats(_pairs(rng, 20))
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        fail(f"feature_stats must return a pair (mean, std), got {_describe(got)}", got)
+    for name, value in zip(STATS, got):
+        if not isinstance(value, torch.Tensor):
+            fail(f"{name} is {_describe(value)}; return torch tensors (torch.from_numpy(...) "
+                 "or compute with torch).", got)
+        if tuple(value.shape) != (7,):
+            fail(f"{name} has shape {tuple(value.shape)}, expected (7,): one value per feature, "
+                 "over all samples (dim=0).", got)
+        if value.dtype != torch.float32:
+            fail(f"{name} has dtype {str(value.dtype).removeprefix('torch.')}, expected float32, "
+                 "the dtype of x: use .float().", got)
+
+
+@pytest.mark.points(3)
+def test_feature_stats_of_pima(student, reference, data_dir):
+    """feature_stats: mean and std of your PimaDataset(path) (the whole file) match the reference's"""
+    ds = student.PimaDataset(_path(data_dir))
+    got = student.feature_stats(ds)
+    xs = torch.stack([x for x, _ in reference.PimaDataset(_path(data_dir))]).double()
+    known = [((xs.mean(0), xs.std(0, correction=1)),
+              "your std divides by N − 1 (torch.std's default, unbiased=True): the population "
+              "std divides by N: use torch.std(..., unbiased=False) (correction=0) or NumPy's "
+              "np.std, whose default is ddof=0.")]
+    _check(got, reference.feature_stats(reference.PimaDataset(_path(data_dir))), names=STATS,
+           known=known)
+
+
+# ================================================================ Normalize (5)
+
+@pytest.mark.points(3)
+def test_normalize_values(student, reference, rng):
+    """Normalize: (x − mean) / std on one sample (7,) and on a batch (5, 7), keeping float32"""
+    mean = torch.tensor(rng.normal(size=7), dtype=torch.float32)
+    std = torch.tensor(rng.uniform(0.5, 3.0, size=7), dtype=torch.float32)
+    norm = student.Normalize(mean, std)
+    for shape in ((7,), (5, 7)):
+        x = torch.tensor(rng.normal(loc=2.0, scale=3.0, size=shape), dtype=torch.float32)
+        known = [(x / std - mean, "you computed x / std − mean: subtract the mean first, "
+                  "(x − mean) / std."),
+                 ((x - std) / mean, "mean and std are swapped: Normalize(mean, std)(x) = "
+                  "(x − mean) / std.")]
+        _check(norm(x), reference.Normalize(mean, std)(x), names=f"Normalize(mean, std)(x) for x {shape}",
+               known=known, check_dtype=True)
+
+
+@pytest.mark.points(2)
+def test_normalize_leaves_x_unchanged(student, reference, data_dir):
+    """Normalize: does not modify x in place (PimaDataset(transform=Normalize(...))[3] twice gives one x)"""
+    mean, std = reference.feature_stats(reference.PimaDataset(_path(data_dir), split="train"))
+    ds = student.PimaDataset(_path(data_dir), split="train", transform=student.Normalize(mean, std))
+    first, _ = _item(ds, 3, "PimaDataset(path, split='train', transform=Normalize(mean, std))")
+    second, _ = _item(ds, 3, "PimaDataset(path, split='train', transform=Normalize(mean, std))")
+    if not is_close(_flat(first), _flat(second), check_dtype=False):
+        fail("reading ds[3] twice from PimaDataset(path, split='train', transform=Normalize(mean, "
+             f"std)) gave two different x, {_show(first)} and then {_show(second)}. "
+             "Your Normalize changed its input in place (x -= mean, x /= std, x.sub_(...)), and "
+             "that input was the dataset's own tensor, which is now normalized for good. Return a "
+             "new tensor: (x - mean) / std.")
+
+
+# ================================================================ make_loaders (17)
+
+ML_N, ML_BATCH, ML_FRACTION = 123, 16, 0.3  # n_dev = round(36.9) = 37, n_train = 86
+
+
+def _loaders(value, label):
+    """The two loader handles of make_loaders' result (a clear failure otherwise)."""
+    if not isinstance(value, (tuple, list)) or len(value) != 2 or \
+            not all(isinstance(v, Handle) for v in value):
+        fail(f"{label} must return (train_loader, dev_loader), two DataLoaders; got {_describe(value)}",
+             value)
+    return value
+
+
+def _subset_indices(loader, which):
+    """loader.dataset.indices as a list of ints, or None where the student's loader has none."""
+    try:
+        indices = loader.dataset.indices
+    except StudentException:
+        return None
+    except Exception:  # noqa: BLE001 - a loader that has no dataset attribute at all
+        return None
+    if isinstance(indices, torch.Tensor):
+        indices = indices.tolist()
+    if not isinstance(indices, (list, tuple)):
+        return None
+    return [int(i) for i in indices]
+
+
+def _epoch(loader, label):
+    """One pass over a loader handle, as a list of (x, y) batches."""
+    batches = list(loader)
+    for k, batch in enumerate(batches):
+        if not isinstance(batch, (tuple, list)) or len(batch) != 2:
+            fail(f"batch {k} of {label} is {_describe(batch)}; expected a pair (x, y).")
+    return batches
+
+
+def _same_batches(got, expected, label, hint=""):
+    if len(got) != len(expected):
+        fail(f"{label} gave {len(got)} batches, expected {len(expected)}." + (f"\n{hint}" if hint else ""))
+    for k, ((x, y), (ex, ey)) in enumerate(zip(got, expected)):
+        try:
+            assert_close(x, ex, names=f"x of batch {k} of {label}")
+            assert_close(y, ey, names=f"y of batch {k} of {label}")
+        except GradingFailure as exc:
+            fail(f"{exc}\n{hint}" if hint else str(exc))
+
+
+@pytest.mark.points(3)
+def test_make_loaders_sizes(student, rng):
+    """make_loaders: n_dev = round(dev_fraction·N): 86 train and 37 dev samples for N = 123 and 0.3"""
+    pairs = _pairs(rng, ML_N)
+    train_loader, dev_loader = _loaders(student.make_loaders(pairs, ML_BATCH, ML_FRACTION, 0), "make_loaders")
+    sizes = (_length(train_loader.dataset, "train_loader.dataset"), _length(dev_loader.dataset, "dev_loader.dataset"))
+    n_dev = round(ML_FRACTION * ML_N)
+    if sizes == (ML_N - n_dev + 1, n_dev - 1):
+        fail(f"the dev set has {sizes[1]} samples and the train set {sizes[0]}: n_dev = "
+             f"round(0.3 · 123) = round(36.9) = 37; int() truncates 36.9 to 36: use round().")
+    if sizes == (n_dev, ML_N - n_dev):
+        fail(f"the train set has {sizes[0]} samples and the dev set {sizes[1]}: swapped. "
+             "random_split(dataset, [N − n_dev, n_dev]) gives the train part first.")
+    if sizes != (ML_N - n_dev, n_dev):
+        fail(f"the train and dev sets have {sizes[0]} and {sizes[1]} samples; expected "
+             f"{ML_N - n_dev} and {n_dev} (n_dev = round(dev_fraction · N) = round(0.3 · 123)).")
+
+
+@pytest.mark.points(2)
+def test_make_loaders_batch_sizes(student, rng):
+    """make_loaders: both loaders give batches of batch_size and keep the last, smaller one"""
+    pairs = _pairs(rng, ML_N)
+    train_loader, dev_loader = _loaders(student.make_loaders(pairs, ML_BATCH, ML_FRACTION, 3), "make_loaders")
+    for name, loader in (("train_loader", train_loader), ("dev_loader", dev_loader)):
+        n = _length(loader.dataset, f"{name}.dataset")
+        got = [len(x) for x, _ in _epoch(loader, name)]
+        expected = [ML_BATCH] * (n // ML_BATCH) + ([n % ML_BATCH] if n % ML_BATCH else [])
+        if got != expected:
+            fail(f"{name} over {n} samples with batch_size={ML_BATCH} gave batches of {got}; "
+                 f"expected {expected}: DataLoader(..., batch_size=batch_size), keeping the last "
+                 "smaller batch (drop_last=False, the default).")
+
+
+@pytest.mark.points(4)
+def test_make_loaders_split_indices(student, reference, rng):
+    """make_loaders: the train and dev indices are the reference's for seeds 0 and 7 (random_split with a seeded generator)"""
+    pairs = _pairs(rng, ML_N)
+    for seed in (0, 7):
+        loaders = _loaders(student.make_loaders(pairs, ML_BATCH, ML_FRACTION, seed), "make_loaders")
+        ref_train, ref_dev = reference.make_loaders(pairs, ML_BATCH, ML_FRACTION, seed)
+        for name, loader, ref in (("train", loaders[0], ref_train), ("dev", loaders[1], ref_dev)):
+            got = _subset_indices(loader, name)
+            if got is None:
+                fail(f"{name}_loader.dataset has no .indices: split the dataset with "
+                     "torch.utils.data.random_split, whose parts are Subsets.")
+            expected = list(ref.dataset.indices)
+            if got != expected:
+                where = next((k for k, (a, b) in enumerate(zip(got, expected)) if a != b), None)
+                what = (f"{len(got)} indices, expected {len(expected)}" if where is None else
+                        f"index {got[where]} at position {where}, where {expected[where]} was expected")
+                fail(f"the {name} part for seed {seed} (N = {ML_N}, dev_fraction = {ML_FRACTION}) has "
+                     f"{what}: split with random_split(dataset, [N − n_dev, n_dev], "
+                     "generator=torch.Generator().manual_seed(seed)).")
+
+
+@pytest.mark.points(4)
+def test_make_loaders_train_order(student, reference, rng):
+    """make_loaders: the train loader's first epoch visits its samples in the order of a generator seeded by seed"""
+    pairs = _pairs(rng, ML_N)
+    hint = ("Hint: the train loader must shuffle with its own generator: DataLoader(train_set, "
+            "batch_size, shuffle=True, generator=torch.Generator().manual_seed(seed)); without "
+            "one it draws from torch's global random state, and every run differs.")
+    for seed in (0, 7):
+        train_loader, _ = _loaders(student.make_loaders(pairs, ML_BATCH, ML_FRACTION, seed), "make_loaders")
+        indices = _subset_indices(train_loader, "train")
+        if indices is None:  # not a Subset: compare with the contract's loader
+            expected = list(reference.make_loaders(pairs, ML_BATCH, ML_FRACTION, seed)[0])
+        else:  # the order that a seeded shuffle gives on the student's own train part
+            expected = list(DataLoader(Subset(pairs, indices), batch_size=ML_BATCH, shuffle=True,
+                                       generator=torch.Generator().manual_seed(seed)))
+        got = _epoch(train_loader, "train_loader")
+        _same_batches(got, expected, f"train_loader (seed {seed})", hint)
+
+
+@pytest.mark.points(2)
+def test_make_loaders_reproducible(student, rng):
+    """make_loaders: two calls with seed 1 give the same first train batch; seed 2 another one"""
+    pairs = _pairs(rng, 60)
+    first = [_loaders(student.make_loaders(pairs, 8, 0.25, seed), "make_loaders")[0] for seed in (1, 1, 2)]
+    batches = [_epoch(loader, "train_loader")[0] for loader in first]
+    if not is_close(batches[0][0], batches[1][0]):
+        fail("two calls of make_loaders(dataset, 8, 0.25, seed=1) gave different first train "
+             "batches: shuffle with DataLoader(..., shuffle=True, "
+             "generator=torch.Generator().manual_seed(seed)), and split with random_split's "
+             "generator seeded by seed as well, so that a run can be repeated.")
+    if is_close(batches[0][0], batches[2][0]):
+        fail("make_loaders(dataset, 8, 0.25, seed) gave the same first train batch for seeds 1 "
+             "and 2: use the seed argument to seed the generators.")
+
+
+@pytest.mark.points(2)
+def test_make_loaders_dev_not_shuffled(student, reference, rng):
+    """make_loaders: the dev loader is not shuffled: its batches hold the dev samples in the split's order"""
+    pairs = _pairs(rng, ML_N)
+    _, dev_loader = _loaders(student.make_loaders(pairs, ML_BATCH, ML_FRACTION, 5), "make_loaders")
+    indices = _subset_indices(dev_loader, "dev")
+    if indices is None:
+        expected = list(reference.make_loaders(pairs, ML_BATCH, ML_FRACTION, 5)[1])
+    else:
+        expected = list(DataLoader(Subset(pairs, indices), batch_size=ML_BATCH, shuffle=False))
+    for _ in range(2):
+        _same_batches(_epoch(dev_loader, "dev_loader"), expected, "dev_loader",
+                      "Hint: the dev loader keeps the dev set's order: DataLoader(dev_set, batch_size, "
+                      "shuffle=False).")
+
+
+# ================================================================ Classifier (10)
+
+@pytest.mark.points(3)
+def test_classifier_parameters(student):
+    """Classifier: three Linear layers 7→6, 6→4, 4→1: parameters of shapes (6, 7), (6,), (4, 6), (4,), (1, 4), (1,)"""
+    _student_names(student.Classifier())
+
+
+@pytest.mark.points(2)
+def test_classifier_forward_shape(student, rng):
+    """Classifier: forward maps x (N, 7) to probabilities of shape (N, 1) in (0, 1), for N = 1 and 10"""
+    model = student.Classifier()
+    for n in (1, 10):
+        out = model(torch.tensor(rng.normal(size=(n, 7)), dtype=torch.float32))
+        if not isinstance(out, torch.Tensor):
+            fail(f"Classifier()(x) for x of shape ({n}, 7) returned {_describe(out)}; expected a tensor.")
+        if tuple(out.shape) != (n, 1):
+            fail(f"Classifier()(x) for x of shape ({n}, 7) has shape {tuple(out.shape)}, expected ({n}, 1).")
+        if not bool(((out > 0) & (out < 1)).all()):
+            fail(f"Classifier()(x) gave {out.reshape(-1).tolist()[:5]} …: probabilities must lie "
+                 "in (0, 1): end with a sigmoid.")
+
+
+@pytest.mark.points(5)
+def test_classifier_forward_matches_reference(student, reference, rng):
+    """Classifier: forward matches the reference with the same weights (a sigmoid after each layer)"""
+    weights = _weights(rng)
+    model = student.Classifier()
+    _load(model, weights)
+    x = torch.tensor(rng.normal(size=(10, 7)), dtype=torch.float32)
+    with torch.no_grad():
+        expected = _reference_model(reference, weights)(x)
+    assert_close(model(x), expected, names="Classifier()(x) for x of shape (10, 7), with the same weights")
+
+
+# ================================================================ train (12 + 6 on GPU)
+
+TRAIN_SIZES = (16, 16, 16, 16, 7)
+TRAIN_EPOCHS, TRAIN_LR = 4, 0.5
+
+
+def _history(value):
+    """A history of floats, 0-d tensors or one-element arrays as floats (types have their
+    own test); anything else as it is."""
+    if not isinstance(value, (list, tuple)):
+        return value
+    out = []
+    for v in value:
+        if isinstance(v, torch.Tensor) and v.numel() == 1:
+            out.append(float(v.reshape(-1)[0]))
+        elif isinstance(v, np.ndarray) and v.size == 1:
+            out.append(float(v.reshape(-1)[0]))
+        else:
+            out.append(v)
+    return out
+
+
+@pytest.mark.points(6)
+def test_train_loss_history(student, reference, rng, device):
+    """train: the mean loss of every epoch matches the reference from the same weights (4 epochs, batches of 16 and a last one of 7)
+
+    On cuda the history is compared with the reference's on the CPU: float32 sums run in
+    another order on a GPU, which moves these losses by ~1e-6 relative over 4 epochs of 5
+    batches; the default rtol 1e-4 leaves a margin of 100 for that, while each known
+    mistake changes them by 1e-2 or more.
+    """
+    weights, batches = _weights(rng), _batches(rng, TRAIN_SIZES)
+    model = student.Classifier()
+    _load(model, weights)
+    got = student.train(model, batches, TRAIN_EPOCHS, TRAIN_LR, device=device)
+    expected = reference.train(_reference_model(reference, weights), batches, TRAIN_EPOCHS, TRAIN_LR)
+    known = [
+        (_train_variant(reference, weights, batches, TRAIN_EPOCHS, TRAIN_LR, "last_batch")[0],
+         "each of your losses is the epoch's last batch loss: add up the batch losses "
+         "(loss.item()) over the epoch and divide by the number of batches."),
+        (_train_variant(reference, weights, batches, TRAIN_EPOCHS, TRAIN_LR, "no_zero_grad")[0],
+         "your gradients accumulate from batch to batch: backward() adds to .grad, so call "
+         "optimizer.zero_grad() before each loss.backward()."),
+        (_train_variant(reference, weights, batches, TRAIN_EPOCHS, TRAIN_LR, "weighted")[0],
+         "your losses are means over the samples (each batch weighted by its size): the "
+         "contract asks for the plain mean of the epoch's batch losses, each batch counting once."),
+    ]
+    _check(_history(got), expected, names="losses", known=known, source=got)
+
+
+@pytest.mark.points(4)
+def test_train_updates_weights(student, reference, rng):
+    """train: the weights after 3 epochs match the reference's from the same weights"""
+    weights, batches = _weights(rng), _batches(rng, (10, 10, 5))
+    model = student.Classifier()
+    names = _load(model, weights)
+    student.train(model, batches, 3, TRAIN_LR)
+    state = model.method("state_dict")
+    ref_model = _reference_model(reference, weights)
+    reference.train(ref_model, batches, 3, TRAIN_LR)
+    _, no_zero = _train_variant(reference, weights, batches, 3, TRAIN_LR, "no_zero_grad")
+    got = {ref: state[names[ref]] for ref in REF_NAMES}
+    expected = ref_model.state_dict()
+    for ref in REF_NAMES:
+        _check(got[ref], expected[ref], names=f"{names[ref]} after training",
+               known=[(no_zero.state_dict()[ref], "your gradients accumulate from batch to batch: "
+                       "call optimizer.zero_grad() before each loss.backward().")])
+
+
+@pytest.mark.points(2)
+def test_train_returns_floats(student, rng):
+    """train: returns a list of one Python float per epoch (epochs = 3)"""
+    model = student.Classifier()
+    got = student.train(model, _batches(rng, (8, 8)), 3, 0.1)
+    if not isinstance(got, (list, tuple)) or len(got) != 3:
+        fail(f"train(model, loader, epochs=3, lr) must return a list of 3 losses, one per epoch; "
+             f"got {_describe(got)}", got)
+    for k, value in enumerate(got):
+        if isinstance(value, torch.Tensor):
+            fail(f"losses[{k}] is a tensor: append loss.item(), a Python float (a tensor keeps its "
+                 "whole computational graph alive, epoch after epoch).", got)
+        if isinstance(value, bool) or not isinstance(value, (float, np.floating)) or not math.isfinite(value):
+            fail(f"losses[{k}] is {_describe(value)}; expected a finite Python float.", got)
+
+
+# ================================================================ evaluate (6 + 4 on GPU)
+
+EVAL_SIZES = (16, 16, 16, 9)
+
+
+@pytest.mark.points(4)
+def test_evaluate_accuracy(student, reference, rng, device):
+    """evaluate: the accuracy at threshold 0.5 matches the reference with the same weights (batches of 16 and a last one of 9)
+
+    The model is moved to the device first (model.to(device)). Samples whose reference
+    probability lies within 1e-3 of 0.5 are left out, so that float32 round-off on a
+    GPU (~1e-7) cannot move a prediction across the threshold: the accuracy must then be
+    the CPU reference's exactly (within the default tolerances).
+    """
+    weights, raw = _weights(rng, scale=2.0), _batches(rng, EVAL_SIZES)
+    # Shift the output layer's bias by the median logit, so that about half of the
+    # samples are predicted positive: random weights alone predict one class for all.
+    x_all = torch.cat([x for x, _ in raw])
+    h = torch.sigmoid(x_all @ weights["linear1.weight"].T + weights["linear1.bias"])
+    h = torch.sigmoid(h @ weights["linear2.weight"].T + weights["linear2.bias"])
+    logits = h @ weights["linear3.weight"].T + weights["linear3.bias"]
+    weights["linear3.bias"] = weights["linear3.bias"] - logits.median()
+    ref_model = _reference_model(reference, weights)
+    batches = []
+    for x, y in raw:
+        with torch.no_grad():
+            keep = ((ref_model(x) - 0.5).abs() > 1e-3).reshape(-1)
+        batches.append((x[keep], y[keep]))
+    model = student.Classifier()
+    _load(model, weights)
+    model.method("to", device)
+    got = student.evaluate(model, batches, device=device)
+    expected = reference.evaluate(ref_model, batches)
+    with torch.no_grad():
+        predicted = [(ref_model(x) > 0.5).float() for x, _ in batches]
+    per_batch = float(np.mean([float((p == y).float().mean()) for p, (_, y) in zip(predicted, batches)]))
+    broadcast = sum(float((p.reshape(-1) == y).sum()) for p, (_, y) in zip(predicted, batches)) / \
+        sum(len(y) for _, y in batches)
+    known = [(per_batch, "you averaged the accuracies of the batches: the last batch is smaller, "
+              "so that is not the accuracy over the samples. Count the right predictions over "
+              "all batches and divide by the number of samples."),
+             (broadcast, "your predictions of shape (B,) were compared with labels of shape "
+              "(B, 1), which broadcasts to a (B, B) table: compare tensors of one shape (keep "
+              "the model's (B, 1) output, or flatten both).")]
+    _check(got, expected, names="accuracy", known=known, source=got)
+
+
+@pytest.mark.points(2)
+def test_evaluate_all_right_or_all_wrong(student, rng):
+    """evaluate: 1.0 when every prediction is right, 0.0 when every one is wrong"""
+    weights = {name: torch.zeros(shape) for name, shape in zip(REF_NAMES, SHAPES)}
+    weights["linear3.bias"] = torch.tensor([10.0])  # every probability is σ(10) > 0.5
+    model = student.Classifier()
+    _load(model, weights)
+    xs = [torch.tensor(rng.normal(size=(b, 7)), dtype=torch.float32) for b in (5, 5, 3)]
+    broadcast = sum(len(x) ** 2 for x in xs) / sum(len(x) for x in xs)
+    for label, expected in ((1.0, 1.0), (0.0, 0.0)):
+        batches = [(x, torch.full((len(x), 1), label)) for x in xs]
+        got = student.evaluate(model, batches)
+        _check(got, expected, names=f"accuracy when every label is {label:g} and every probability σ(10)",
+               known=[(broadcast, "your predictions of shape (B,) were compared with labels of "
+                       "shape (B, 1), which broadcasts to a (B, B) table: compare tensors of one "
+                       "shape (keep the model's (B, 1) output, or flatten both).")], source=got)
