@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 
-from grader.errors import StudentCodeError
 from grader.sandbox import Handle, Reply, Worker
 
 __all__ = ["StudentProxy", "StudentFunction", "Call", "describe_value"]
@@ -163,6 +162,7 @@ class StudentProxy:
     def __init__(self, worker: Worker):
         self._worker = worker
         self.calls: list[Call] = []
+        worker.on_call = self._record  # handle methods (ds[3], model(x)) are logged too
 
     def __getattr__(self, name: str) -> StudentFunction:
         if name.startswith("_"):
@@ -171,16 +171,14 @@ class StudentProxy:
 
     def call(self, name: str, *args, **kwargs) -> Any:
         """Call the submission's function ``name``; returns what it returned."""
-        record = Call(name, args, kwargs)
+        return self._worker.call(name, None, args, kwargs, label=name).value
+
+    def _record(self, label: str, args: tuple, kwargs: dict, reply: Reply | None,
+                error: Exception | None) -> None:
+        """Log one call of the student's code (the worker's ``on_call``)."""
+        record = Call(label, tuple(args), dict(kwargs), reply, error)
+        record.params = reply.params if reply is not None else getattr(error, "params", [])
         self.calls.append(record)
-        try:
-            record.reply = self._worker.call(name, None, args, kwargs, label=name)
-        except StudentCodeError as exc:
-            record.error = exc
-            record.params = exc.params
-            raise
-        record.params = record.reply.params
-        return record.reply.value
 
     @property
     def last_call(self) -> Call | None:

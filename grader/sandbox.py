@@ -27,6 +27,7 @@ from grader import codec
 from grader.channel import Channel, ChannelClosed, ChannelTimeout
 from grader.errors import (
     MissingFunction,
+    StudentCodeError,
     NotImplementedYet,
     StudentException,
     StudentExit,
@@ -155,6 +156,10 @@ class Worker:
         self.import_error: SubmissionNotImportable | None = None
         self.timed_out: dict[str, float] = {}
         self.callbacks: dict[int, Callable] = {}
+        #: called after every call of the student's code (functions and handle
+        #: methods alike) as on_call(label, args, kwargs, reply or None, error or None);
+        #: the ``student`` proxy logs them for failure reports
+        self.on_call: Callable[[str, tuple, dict, "Reply | None", Exception | None], None] | None = None
         self.root = Path(tempfile.mkdtemp(prefix="grader-"))
         self.capture_path = self.root / "output.txt"
         self.capture_pos = 0
@@ -386,12 +391,20 @@ class Worker:
             StudentException, StudentExit, StudentTimeout, WorkerCrashed,
             ValueCannotCross: see ``grader.errors``.
         """
-        if label in self.timed_out:
-            raise StudentTimeout(label, self.timed_out[label], earlier=True)
-        self.ensure_started()
-        msg = {"op": "call", "target": target, "method": method, "args": list(args),
-               "kwargs": dict(kwargs)}
-        return self._request(msg, self.call_timeout, label)
+        try:
+            if label in self.timed_out:
+                raise StudentTimeout(label, self.timed_out[label], earlier=True)
+            self.ensure_started()
+            msg = {"op": "call", "target": target, "method": method, "args": list(args),
+                   "kwargs": dict(kwargs)}
+            reply = self._request(msg, self.call_timeout, label)
+        except StudentCodeError as exc:
+            if self.on_call is not None:
+                self.on_call(label, args, kwargs, None, exc)
+            raise
+        if self.on_call is not None:
+            self.on_call(label, args, kwargs, reply, None)
+        return reply
 
     def getattr(self, target: "str | Handle", name: str, label: str) -> Reply:
         """Read attribute ``name`` of a handle (or of the submission module)."""

@@ -642,3 +642,16 @@ def test_assert_raises_accepts_the_exception_or_a_subclass_and_says_what_happene
     dataset = student.make_dataset(3)
     with pytest.raises(GradingFailure, match=r"make_dataset\(\)\.__len__|should raise"):
         assert_raises(IndexError, dataset.__len__)
+
+
+def test_calls_of_a_handle_are_logged_and_traced_like_function_calls(fresh_worker):
+    from grader.proxy import StudentProxy
+
+    student = StudentProxy(fresh_worker())
+    dataset = student.make_dataset(3)
+    row = dataset[1]
+    assert len(dataset) == 3
+    labels = [c.function for c in student.calls]
+    assert labels == ["make_dataset", "make_dataset.__getitem__", "make_dataset.__len__"]
+    origin = student.origin(row)
+    assert origin is student.calls[1] and origin.signature() == "make_dataset.__getitem__(i=1)"
