@@ -1,0 +1,76 @@
+"""Public tests for hw7: shapes and small worked examples (10 points).
+
+Run them with `grade hw7`.  They are a first check only: the hidden suite (100 points)
+compares your functions with a reference on random inputs, checks your initializers
+statistically on 10⁵ values, follows batch norm's running statistics over several
+calls, and checks your backward passes against central differences.
+"""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from grader.checks import assert_close, fail
+
+
+@pytest.mark.points(2)
+def test_xavier_uniform_shape_and_range(student):
+    """xavier_uniform: a float32 tensor of shape (fan_out, fan_in) with values in [−a, a]"""
+    w = student.xavier_uniform(30, 20, generator=torch.Generator().manual_seed(0))
+    if not isinstance(w, torch.Tensor):
+        fail(f"xavier_uniform must return a torch.Tensor, got {type(w).__name__}", w)
+    assert_close(w, torch.zeros(20, 30), rtol=0, atol=math.inf, check_dtype=True, names="W")
+    a = math.sqrt(6 / (30 + 20))
+    if float(w.abs().max()) > a * (1 + 1e-6):
+        fail(f"values must lie in [−a, a] with a = sqrt(6/(fan_in + fan_out)) = {a:.4f}; "
+             f"your largest |value| is {float(w.abs().max()):.4f}", w)
+
+
+@pytest.mark.points(2)
+def test_penalties_worked_example(student):
+    """l1_penalty, l2_penalty: lam = 0.1 on [[1, −2], [0.5, 0]] and [−3]"""
+    weights = [np.array([[1.0, -2.0], [0.5, 0.0]]), np.array([-3.0])]
+    # Σ|w| = 1 + 2 + 0.5 + 3 = 6.5;  Σw² = 1 + 4 + 0.25 + 9 = 14.25
+    assert_close(student.l1_penalty(weights, 0.1), 0.65, names="l1 penalty")
+    assert_close(student.l2_penalty(weights, 0.1), 1.425, names="l2 penalty")
+
+
+@pytest.mark.points(2)
+def test_weight_decay_step_worked_example(student):
+    """weight_decay_step: w = [1, −2], grad = [0.5, 0.5], lr = 0.1, lam = 0.2"""
+    w, grad = np.array([1.0, -2.0]), np.array([0.5, 0.5])
+    # w − lr·(grad + lam·w) = [1 − 0.1·(0.5 + 0.2), −2 − 0.1·(0.5 − 0.4)]
+    assert_close(student.weight_decay_step(w, grad, 0.1, 0.2), np.array([0.93, -2.01]), names="new w")
+
+
+@pytest.mark.points(2)
+def test_dropout_forward_worked_example(student):
+    """dropout_forward: p = 0.5, seed 0 on a 2×3 array, in train and in eval mode"""
+    x = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    # np.random.default_rng(0).random((2, 3)) = [[0.637, 0.270, 0.041], [0.017, 0.813, 0.913]]:
+    # kept where ≥ 0.5, and scaled by 1/(1 − 0.5) = 2.
+    out, _ = student.dropout_forward(x, 0.5, True, 0)
+    assert_close(out, np.array([[2.0, 0.0, 0.0], [0.0, 10.0, 12.0]]), names="out (train)")
+    out, _ = student.dropout_forward(x, 0.5, False, 0)
+    assert_close(out, x, names="out (eval)")
+
+
+@pytest.mark.points(2)
+def test_batchnorm_forward_worked_example(student):
+    """batchnorm_forward: train mode on a 3×2 example: out and the running statistics"""
+    x = np.array([[1.0, 2.0], [3.0, 6.0], [5.0, 4.0]])
+    gamma, beta = np.array([2.0, 1.0]), np.array([0.5, -1.0])
+    # column means [3, 4], biased variances [8/3, 8/3]
+    s = 1 / math.sqrt(8 / 3 + 1e-5)
+    expected = np.array([[2 * -2 * s + 0.5, -2 * s - 1], [0.5, 2 * s - 1], [2 * 2 * s + 0.5, -1.0]])
+    out, _ = student.batchnorm_forward(x, gamma, beta, {"mode": "train"})
+    assert_close(out, expected, names="out")
+    changed = [value for position, _, value in student.last_call.changed if position == 3]
+    if not changed or not isinstance(changed[0], dict) or "running_mean" not in changed[0]:
+        fail("in train mode, store the running statistics in bn_param (bn_param['running_mean'] "
+             "= ..., bn_param['running_var'] = ...)")
+    # momentum 0.9 from zeros and ones: 0.1·μ and 0.9 + 0.1·σ²
+    assert_close(changed[0].get("running_mean"), np.array([0.3, 0.4]), names="bn_param['running_mean']")
+    assert_close(changed[0].get("running_var"), np.full(2, 0.9 + 0.8 / 3), names="bn_param['running_var']")

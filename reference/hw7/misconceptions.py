@@ -1,0 +1,394 @@
+"""Known mistakes in hw7 (initialization and regularization), as wrong variants of the
+reference.
+
+Each variant is called as ``variant(reference, *args)`` on the arguments of the
+student's call that failed a test (see ``grader.hints``), and the student reads the
+hint when their output matches the variant's:
+
+- the penalties and the weight decay step: the whole return value;
+- ``dropout_forward`` and ``batchnorm_forward``: ``output=0``, the ``out`` of their
+  ``(out, cache)`` (the cache is the student's own format, which no variant rebuilds);
+- ``batchnorm_forward``'s running statistics: ``output="bn_param"``, the student's
+  dict as their call left it, against the dict as the mistaken code leaves it;
+- ``dropout_backward``: the whole dx, from the student's own cache (its mask, and its
+  ``train`` flag).
+
+A mistake that only shows in one mode raises in the other, and every forward variant
+raises where it gives the reference's own value (``_unlike``): a test that fails on one
+output of a call (say ``bn_param['running_var']``) makes the engine try the variants of
+every output of that call, and a variant that agrees with the reference on those
+arguments (a 0/1 mask with p = 0, x̂ alone with γ = 1 and β = 0) is no evidence.
+
+Not declared here, and recognised by the hidden suite itself
+(reference/hw7/tests/test_hidden.py): the initializers' mistakes (random draws, judged
+on their statistics), a batch-norm call that leaves bn_param as it was (the engine's
+hints only see an argument a call changed), and the mistakes of ``batchnorm_backward``
+(its dx, dgamma need x, γ and σ², which a variant cannot read reliably from a cache of
+the student's own format).
+"""
+
+import copy
+
+import numpy as np
+
+from grader.checks import is_close
+from grader.hints import misconception
+
+L1_NO_ABS = (
+    "your L1 penalty sums the weights themselves, so negative weights lower it: the "
+    "penalty is lam·Σ|w|, the sum of the ABSOLUTE values (np.abs(w).sum() for each array).")
+L2_HALF = (
+    "your L2 penalty is half the contract's: here the penalty is lam·Σw², with no 1/2 "
+    "(the 1/2 only appears in the convention (lam/2)·‖w‖², whose gradient is lam·w).")
+L2_NORM = (
+    "your L2 penalty adds up the norms ‖W‖ = sqrt(Σw²) of the arrays: the penalty is the "
+    "SQUARED norm, lam·Σw² over every entry of every array (no square root).")
+WEIGHT_DECAY_SIGN = (
+    "your step adds lam·w instead of subtracting it, so the weights grow: the decay term "
+    "lam·w is part of the gradient, w − lr·(grad + lam·w) = (1 − lr·lam)·w − lr·grad.")
+WEIGHT_DECAY_NO_LR = (
+    "your decay term is not multiplied by the learning rate: lam·w is a gradient like "
+    "grad, so the step is w − lr·(grad + lam·w), i.e. w·(1 − lr·lam) − lr·grad.")
+DROPOUT_NOT_RESCALED = (
+    "your dx is dout times the 0/1 mask: in inverted dropout the kept entries are scaled "
+    "by 1/(1 − p), out = x·mask with mask = (random ≥ p)/(1 − p), so dx = dout·mask with "
+    "that same scaled mask.")
+
+
+DROPOUT_FORWARD_NOT_RESCALED = (
+    "your out is x·mask with a 0/1 mask: inverted dropout scales the kept entries by "
+    "1/(1 − p), mask = (random ≥ p)/(1 − p), so that E[out] = x.")
+DROPOUT_KEEP_PROB = (
+    "you keep an entry with probability p and divide by p: here p is the probability of "
+    "DROPPING (torch.nn.Dropout(p) too); keep where random ≥ p and scale by 1/(1 − p).")
+DROPOUT_KEEP_BELOW_P = (
+    "you keep the entries where random < p: p is the probability of DROPPING, so keep "
+    "where random ≥ p: mask = (random ≥ p)/(1 − p).")
+DROPOUT_KEEP_PROB_FLIPPED = (
+    "you keep an entry with probability p: p is the probability of DROPPING; "
+    "mask = (random ≥ p)/(1 − p).")
+DROPOUT_LEGACY_SEED = (
+    "your mask comes from the legacy np.random.seed/np.random.rand stream: draw it as "
+    "np.random.default_rng(seed).random(x.shape).")
+DROPOUT_IN_EVAL = (
+    "you drop entries in eval mode too: with train=False the layer is the identity, "
+    "out = x (no mask).")
+DROPOUT_EVAL_SCALED = (
+    "you scale by (1 − p) in eval mode, as the original dropout does: with inverted "
+    "dropout the scaling is done in training, and eval mode returns x as it is.")
+DROPOUT_BACKWARD_IN_EVAL = (
+    "your dx applies a dropout mask in eval mode: there the layer is the identity, "
+    "out = x, so dx = dout.")
+BN_UNBIASED_VARIANCE = (
+    "you normalize with the unbiased variance (ddof = 1, dividing by N − 1): batch norm "
+    "uses the biased batch variance, x.var(axis=0) (NumPy's default ddof = 0), not "
+    "torch.var's default or ddof=1.")
+BN_EPS_OUTSIDE = (
+    "you add eps outside the square root: divide by sqrt(σ² + eps), eps inside "
+    "(sqrt(running_var + eps) in test mode).")
+BN_EPS_LEFT_OUT = (
+    "you leave out eps: divide by sqrt(σ² + eps) (sqrt(running_var + eps) in test mode).")
+BN_DEFAULT_EPS_1E8 = (
+    "your default eps is 1e-8: it is 1e-5, when bn_param has no 'eps' "
+    "(bn_param.get('eps', 1e-5)).")
+BN_DEFAULT_EPS_1E3 = (
+    "your default eps is 1e-3: it is 1e-5, when bn_param has no 'eps' "
+    "(bn_param.get('eps', 1e-5)).")
+BN_TRAIN_NO_GAMMA_BETA = (
+    "your out is x̂ alone: scale and shift it, out = γ·x̂ + β.")
+BN_ROWS = (
+    "you normalize each row (axis=1): batch norm normalizes each feature (column) over "
+    "the batch, mean and variance along axis=0.")
+BN_TEST_NO_GAMMA_BETA = (
+    "in test mode your out is x̂ alone: scale and shift it with the learned γ and β, "
+    "out = γ·(x − running_mean)/sqrt(running_var + eps) + β, as in train mode.")
+BN_TEST_BATCH_STATISTICS = (
+    "in test mode you normalize with the batch's own mean and variance: use the running "
+    "statistics, (x − running_mean)/sqrt(running_var + eps).")
+BN_TEST_BATCH_XHAT = (
+    "in test mode you normalize with the batch's own statistics and leave out γ and β: "
+    "out = γ·(x − running_mean)/sqrt(running_var + eps) + β.")
+RUNNING_MOMENTUM_SWAPPED = (
+    "your momentum and 1 − momentum are swapped: running = momentum·running + "
+    "(1 − momentum)·batch, so with momentum = 0.9 the running value moves only 10 % of the "
+    "way to the batch (PyTorch's momentum = 0.1 is the weight of the batch instead).")
+RUNNING_IS_BATCH = (
+    "your running statistics are the batch's: average them, running = momentum·running + "
+    "(1 − momentum)·batch.")
+RUNNING_VAR_UNBIASED = (
+    "your running_var averages the unbiased batch variance (ddof = 1, as "
+    "torch.nn.BatchNorm1d does): the contract uses the same biased variance σ² that "
+    "normalizes the batch.")
+
+
+@misconception("l1_penalty", id="l1_no_abs", hint=L1_NO_ABS)
+def l1_no_abs(reference, weights, lam):
+    return float(lam * sum(np.asarray(w, dtype=np.float64).sum() for w in weights))
+
+
+@misconception("l2_penalty", id="l2_half", hint=L2_HALF)
+def l2_half(reference, weights, lam):
+    return 0.5 * reference.l2_penalty(weights, lam)
+
+
+@misconception("l2_penalty", id="l2_norm_not_squared", hint=L2_NORM)
+def l2_norm_not_squared(reference, weights, lam):
+    return float(lam * sum(np.linalg.norm(np.asarray(w, dtype=np.float64)) for w in weights))
+
+
+@misconception("weight_decay_step", id="weight_decay_sign", hint=WEIGHT_DECAY_SIGN)
+def weight_decay_sign(reference, w, grad, lr, lam):
+    w, grad = np.asarray(w, dtype=np.float64), np.asarray(grad, dtype=np.float64)
+    return w - lr * (grad - lam * w)
+
+
+@misconception("weight_decay_step", id="weight_decay_no_lr", hint=WEIGHT_DECAY_NO_LR)
+def weight_decay_no_lr(reference, w, grad, lr, lam):
+    w, grad = np.asarray(w, dtype=np.float64), np.asarray(grad, dtype=np.float64)
+    return w - lr * grad - lam * w
+
+
+def _arrays_in(cache, depth=0):
+    """The NumPy arrays in a student's cache: the cache itself, or the items of a
+    tuple, list or dict, one level of nesting included."""
+    if isinstance(cache, np.ndarray):
+        return [cache]
+    items = list(cache.values()) if isinstance(cache, dict) else \
+        list(cache) if isinstance(cache, (tuple, list)) else []
+    found = []
+    for item in items:
+        if isinstance(item, np.ndarray):
+            found.append(item)
+        elif depth == 0:
+            found += _arrays_in(item, depth + 1)
+    return found
+
+
+_RAISE = object()
+
+
+def _flag(cache, default=_RAISE):
+    """The ``train`` flag a student's cache holds (its only bool); without one,
+    ``default``, or raise."""
+    items = list(cache.values()) if isinstance(cache, dict) else \
+        list(cache) if isinstance(cache, (tuple, list)) else [cache]
+    flags = [v for v in items if isinstance(v, (bool, np.bool_))]
+    if len(flags) != 1:
+        if default is _RAISE:
+            raise ValueError("no single train flag in this cache")
+        return default
+    return bool(flags[0])
+
+
+def _unlike(expected, wrong):
+    """``wrong``, unless it is the reference's own value ``expected``: then the mistake
+    does not show on these arguments, and the variant is no match."""
+    if is_close(wrong, expected, check_dtype=False):
+        raise ValueError("the mistake gives the reference's value here")
+    return wrong
+
+
+@misconception("dropout_backward", id="dropout_not_rescaled", hint=DROPOUT_NOT_RESCALED)
+def dropout_backward_not_rescaled(reference, dout, cache):
+    # The student kept the mask in the cache; a 0/1 mask (or its scaled twin) is read
+    # as 0/1: the variant's dx is dout wherever an entry was kept, 0 elsewhere.
+    # Not where the cache says eval mode: dx = dout is expected there, whatever the mask.
+    if _flag(cache, None) is False:
+        raise ValueError("eval mode")
+    dout = np.asarray(dout, dtype=np.float64)
+    mask = next(a for a in _arrays_in(cache) if a.shape == dout.shape)
+    return dout * (mask != 0)
+
+
+@misconception("dropout_backward", id="dropout_in_eval", hint=DROPOUT_BACKWARD_IN_EVAL)
+def dropout_backward_in_eval(reference, dout, cache):
+    # Only where the cache says eval mode (in train mode, dout·mask is right).
+    if _flag(cache):
+        raise ValueError("train mode")
+    dout = np.asarray(dout, dtype=np.float64)
+    mask = next(a for a in _arrays_in(cache) if a.shape == dout.shape)
+    return _unlike(dout, dout * mask)
+
+
+# ---------------------------------------------------------------- forward layers
+# The out of (out, cache), and bn_param as the call leaves it.
+
+def _dropout(reference, x, p, train, seed, *, mode, keep, scale):
+    """The out of dropout_forward as a mistake computes it in ``mode`` ("train" or
+    "eval"; raises in the other): x·keep(r)·scale, with r the contract's uniform draws."""
+    if bool(train) != (mode == "train"):
+        raise ValueError("not this mode")
+    x = np.asarray(x, dtype=np.float64)
+    r = np.random.default_rng(seed).random(x.shape)
+    return _unlike(reference.dropout_forward(x, p, train, seed)[0], x * keep(r) * scale)
+
+
+@misconception("dropout_forward", id="dropout_not_rescaled", hint=DROPOUT_FORWARD_NOT_RESCALED,
+               output=0)
+def dropout_forward_not_rescaled(reference, x, p, train, seed):
+    return _dropout(reference, x, p, train, seed, mode="train", keep=lambda r: r >= p, scale=1.0)
+
+
+@misconception("dropout_forward", id="dropout_keep_prob", hint=DROPOUT_KEEP_PROB, output=0)
+def dropout_keep_prob(reference, x, p, train, seed):
+    return _dropout(reference, x, p, train, seed, mode="train", keep=lambda r: r < p,
+                    scale=1.0 / p)
+
+
+# With p = 0.5 this one and dropout_keep_prob give the same out: both hints are shown.
+@misconception("dropout_forward", id="dropout_keep_below_p", hint=DROPOUT_KEEP_BELOW_P, output=0)
+def dropout_keep_below_p(reference, x, p, train, seed):
+    return _dropout(reference, x, p, train, seed, mode="train", keep=lambda r: r < p,
+                    scale=1.0 / (1.0 - p))
+
+
+@misconception("dropout_forward", id="dropout_keep_prob_flipped", hint=DROPOUT_KEEP_PROB_FLIPPED,
+               output=0)
+def dropout_keep_prob_flipped(reference, x, p, train, seed):
+    return _dropout(reference, x, p, train, seed, mode="train", keep=lambda r: r >= 1.0 - p,
+                    scale=1.0 / p)
+
+
+@misconception("dropout_forward", id="dropout_legacy_seed", hint=DROPOUT_LEGACY_SEED, output=0)
+def dropout_legacy_seed(reference, x, p, train, seed):
+    if not train:
+        raise ValueError("not this mode")
+    x = np.asarray(x, dtype=np.float64)
+    r = np.random.RandomState(seed).random_sample(x.shape)  # np.random.seed + np.random.rand
+    return _unlike(reference.dropout_forward(x, p, train, seed)[0], x * (r >= p) / (1.0 - p))
+
+
+@misconception("dropout_forward", id="dropout_in_eval", hint=DROPOUT_IN_EVAL, output=0)
+def dropout_forward_in_eval(reference, x, p, train, seed):
+    return _dropout(reference, x, p, train, seed, mode="eval", keep=lambda r: r >= p,
+                    scale=1.0 / (1.0 - p))
+
+
+@misconception("dropout_forward", id="dropout_in_eval_not_rescaled", hint=DROPOUT_IN_EVAL, output=0)
+def dropout_forward_in_eval_not_rescaled(reference, x, p, train, seed):
+    return _dropout(reference, x, p, train, seed, mode="eval", keep=lambda r: r >= p, scale=1.0)
+
+
+@misconception("dropout_forward", id="dropout_eval_scaled", hint=DROPOUT_EVAL_SCALED, output=0)
+def dropout_eval_scaled(reference, x, p, train, seed):
+    return _dropout(reference, x, p, train, seed, mode="eval", keep=lambda r: 1.0, scale=1.0 - p)
+
+
+def _batchnorm(reference, x, gamma, beta, bn_param, *, modes=("train", "test"), ddof=0,
+               eps_at="inside", default_eps=1e-5, axis=0, affine=True, test_stats="running"):
+    """The out of batchnorm_forward as a mistake computes it, in the modes of ``modes``
+    (raises in the other): ``ddof`` of the batch variance, eps "inside", "outside" the
+    square root or left out ("none"), the default eps, the ``axis`` of the statistics,
+    γ and β applied or not, and the statistics of test mode ("running" or "batch")."""
+    mode = bn_param["mode"]
+    if mode not in modes:
+        raise ValueError("not this mode")
+    x = np.asarray(x, dtype=np.float64)
+    gamma = np.asarray(gamma, dtype=np.float64)
+    beta = np.asarray(beta, dtype=np.float64)
+    eps = bn_param.get("eps", default_eps)
+    d = x.shape[1]
+    if mode == "train" or test_stats == "batch":
+        mean, var = x.mean(axis=axis, keepdims=True), x.var(axis=axis, ddof=ddof, keepdims=True)
+    else:
+        mean = np.asarray(bn_param.get("running_mean", np.zeros(d)), dtype=np.float64)
+        var = np.asarray(bn_param.get("running_var", np.ones(d)), dtype=np.float64)
+    std = {"inside": lambda: np.sqrt(var + eps), "outside": lambda: np.sqrt(var) + eps,
+           "none": lambda: np.sqrt(var)}[eps_at]()
+    x_hat = (x - mean) / std
+    if not affine and is_close(gamma, np.ones_like(gamma)) and is_close(beta, np.zeros_like(beta)):
+        raise ValueError("with γ = 1 and β = 0, leaving them out does not show")
+    out = gamma * x_hat + beta if affine else x_hat
+    expected, _ = reference.batchnorm_forward(x, gamma, beta, copy.deepcopy(bn_param))
+    return _unlike(expected, out)
+
+
+@misconception("batchnorm_forward", id="bn_unbiased_variance", hint=BN_UNBIASED_VARIANCE, output=0)
+def bn_unbiased_variance(reference, x, gamma, beta, bn_param):
+    return _batchnorm(reference, x, gamma, beta, bn_param, modes=("train",), ddof=1)
+
+
+@misconception("batchnorm_forward", id="bn_eps_outside_sqrt", hint=BN_EPS_OUTSIDE, output=0)
+def bn_eps_outside_sqrt(reference, x, gamma, beta, bn_param):
+    return _batchnorm(reference, x, gamma, beta, bn_param, eps_at="outside")
+
+
+@misconception("batchnorm_forward", id="bn_eps_left_out", hint=BN_EPS_LEFT_OUT, output=0)
+def bn_eps_left_out(reference, x, gamma, beta, bn_param):
+    return _batchnorm(reference, x, gamma, beta, bn_param, eps_at="none")
+
+
+@misconception("batchnorm_forward", id="bn_default_eps_1e-8", hint=BN_DEFAULT_EPS_1E8, output=0)
+def bn_default_eps_1e8(reference, x, gamma, beta, bn_param):
+    return _batchnorm(reference, x, gamma, beta, bn_param, default_eps=1e-8)
+
+
+@misconception("batchnorm_forward", id="bn_default_eps_1e-3", hint=BN_DEFAULT_EPS_1E3, output=0)
+def bn_default_eps_1e3(reference, x, gamma, beta, bn_param):
+    return _batchnorm(reference, x, gamma, beta, bn_param, default_eps=1e-3)
+
+
+@misconception("batchnorm_forward", id="bn_train_no_gamma_beta", hint=BN_TRAIN_NO_GAMMA_BETA,
+               output=0)
+def bn_train_no_gamma_beta(reference, x, gamma, beta, bn_param):
+    return _batchnorm(reference, x, gamma, beta, bn_param, modes=("train",), affine=False)
+
+
+@misconception("batchnorm_forward", id="bn_rows_normalized", hint=BN_ROWS, output=0)
+def bn_rows_normalized(reference, x, gamma, beta, bn_param):
+    return _batchnorm(reference, x, gamma, beta, bn_param, modes=("train",), axis=1)
+
+
+@misconception("batchnorm_forward", id="bn_test_no_gamma_beta", hint=BN_TEST_NO_GAMMA_BETA,
+               output=0)
+def bn_test_no_gamma_beta(reference, x, gamma, beta, bn_param):
+    return _batchnorm(reference, x, gamma, beta, bn_param, modes=("test",), affine=False)
+
+
+@misconception("batchnorm_forward", id="bn_test_batch_statistics", hint=BN_TEST_BATCH_STATISTICS,
+               output=0)
+def bn_test_batch_statistics(reference, x, gamma, beta, bn_param):
+    return _batchnorm(reference, x, gamma, beta, bn_param, modes=("test",), test_stats="batch")
+
+
+@misconception("batchnorm_forward", id="bn_test_batch_x_hat", hint=BN_TEST_BATCH_XHAT, output=0)
+def bn_test_batch_x_hat(reference, x, gamma, beta, bn_param):
+    return _batchnorm(reference, x, gamma, beta, bn_param, modes=("test",), test_stats="batch",
+                      affine=False)
+
+
+def _running(reference, x, gamma, beta, bn_param, update, ddof_var=0):
+    """bn_param as a train-mode call leaves it when it stores
+    ``update(running, batch, momentum)`` for the mean and the variance (the batch
+    variance with ``ddof_var``); raises in test mode."""
+    if bn_param["mode"] != "train":
+        raise ValueError("not this mode")
+    x = np.asarray(x, dtype=np.float64)
+    d = x.shape[1]
+    momentum = bn_param.get("momentum", 0.9)
+    after = dict(bn_param)
+    after["running_mean"] = update(np.asarray(bn_param.get("running_mean", np.zeros(d)), dtype=np.float64),
+                                   x.mean(axis=0), momentum)
+    after["running_var"] = update(np.asarray(bn_param.get("running_var", np.ones(d)), dtype=np.float64),
+                                  x.var(axis=0, ddof=ddof_var), momentum)
+    expected = copy.deepcopy(bn_param)
+    reference.batchnorm_forward(x, gamma, beta, expected)
+    return _unlike(expected, after)
+
+
+@misconception("batchnorm_forward", id="running_momentum_swapped", hint=RUNNING_MOMENTUM_SWAPPED,
+               output="bn_param")
+def running_momentum_swapped(reference, x, gamma, beta, bn_param):
+    return _running(reference, x, gamma, beta, bn_param, lambda r, b, m: (1 - m) * r + m * b)
+
+
+@misconception("batchnorm_forward", id="running_is_batch", hint=RUNNING_IS_BATCH, output="bn_param")
+def running_is_batch(reference, x, gamma, beta, bn_param):
+    return _running(reference, x, gamma, beta, bn_param, lambda r, b, m: b)
+
+
+@misconception("batchnorm_forward", id="running_var_unbiased", hint=RUNNING_VAR_UNBIASED,
+               output="bn_param")
+def running_var_unbiased(reference, x, gamma, beta, bn_param):
+    return _running(reference, x, gamma, beta, bn_param, lambda r, b, m: m * r + (1 - m) * b,
+                    ddof_var=1)
