@@ -130,7 +130,8 @@ def load_misconceptions(path: Path) -> list[Misconception]:
 
 def diagnose(misconceptions: list[Misconception], reference: ModuleType, function: str,
              args: tuple, kwargs: dict, actual: Any,
-             arguments_after: dict[str, Any] | None = None) -> list[Misconception]:
+             arguments_after: dict[str, Any] | None = None,
+             about: str = "") -> list[Misconception]:
     """The misconceptions of ``function`` whose output on ``args``/``kwargs`` matches
     what the student's call gave.
 
@@ -142,6 +143,10 @@ def diagnose(misconceptions: list[Misconception], reference: ModuleType, functio
         actual: what the student's call returned (plain data).
         arguments_after: the call's arguments by parameter name, as the call left them
             (for misconceptions whose ``output`` names an argument).
+        about: what the failed check was about: ``""`` for the call's return value
+            (misconceptions of the whole result or of one item of it are tried), or
+            the name of an argument the call changed in place (only misconceptions
+            whose ``output`` is that name are tried).
 
     Returns:
         The matching misconceptions, in declaration order: the values match within
@@ -155,7 +160,7 @@ def diagnose(misconceptions: list[Misconception], reference: ModuleType, functio
         return []
     found = []
     for m in misconceptions:
-        if m.function != function:
+        if m.function != function or not _concerns(m.output, about):
             continue
         target = _part(m.output, actual, arguments_after or {})
         if target is _FAILED or _has_handle(target):
@@ -164,6 +169,11 @@ def diagnose(misconceptions: list[Misconception], reference: ModuleType, functio
         if wrong is not _FAILED and is_close(target, wrong, check_dtype=False):
             found.append(m)
     return found
+
+
+def _concerns(output: int | str | None, about: str) -> bool:
+    """Whether a misconception's ``output`` is about what a failed check was about."""
+    return output == about if about else not isinstance(output, str)
 
 
 def _part(output: int | str | None, actual: Any, arguments_after: dict[str, Any]) -> Any:

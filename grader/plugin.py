@@ -184,13 +184,15 @@ class GraderPlugin:
                 return record
         return None
 
-    def _hints(self, call) -> list[Misconception]:
-        """The known mistakes (``reference/hwN/misconceptions.py``) that explain what
-        ``call`` returned; none where the instructor files are absent."""
+    def _hints(self, call, actual) -> list[Misconception]:
+        """The known mistakes (``reference/hwN/misconceptions.py``) that explain
+        ``actual``, the value of ``call`` that failed a check; none where the instructor
+        files are absent."""
         if not self._misconceptions:
             return []
         return diagnose(self._misconceptions, self._reference_module(), call.function,
-                        call.args, call.kwargs, call.value, call.arguments_after())
+                        call.args, call.kwargs, call.value, call.arguments_after(),
+                        about=call.source(actual) or "")
 
     def _failure_message(self, exc: BaseException) -> tuple[str, list[str]]:
         """What the student reads for a failed test, and the ids of the known mistakes
@@ -203,7 +205,7 @@ class GraderPlugin:
                 text = (f"{call.signature()} returned a wrong value:\n{text}" if exc.wrong_value
                         else f"In {call.signature()}:\n{text}")
                 output = call.output
-                for known in self._hints(call):
+                for known in self._hints(call, exc.actual):
                     text += f"\nHint: {known.hint}"
                     hints.append(known.id)
         elif isinstance(exc, StudentCodeError):

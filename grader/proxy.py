@@ -109,20 +109,32 @@ class Call:
         return f"{self.function}({', '.join(parts)})"
 
     def produced(self, value: Any) -> bool:
-        """Whether ``value`` is (part of) what this call returned, by identity: the
-        result, an item of it or of its items (``grads['W1']`` of ``(loss, grads)``),
-        an argument the call modified in place or an item of it
-        (``bn_param['running_mean']``), or a list/tuple/dict made of such items."""
+        """Whether ``value`` is (part of) what this call gave (see ``source``)."""
+        return self.source(value) is not None
+
+    def source(self, value: Any) -> str | None:
+        """Where ``value`` came from in this call, by identity: ``""`` for the return
+        value (the result, an item of it or of its items, ``grads['W1']`` of ``(loss,
+        grads)``, or a list/tuple/dict made of such items); the parameter name for an
+        argument the call modified in place or an item of it
+        (``bn_param['running_mean']``); None if the call did not give it."""
         if self.reply is None:
-            return False
-        # What it returned, and the arguments it modified in place (bn_param).
-        parts = _parts(self.reply.value, depth=2) + \
-            [p for _, _, after in self.changed for p in _parts(after, depth=1)]
-        if any(p is value for p in parts):
-            return True
-        items = list(value.values()) if isinstance(value, dict) else value \
-            if isinstance(value, (tuple, list)) else []
-        return len(items) > 0 and all(any(v is p for p in parts) for v in items)
+            return None
+        if _made_of(value, _parts(self.reply.value, depth=2)):
+            return ""
+        for _, param, after in self.changed:
+            if _made_of(value, _parts(after, depth=1)):
+                return str(param)
+        return None
+
+
+def _made_of(value: Any, parts: list) -> bool:
+    """Whether ``value`` is one of ``parts``, or a non-empty container of them."""
+    if any(p is value for p in parts):
+        return True
+    items = list(value.values()) if isinstance(value, dict) else value \
+        if isinstance(value, (tuple, list)) else []
+    return len(items) > 0 and all(any(v is p for p in parts) for v in items)
 
 
 def _parts(value: Any, depth: int) -> list:

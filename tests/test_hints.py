@@ -160,7 +160,26 @@ def test_a_variant_may_give_one_output_of_a_tuple_or_an_argument_left_changed():
     bn_param = {"mode": "train", "running_mean": np.zeros(3)}
     known = [running_not_updated.__misconception__]
     assert diagnose(known, None, "batchnorm_forward", (x, bn_param), {}, None,
-                    {"x": x, "bn_param": bn_param})
+                    {"x": x, "bn_param": bn_param}, about="bn_param")
     updated = {"mode": "train", "running_mean": np.ones(3)}
     assert diagnose(known, None, "batchnorm_forward", (x, bn_param), {}, None,
-                    {"x": x, "bn_param": updated}) == []
+                    {"x": x, "bn_param": updated}, about="bn_param") == []
+
+
+def test_only_the_mistakes_about_what_failed_are_tried():
+    @misconception("standardize", hint="use the mean and std you are given")
+    def recomputes(reference, X, mean=None, std=None):
+        return X - X.mean(axis=0)
+
+    @misconception("standardize", hint="do not standardize X in place", output="X")
+    def in_place(reference, X, mean=None, std=None):
+        return X - X.mean(axis=0)
+
+    X = np.array([[1.0], [3.0]])
+    result = X - X.mean(axis=0)
+    known = [recomputes.__misconception__, in_place.__misconception__]
+    after = {"X": result}
+    # A check of the return value tries the return-value mistakes only ...
+    assert [m.id for m in diagnose(known, None, "standardize", (X,), {}, result, after)] == ["recomputes"]
+    # ... a check that X was left alone tries those about X only.
+    assert [m.id for m in diagnose(known, None, "standardize", (X,), {}, result, after, about="X")] == ["in_place"]
