@@ -11,6 +11,8 @@ hidden suite under ``reference/hwN/tests/``).  Example ``assignment.toml``::
     public_points = 10           # total of the public tests in assignments/hwN/tests/
     time_limit = 5               # seconds per call of the student's code (wall clock)
     import_time_limit = 60       # seconds for importing the submission (top-level code)
+
+plus the optional ``[limits]`` and ``[sandbox]`` tables of ``grader.limits``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 from types import ModuleType
 
 from grader.errors import ConfigurationError
+from grader.limits import EnvPolicy, Limits
 
 __all__ = ["Assignment", "find_course_root", "import_file", "list_assignments", "load_assignment"]
 
@@ -41,8 +44,8 @@ class Assignment:
         submission: file name of the submission (``"backprop.py"``).
         module: module name the submission is imported under (its file stem).
         points, gpu_points, public_points: declared totals (see the module docstring).
-        time_limit: seconds allowed per call of the student's code.
-        import_time_limit: seconds allowed for importing the submission.
+        limits: the resource limits its submissions run under (``grader.limits``).
+        env_policy: which environment variables the worker inherits.
     """
 
     name: str
@@ -53,8 +56,18 @@ class Assignment:
     points: float
     gpu_points: float
     public_points: float
-    time_limit: float
-    import_time_limit: float
+    limits: Limits = Limits()
+    env_policy: EnvPolicy = EnvPolicy()
+
+    @property
+    def time_limit(self) -> float:
+        """Wall-clock seconds allowed per call of the student's code."""
+        return self.limits.call_seconds
+
+    @property
+    def import_time_limit(self) -> float:
+        """Wall-clock seconds allowed for importing the submission."""
+        return self.limits.import_seconds
 
     @property
     def directory(self) -> Path:
@@ -170,8 +183,7 @@ def load_assignment(root: Path, name: str) -> Assignment:
             module=str(data.get("module", Path(submission).stem)),
             points=float(data["points"]), gpu_points=float(data.get("gpu_points", 0)),
             public_points=float(data.get("public_points", 0)),
-            time_limit=float(data.get("time_limit", 10)),
-            import_time_limit=float(data.get("import_time_limit", 60)),
+            limits=Limits.from_toml(data), env_policy=EnvPolicy.from_toml(data),
         )
     except KeyError as exc:
         raise ConfigurationError(f"{path}: missing required key {exc.args[0]!r}") from None

@@ -48,16 +48,19 @@ class Channel:
         except (BrokenPipeError, OSError) as exc:
             raise ChannelClosed(str(exc)) from None
 
-    def _read_exact(self, n: int, deadline: float | None) -> bytes:
+    def _read_exact(self, n: int, deadline: float | None, watch=None) -> bytes:
         chunks, remaining = [], n
         while remaining:
             if deadline is not None:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise ChannelTimeout()
-                ready, _, _ = select.select([self.read_fd], [], [], left)
-                if not ready:
-                    raise ChannelTimeout()
+                fds = [self.read_fd] + ([watch.fd] if watch is not None and watch.open else [])
+                ready, _, _ = select.select(fds, [], [], left)
+                if watch is not None and watch.open and watch.fd in ready:
+                    watch.pump()
+                if self.read_fd not in ready:
+                    continue
             chunk = os.read(self.read_fd, min(remaining, 1 << 20))
             if not chunk:
                 raise ChannelClosed("end of stream")
@@ -65,20 +68,23 @@ class Channel:
             remaining -= len(chunk)
         return b"".join(chunks)
 
-    def recv(self, deadline: float | None = None) -> bytes:
+    def recv(self, deadline: float | None = None, watch=None) -> bytes:
         """Read one frame.
 
         Args:
             deadline: a ``time.monotonic()`` instant, or None to wait for ever.
+            watch: while waiting (with a deadline), another pipe to keep draining: an
+                object with ``fd``, ``open`` and ``pump()`` (``grader.sandbox.OutputCapture``),
+                so that a worker printing a lot never blocks on a full pipe.
 
         Raises:
             ChannelTimeout: the deadline passed first.
             ChannelClosed: the writer closed its end (or sent an oversized frame).
         """
-        (length,) = struct.unpack("<Q", self._read_exact(8, deadline))
+        (length,) = struct.unpack("<Q", self._read_exact(8, deadline, watch))
         if length > MAX_FRAME_BYTES:
             raise ChannelClosed(f"frame of {length} bytes is over the limit")
-        return self._read_exact(length, deadline)
+        return self._read_exact(length, deadline, watch)
 
     def close(self) -> None:
         for fd in (self.read_fd, self.write_fd):

@@ -17,6 +17,7 @@ __all__ = [
     "StudentExit",
     "StudentTimeout",
     "WorkerCrashed",
+    "LimitExceeded",
     "SubmissionNotImportable",
     "MissingFunction",
     "ValueCannotCross",
@@ -157,6 +158,26 @@ class WorkerCrashed(StudentCodeError):
         return (f"the process running your code died while running {self.where} ({self.how}). "
                 "This happens with os._exit(), a crash in native code, or using far too "
                 "much memory. A fresh process was started for the remaining tests.")
+
+
+class LimitExceeded(StudentCodeError):
+    """The student's code hit one of the submission's resource limits
+    (``grader.limits.Limits``): memory, CPU time, file size, disk space, processes,
+    open files, or the submission's total time.
+
+    Args:
+        function: the call that hit it (None at import).
+        limit: which limit, as its ``Limits`` field name (``"memory_mb"``, ...).
+        detail: what happened, naming the limit and its value, and what to do.
+    """
+
+    def __init__(self, function, limit: str, detail: str, output: str = ""):
+        super().__init__(function, detail, output)
+        self.limit = limit
+
+    @property
+    def student_message(self) -> str:
+        return f"{self.where} {self.detail}"
 
 
 class SubmissionNotImportable(StudentCodeError):

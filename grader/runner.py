@@ -64,8 +64,9 @@ def grade(assignment: Assignment, submission: Path, *, public_only: bool = False
     if not any(suite_dir.glob("test_*.py")):
         raise ConfigurationError(f"no tests found in {suite_dir}")
     expected = (assignment.points, assignment.gpu_points) if hidden else (assignment.public_points, 0.0)
-    worker = Worker(submission, assignment.module, call_timeout=assignment.time_limit,
-                    import_timeout=assignment.import_time_limit)
+    worker = Worker(submission, assignment.module, limits=assignment.limits,
+                    env_policy=assignment.env_policy, data_dirs=(assignment.directory / "data",),
+                    hidden=(assignment.root,))
     plugin = GraderPlugin(assignment, StudentProxy(worker), *expected)
     args = [str(suite_dir), "-c", os.devnull, "--rootdir", str(assignment.root),
             "--noconftest", "--import-mode=importlib", "-p", "no:cacheprovider",

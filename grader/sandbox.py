@@ -1,17 +1,34 @@
-"""The grader's side of the worker process: start it, send it requests, enforce the
-per-call time limit, and turn every way it can fail into an exception from
+"""The grader's side of the worker process: start it confined, send it requests,
+enforce the time limits, and turn every way it can fail into an exception from
 ``grader.errors``.
 
-What is enforced now (issue "Untrusted submissions" hardens this further): the worker
-is a separate process in its own session (so a timeout kills it and every process it
-started), it runs in a fresh temporary directory holding only a copy of the
-submission, with a scrubbed environment (no secrets, no proxies, a headless
-matplotlib backend) and with stdin closed; its stdout and stderr go to a capture file
-that is read back in bounded pieces.  Nothing it sends is unpickled (``grader.codec``).
+How a worker is confined (the threat model and what each platform enforces are in
+``docs/sandbox.md``):
+
+- On Linux, where ``unshare(1)`` can make namespaces (as root, or as a user where
+  unprivileged user namespaces are allowed), the worker gets its own mount, PID,
+  network, IPC and UTS namespaces: it sees a file system of read-only system and
+  Python directories plus a writable, size-limited home and /tmp (never the course
+  repository, the reference or the hidden suites), only its own processes, and no
+  network; when its PID namespace's first process dies the kernel kills every process
+  in it, daemons included.  As root, the worker also becomes uid 65534.
+  (``grader.confine`` does the worker's half.)
+- Everywhere: a process of its own in its own session, killed with its whole process
+  group; ``setrlimit`` limits (POSIX); a scrubbed environment (``grader.limits``);
+  stdin closed; stdout and stderr into a pipe that the grader reads and cuts to
+  ``output_kb`` per call; the grader process made non-dumpable (Linux), so no worker
+  can read its memory or environment through /proc or ptrace.  Nothing the worker
+  sends is unpickled (``grader.codec``).
+
+``GRADER_ISOLATION`` chooses: ``auto`` (namespaces where possible, the default),
+``namespaces`` (refuse to grade without them) or ``process`` (never use them).
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import json
 import os
 import shutil
 import signal
@@ -20,12 +37,16 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
 from grader import codec
 from grader.channel import Channel, ChannelClosed, ChannelTimeout
+from grader.confine import STUDENT_HOME
 from grader.errors import (
+    ConfigurationError,
+    LimitExceeded,
     MissingFunction,
     StudentCodeError,
     NotImplementedYet,
@@ -36,19 +57,131 @@ from grader.errors import (
     ValueCannotCross,
     WorkerCrashed,
 )
+from grader.limits import EnvPolicy, Limits
 
-__all__ = ["Worker", "Handle", "Reply", "OUTPUT_LIMIT"]
-
-#: Most characters of the student's output kept per call (the rest is cut).
-OUTPUT_LIMIT = 4000
+__all__ = ["Worker", "Handle", "Reply", "isolation", "OutputCapture"]
 
 #: After this many worker restarts in one run, no more are made.
 MAX_RESTARTS = 25
 
-# Environment variables the worker inherits; everything else is dropped (secrets such
-# as GRADER_KEY or GITHUB_TOKEN, proxy settings, PYTHON* variables).
-_KEEP_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "SYSTEMROOT", "CUDA_VISIBLE_DEVICES",
-             "CUDA_HOME", "LD_LIBRARY_PATH", "NVIDIA_VISIBLE_DEVICES")
+#: The uid (and gid) a worker runs as when the grader runs as root ("nobody").
+UNPRIVILEGED_UID = 65534
+
+# The namespaces a worker gets (unshare(1) options); --kill-child ties the worker's
+# life to the unshare process the grader kills.
+_NAMESPACES = ("--mount", "--pid", "--net", "--ipc", "--uts", "--fork", "--kill-child",
+               "--propagation", "private")
+
+# System directories the worker's view holds (read-only), where they exist.
+_SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/sys")
+
+
+def _unshare_command() -> list[str]:
+    unshare = shutil.which("unshare") or "unshare"
+    user = [] if os.geteuid() == 0 else ["--user", "--map-root-user"]
+    return [unshare, *user, *_NAMESPACES, "--"]
+
+
+@lru_cache(maxsize=None)
+def isolation() -> tuple[str, str]:
+    """How workers are isolated on this machine: ``("namespaces", "")``, or
+    ``("process", reason)`` when Linux namespaces cannot be used (or are turned off
+    with ``GRADER_ISOLATION=process``).
+
+    Raises:
+        ConfigurationError: ``GRADER_ISOLATION=namespaces`` but they are unavailable,
+            or ``GRADER_ISOLATION`` has another value than auto/namespaces/process.
+    """
+    mode = os.environ.get("GRADER_ISOLATION", "auto").strip().lower() or "auto"
+    if mode not in ("auto", "namespaces", "process"):
+        raise ConfigurationError(
+            f"GRADER_ISOLATION={mode!r}: use auto, namespaces or process")
+    if mode == "process":
+        return "process", "GRADER_ISOLATION=process"
+    if not sys.platform.startswith("linux"):
+        reason = f"Linux namespaces do not exist on {sys.platform}"
+    elif shutil.which("unshare") is None:
+        reason = "the unshare command (util-linux) is not installed"
+    else:
+        try:
+            probe = subprocess.run([*_unshare_command(), "true"], capture_output=True,
+                                   timeout=20, stdin=subprocess.DEVNULL)
+            reason = "" if probe.returncode == 0 else (
+                "unshare could not create namespaces here: "
+                + probe.stderr.decode("utf-8", "replace").strip()[:200])
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            reason = f"unshare failed: {exc}"
+    if not reason:
+        return "namespaces", ""
+    if mode == "namespaces":
+        raise ConfigurationError(f"GRADER_ISOLATION=namespaces, but {reason}")
+    return "process", reason
+
+
+def _make_non_dumpable() -> None:
+    """PR_SET_DUMPABLE 0 on this (the grader's) process: its /proc files become
+    root-only and it cannot be ptraced, so a worker running as the same user cannot
+    read its memory or environment."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE
+        except (OSError, AttributeError):
+            pass
+
+
+class OutputCapture:
+    """The read end of the pipe the worker's stdout and stderr go to.
+
+    ``pump()`` reads what is there without blocking and keeps at most ``limit``
+    characters (the rest is counted and dropped); ``take()`` returns what was kept
+    since the last ``take()``.
+
+    Args:
+        fd: the pipe's read end (made non-blocking).
+        limit: characters kept per ``take()``.
+    """
+
+    def __init__(self, fd: int, limit: int):
+        self.fd = fd
+        self.limit = limit
+        self.kept = bytearray()
+        self.dropped = 0
+        self.open = True
+        os.set_blocking(fd, False)
+
+    def pump(self) -> bool:
+        """Read what is available; False once every writer has closed the pipe."""
+        while self.open:
+            try:
+                chunk = os.read(self.fd, 1 << 16)
+            except BlockingIOError:
+                return True
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self.close()
+                break
+            room = max(0, self.limit - len(self.kept))
+            self.kept += chunk[:room]
+            self.dropped += len(chunk) - min(room, len(chunk))
+        return False
+
+    def take(self) -> str:
+        """The output kept since the last call, with a note of how much was cut."""
+        self.pump()
+        text = self.kept.decode("utf-8", "replace")
+        if self.dropped:
+            text += f"\n... (output cut: {self.dropped:,} more bytes not shown)"
+        self.kept, self.dropped = bytearray(), 0
+        return text
+
+    def close(self) -> None:
+        if self.open:
+            self.open = False
+            try:
+                os.close(self.fd)
+            except OSError:
+                pass
 
 
 class Handle:
@@ -115,7 +248,7 @@ class Reply:
         changed: ``[(position or keyword, parameter name, value after the call)]`` for
             the arguments the call modified in place.
         output: what the student's code printed during the call (cut to
-            ``OUTPUT_LIMIT`` characters).
+            the ``output_kb`` limit).
         seconds: wall-clock time of the call, callbacks included.
         params: the names of the positional parameters the call filled, as the
             student's function names them.
@@ -137,20 +270,27 @@ class Worker:
     Args:
         submission: path of the student's file.
         module_name: the module name it is imported under (e.g. ``"backprop"``).
-        call_timeout: wall-clock seconds allowed per call.
-        import_timeout: wall-clock seconds allowed for importing the submission (its
-            top-level code included).
+        limits: the resource limits (``grader.limits.Limits``).
+        env_policy: which environment variables the worker inherits.
+        data_dirs: directories the student's code may read (the assignment's data);
+            they keep their paths inside the worker's view.
+        hidden: directories the worker must never see (the course repository); a
+            Python path entry that holds one of them is left out of the view.
     """
 
-    def __init__(self, submission: Path, module_name: str, call_timeout: float = 10.0,
-                 import_timeout: float = 60.0):
+    def __init__(self, submission: Path, module_name: str, limits: Limits = Limits(),
+                 env_policy: EnvPolicy = EnvPolicy(), data_dirs: tuple[Path, ...] = (),
+                 hidden: tuple[Path, ...] = ()):
         self.submission = Path(submission)
         self.module_name = module_name
-        self.call_timeout = call_timeout
-        self.import_timeout = import_timeout
+        self.limits = limits
+        self.env_policy = env_policy
+        self.data_dirs = tuple(Path(d) for d in data_dirs)
+        self.hidden = tuple(Path(h).resolve() for h in hidden)
         self.display_name = self.submission.name
         self.process: subprocess.Popen | None = None
         self.channel: Channel | None = None
+        self.output: OutputCapture | None = None
         self.generation = 0
         self.restarts = 0
         self.import_error: SubmissionNotImportable | None = None
@@ -160,10 +300,18 @@ class Worker:
         #: methods alike) as on_call(label, args, kwargs, reply or None, error or None);
         #: the ``student`` proxy logs them for failure reports
         self.on_call: Callable[[str, tuple, dict, "Reply | None", Exception | None], None] | None = None
+        #: "namespaces" or "process" (see ``isolation()``), and why not namespaces
+        self.isolation, self.isolation_note = isolation()
+        #: wall-clock seconds the submission's requests took so far
+        self.seconds_used = 0.0
+        self._cpu_done = 0.0  # CPU seconds of earlier worker processes
+        self._cpu_now = 0.0  # CPU seconds of the current one, as it last reported
+        #: whether the address-space limit is set: not where a CUDA driver is present,
+        #: as it reserves far more address space than it uses (docs/sandbox.md)
+        self.memory_limited = not os.path.exists("/dev/nvidiactl")
         self.root = Path(tempfile.mkdtemp(prefix="grader-"))
-        self.capture_path = self.root / "output.txt"
-        self.capture_pos = 0
         self._lib = self._grader_path()
+        _make_non_dumpable()
 
     # ------------------------------------------------------------------ lifecycle
     def _grader_path(self) -> Path:
@@ -177,53 +325,99 @@ class Worker:
             shutil.copytree(package, lib / "grader", ignore=shutil.ignore_patterns("__pycache__"))
         return lib
 
-    def _environment(self, home: Path) -> dict[str, str]:
-        env = {k: os.environ[k] for k in _KEEP_ENV if k in os.environ}
+    def _environment(self, home: Path, tmp: Path) -> dict[str, str]:
+        env = self.env_policy.environment(dict(os.environ))
         env.update({
-            "HOME": str(home), "TMPDIR": str(home), "PYTHONPATH": str(self._lib),
+            "HOME": str(home), "TMPDIR": str(tmp), "PYTHONPATH": str(self._lib),
             "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
-            "MPLCONFIGDIR": str(home / ".matplotlib"), "PYTHONIOENCODING": "utf-8",
+            "MPLCONFIGDIR": str(tmp / ".matplotlib"), "PYTHONIOENCODING": "utf-8",
         })
         return env
+
+    def _readonly_paths(self) -> list[str]:
+        """What the worker's view holds read-only: system directories, the Python
+        installation and path, the ``grader`` package and the data directories."""
+        python = {sys.base_prefix, sys.prefix, sys.exec_prefix, sys.base_exec_prefix,
+                  str(Path(sys.executable).resolve().parent.parent)}
+        python |= {p for p in sys.path if p and os.path.isdir(p)}
+        chosen = set(_SYSTEM_DIRS)
+        for entry in python:
+            path = Path(entry).resolve()
+            if path == Path(path.anchor) or any(h == path or h.is_relative_to(path) for h in self.hidden):
+                continue  # "/", or a directory that holds the course: never in the view
+            chosen.add(str(path))
+        chosen.add(str(Path(__file__).resolve().parent))
+        chosen |= {str(d.resolve()) for d in self.data_dirs if d.is_dir()}
+        # a directory inside another chosen one is already there
+        ordered = sorted(chosen, key=lambda p: (p.count("/"), p))
+        return [p for i, p in enumerate(ordered)
+                if not any(Path(p).is_relative_to(q) for q in ordered[:i] if not os.path.islink(q))]
+
+    def _spec(self, cpu_left: float) -> dict:
+        """The confinement the worker applies to itself (``grader.worker._confine``)."""
+        limits = self.limits.to_dict()
+        if not self.memory_limited:
+            limits["memory_mb"] = 0  # 0: not set
+        spec = {"limits": limits, "cpu_left": cpu_left, "view": None, "separate_user": False}
+        if self.isolation == "namespaces":
+            view = self.root / f"view{self.generation}"
+            view.mkdir()
+            uid = UNPRIVILEGED_UID if os.geteuid() == 0 else None
+            spec["view"] = {"root": str(view), "readonly": self._readonly_paths(),
+                            "disk_mb": self.limits.disk_mb, "uid": uid}
+            spec["separate_user"] = uid is not None
+        return spec
 
     def _start(self) -> None:
         if self.restarts >= MAX_RESTARTS:
             raise SubmissionNotImportable(
                 f"the process running your code was restarted {MAX_RESTARTS} times after "
                 "timeouts or crashes; the remaining tests were not run")
+        cpu_left = self.limits.cpu_seconds - self.cpu_used
+        if cpu_left <= 0:
+            raise self._cpu_spent(None)
         self.generation += 1
         self.restarts += self.generation > 1
+        self._cpu_done, self._cpu_now = self._cpu_done + self._cpu_now, 0.0
         work = self.root / f"run{self.generation}"
         work.mkdir()
         target = work / f"{self.module_name}.py"
         shutil.copyfile(self.submission, target)
+        spec = self._spec(cpu_left)
+        if spec["view"]:
+            env = self._environment(Path(STUDENT_HOME), Path("/tmp"))
+            prefix = _unshare_command()
+        else:
+            env, prefix = self._environment(work, work), []
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
-        capture = open(self.capture_path, "ab")  # noqa: SIM115
+        output_r, output_w = os.pipe()
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-u", "-s", "-P", "-m", "grader.worker",
+                [*prefix, sys.executable, "-u", "-s", "-P", "-m", "grader.worker",
                  "--submission", str(target), "--module", self.module_name,
-                 "--display", self.display_name,
+                 "--display", self.display_name, "--spec", json.dumps(spec),
                  "--read-fd", str(to_worker_r), "--write-fd", str(from_worker_w)],
-                cwd=work, env=self._environment(work), stdin=subprocess.DEVNULL,
-                stdout=capture, stderr=subprocess.STDOUT, pass_fds=(to_worker_r, from_worker_w),
+                cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=output_w,
+                stderr=output_w, pass_fds=(to_worker_r, from_worker_w),
                 start_new_session=True, close_fds=True,
             )
         finally:
-            capture.close()
-            os.close(to_worker_r)
-            os.close(from_worker_w)
+            for fd in (to_worker_r, from_worker_w, output_w):
+                os.close(fd)
         self.channel = Channel(from_worker_r, to_worker_w)
+        self.output = OutputCapture(output_r, self.limits.output_kb * 1000)
         try:
-            reply = self._request({"op": "import"}, self.import_timeout, label=None)
+            self._request({"op": "import"}, self.limits.import_seconds, label=None)
         except StudentTimeout as exc:
             raise self._not_importable(
-                f"importing it took longer than {self.import_timeout:g} s (the time limit for "
+                f"importing it took longer than {exc.seconds:g} s (the time limit for "
                 "top-level code). Move demo code under `if __name__ == \"__main__\":`.",
                 exc.output) from None
         except WorkerCrashed as exc:
             raise self._not_importable(f"the process importing it died ({exc.how})", exc.output) from None
+        except LimitExceeded as exc:
+            raise self._not_importable(f"importing it {exc.detail}", exc.output) from None
         except StudentExit as exc:
             raise self._not_importable(
                 f"it calls exit() / sys.exit({exc.code}) at top level.\n{exc.traceback}",
@@ -234,7 +428,11 @@ class Worker:
             if exc.traceback:
                 reason += "\n" + exc.traceback
             raise self._not_importable(reason, exc.output) from None
-        del reply
+
+    @property
+    def cpu_used(self) -> float:
+        """CPU seconds the submission's worker processes reported using so far."""
+        return self._cpu_done + self._cpu_now
 
     def _not_importable(self, reason: str, output: str) -> SubmissionNotImportable:
         self.kill()
@@ -246,6 +444,7 @@ class Worker:
 
         Raises:
             SubmissionNotImportable: the import failed now or earlier in this run.
+            LimitExceeded: the submission's CPU time is used up.
         """
         if self.import_error is not None:  # a fresh exception: re-raising one grows its traceback
             raise SubmissionNotImportable(self.import_error.reason, self.import_error.output)
@@ -253,7 +452,14 @@ class Worker:
             self._start()
 
     def kill(self) -> None:
-        """Kill the worker and every process in its session."""
+        """Kill the worker and every process it started.
+
+        With namespaces, killing the ``unshare`` process kills the worker (its
+        ``--kill-child``), and the worker's death, as the first process of its PID
+        namespace, kills everything else in it.  Without, the worker's process group
+        is killed (a process that left the group with ``setsid`` survives: see
+        ``docs/sandbox.md``).
+        """
         if self.process is not None:
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)
@@ -262,8 +468,11 @@ class Worker:
             self.process.wait()
         if self.channel is not None:
             self.channel.close()
+        if self.output is not None:
+            self.output.close()
         self.process = None
         self.channel = None
+        self.output = None
 
     def close(self) -> None:
         """Kill the worker and remove its temporary directory."""
@@ -290,22 +499,26 @@ class Worker:
         return Handle(self, self.generation, node["id"], str(node.get("type", "?")), label)
 
     def _read_output(self) -> str:
-        try:
-            with open(self.capture_path, "rb") as f:
-                f.seek(self.capture_pos)
-                data = f.read(OUTPUT_LIMIT + 1)
-                self.capture_pos = f.seek(0, os.SEEK_END)
-        except OSError:
-            return ""
-        text = data.decode("utf-8", "replace")
-        if len(text) > OUTPUT_LIMIT:
-            text = text[:OUTPUT_LIMIT] + "\n... (output cut)"
-        return text
+        return self.output.take() if self.output is not None else ""
 
     # ------------------------------------------------------------------ requests
     def _request(self, msg: dict, timeout: float, label: str | None) -> Reply:
+        left = self.limits.submission_seconds - self.seconds_used
+        if left <= 0:
+            raise self._time_spent(label)
+        whole_submission = left < timeout
+        timeout = min(timeout, left)
         start = time.monotonic()
-        deadline = start + timeout
+        try:
+            return self._exchange(msg, start, start + timeout, label)
+        except StudentTimeout as exc:
+            if whole_submission:
+                raise self._time_spent(label, exc.output) from None
+            raise
+        finally:
+            self.seconds_used += time.monotonic() - start
+
+    def _exchange(self, msg: dict, start: float, deadline: float, label: str | None) -> Reply:
         try:
             self.channel.send(codec.dumps(msg, fallback=self._fallback))
         except codec.CodecError as exc:
@@ -314,12 +527,13 @@ class Worker:
             return self._crashed(label)
         while True:
             try:
-                frame = self.channel.recv(deadline)
+                frame = self.channel.recv(deadline, watch=self.output)
             except ChannelTimeout:
                 self.kill()
+                seconds = round(deadline - start, 3)
                 if label:
-                    self.timed_out[label] = timeout
-                raise StudentTimeout(label, timeout, output=self._read_output()) from None
+                    self.timed_out[label] = seconds
+                raise StudentTimeout(label, seconds, output=self._read_output()) from None
             except ChannelClosed:
                 return self._crashed(label)
             try:
@@ -333,6 +547,8 @@ class Worker:
             output = self._read_output()
             if not isinstance(answer, dict):
                 raise ValueCannotCross(label, "its answer was malformed")
+            if isinstance(answer.get("cpu"), (int, float)):
+                self._cpu_now = float(answer["cpu"])
             if "error" in answer:
                 self._raise(answer["error"], label, output)
             changed = [tuple(c) for c in answer.get("changed", [])]
@@ -348,11 +564,28 @@ class Worker:
             payload = codec.dumps({"op": "callback_result", "error": f"{type(exc).__name__}: {exc}"})
         self.channel.send(payload)
 
+    def _time_spent(self, label: str | None, output: str = "") -> LimitExceeded:
+        return LimitExceeded(
+            label, "submission_seconds",
+            f"was stopped: your submission used up its total time limit of "
+            f"{self.limits.submission_seconds:g} s (all calls together), so this and the "
+            "remaining tests could not run. Make the slow functions faster.", output)
+
+    def _cpu_spent(self, label: str | None, output: str = "") -> LimitExceeded:
+        return LimitExceeded(
+            label, "cpu_seconds",
+            f"was stopped: your submission used up its CPU time limit of "
+            f"{self.limits.cpu_seconds:g} s, so this and the remaining tests could not run. "
+            "Look for work that grows far too fast.", output)
+
     def _crashed(self, label: str | None):
         code = self.process.wait(timeout=10) if self.process else None
         output = self._read_output()
         self.kill()
         if code is not None and code < 0:
+            if -code == getattr(signal, "SIGXCPU", -1) or (
+                    -code == signal.SIGKILL and self.cpu_used >= self.limits.cpu_seconds - 2):
+                raise self._cpu_spent(label, output)
             try:
                 how = f"killed by signal {signal.Signals(-code).name}"
             except ValueError:
@@ -361,11 +594,48 @@ class Worker:
             how = f"exit code {code}"
         raise WorkerCrashed(label, how, output)
 
-    @staticmethod
-    def _raise(error: dict, label: str | None, output: str):
+    def _limit_hit(self, error: dict, label: str | None, output: str) -> LimitExceeded | None:
+        """The ``LimitExceeded`` for a student exception that a limit caused, if any."""
+        etype, message, code = error.get("type"), str(error.get("message", "")), error.get("errno")
+        told = f"({etype}: {message[:300]})"
+        lim = self.limits
+        if etype == "MemoryError" or "can't allocate memory" in message or \
+                "not enough memory" in message:
+            which = f"the memory limit of {lim.memory_mb} MiB" if self.memory_limited \
+                else "the machine's memory"
+            return LimitExceeded(label, "memory_mb", (
+                f"ran out of memory: it hit {which} {told}. "
+                "Work on smaller arrays, or free what you no longer need."), output)
+        if code == errno.EFBIG:
+            return LimitExceeded(label, "file_size_mb", (
+                f"wrote a file past the file size limit of {lim.file_size_mb} MiB {told}. "
+                "Graded functions should return their results, not write large files."), output)
+        if code == errno.ENOSPC or code == errno.EDQUOT:
+            return LimitExceeded(label, "disk_mb", (
+                f"filled the space for files ({lim.disk_mb} MiB in its folder and /tmp) "
+                f"{told}."), output)
+        if code in (errno.EMFILE, errno.ENFILE):
+            return LimitExceeded(label, "open_files", (
+                f"has too many files open: the limit is {lim.open_files} {told}. Open files "
+                "with `with open(...) as f:` so that they are closed."), output)
+        if code == errno.EAGAIN and ("fork" in message or "thread" in message
+                                     or etype == "BlockingIOError"):
+            return LimitExceeded(label, "processes", (
+                f"could not start a process or thread: the limit is {lim.processes} processes "
+                f"and threads {told}."), output)
+        return None
+
+    def _raise(self, error: dict, label: str | None, output: str):
         kind, etype = error.get("kind"), str(error.get("type", "Exception"))
         message, tb = str(error.get("message", "")), str(error.get("traceback", ""))
-        if kind == "missing":
+        if kind == "sandbox":
+            self.kill()
+            raise ConfigurationError(f"the worker's sandbox could not be set up: {message}. "
+                                     "Set GRADER_ISOLATION=process to grade without it.")
+        limit = self._limit_hit(error, label, output) if kind == "exception" else None
+        if limit is not None:
+            exc = limit
+        elif kind == "missing":
             exc = MissingFunction(label or message, output=output)
         elif kind == "not_implemented":
             exc = NotImplementedYet(label, etype, message, tb, output)
@@ -397,7 +667,7 @@ class Worker:
             self.ensure_started()
             msg = {"op": "call", "target": target, "method": method, "args": list(args),
                    "kwargs": dict(kwargs)}
-            reply = self._request(msg, self.call_timeout, label)
+            reply = self._request(msg, self.limits.call_seconds, label)
         except StudentCodeError as exc:
             if self.on_call is not None:
                 self.on_call(label, args, kwargs, None, exc)
@@ -410,14 +680,15 @@ class Worker:
         """Read attribute ``name`` of a handle (or of the submission module)."""
         self.ensure_started()
         return self._request({"op": "getattr", "target": target, "name": name},
-                             self.call_timeout, label)
+                             self.limits.call_seconds, label)
 
     def list(self, target: Handle, label: str) -> list:
         """``list(obj)`` of a handle's object, run in the worker."""
         self.ensure_started()
-        return self._request({"op": "list", "target": target}, self.call_timeout, label).value
+        return self._request({"op": "list", "target": target}, self.limits.call_seconds, label).value
 
     def defines(self, name: str) -> bool:
         """Whether the submission defines ``name`` at top level."""
         self.ensure_started()
-        return bool(self._request({"op": "hasattr", "name": name}, self.call_timeout, name).value)
+        return bool(self._request({"op": "hasattr", "name": name}, self.limits.call_seconds,
+                                  name).value)

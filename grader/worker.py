@@ -22,8 +22,9 @@ An error answer is ``{"error": {"kind": ..., "type": ..., "message": ...,
 grader-side callables arrive as callbacks, which send ``{"op": "callback"}`` back and
 wait for its answer (serving nested requests meanwhile).
 
-The student's prints go to this process's stdout/stderr, which the grader redirects
-to a capture file: they never reach the grader's stdout.
+The student's prints go to this process's stdout/stderr, a pipe that the grader reads
+and cuts to a bounded size: they never reach the grader's stdout.  Before any student
+code runs, the worker confines itself as ``--spec`` says (``grader.confine``).
 """
 
 from __future__ import annotations
@@ -31,13 +32,15 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import inspect
+import json
 import os
 import sys
 import traceback
 import warnings
+from pathlib import Path
 from typing import Any
 
-from grader import codec
+from grader import codec, confine
 from grader.channel import Channel, ChannelClosed
 
 
@@ -72,6 +75,8 @@ class Server:
         self.objects: dict[int, Any] = {}
         self.ids: dict[int, int] = {}  # id(obj) -> handle id
         self.next_id = 1
+        #: set when the confinement failed: every request is then answered with it
+        self.sandbox_error: str | None = None
 
     # -- codec hooks
     def fallback(self, obj: Any) -> dict:
@@ -130,9 +135,11 @@ class Server:
             tb = ""  # the message already shows the file, line and caret
         else:
             tb = self.student_traceback(exc)
-        return {"error": {"kind": kind, "type": type(exc).__name__, "message": message[:4000],
-                          "traceback": tb[:8000],
-                          "classes": [c.__name__ for c in type(exc).__mro__][:16]}}
+        error = {"kind": kind, "type": type(exc).__name__, "message": message[:4000],
+                 "traceback": tb[:8000], "classes": [c.__name__ for c in type(exc).__mro__][:16]}
+        if isinstance(exc, OSError) and isinstance(exc.errno, int):
+            error["errno"] = exc.errno  # lets the grader name a limit (EFBIG, EMFILE, ...)
+        return {"error": error}
 
     # -- requests
     def do_import(self) -> dict:
@@ -184,6 +191,9 @@ class Server:
     def dispatch(self, msg: dict) -> dict:
         op = msg.get("op")
         self.call_params = []
+        if self.sandbox_error is not None:
+            return {"error": {"kind": "sandbox", "type": "ConfinementError",
+                              "message": self.sandbox_error, "traceback": ""}}
         try:
             if op == "import":
                 return self.do_import()
@@ -198,8 +208,6 @@ class Server:
             return {"error": {"kind": "protocol", "type": "ValueError",
                               "message": f"unknown op {op!r}", "traceback": ""}}
         except BaseException as exc:  # noqa: BLE001 - anything the student's code raises
-            if isinstance(exc, KeyboardInterrupt):
-                raise
             answer = self.error(exc)
             answer["error"]["params"] = list(self.call_params)  # for "Called as: f(x=...)"
             return answer
@@ -211,6 +219,8 @@ class Server:
                     pass
 
     def reply(self, answer: dict) -> None:
+        times = os.times()  # CPU seconds so far, counted against the submission's budget
+        answer["cpu"] = times.user + times.system + times.children_user + times.children_system
         try:
             frame = self.encode(answer)
         except codec.CodecError as exc:
@@ -281,13 +291,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--display", required=True)
     parser.add_argument("--read-fd", type=int, required=True)
     parser.add_argument("--write-fd", type=int, required=True)
+    parser.add_argument("--spec", required=True, help="the confinement to apply (JSON)")
     args = parser.parse_args(argv)
     channel = Channel(args.read_fd, args.write_fd)
-    # Keep the protocol's descriptors out of reach of casual use, and make sure the
-    # student's code cannot read the grader's requests from stdin.
+    # Make sure the student's code cannot read the grader's requests from stdin.
     sys.stdin = open(os.devnull)  # noqa: SIM115
-    Server(channel, os.path.abspath(args.submission), args.module, args.display).serve()
+    path, failure = _confine(json.loads(args.spec), os.path.abspath(args.submission), args.module)
+    server = Server(channel, path, args.module, args.display)
+    server.sandbox_error = failure
+    server.serve()
     return 0
+
+
+def _confine(spec: dict, path: str, module: str) -> tuple[str, str | None]:
+    """Apply ``spec`` (see ``grader.sandbox.Worker._spec``) before any student code
+    runs; returns the submission's path as the worker now sees it, and the reason
+    the confinement failed (None when it holds)."""
+    import numpy  # noqa: F401 - imported while the whole file system is visible
+    try:
+        if spec.get("view"):
+            path = str(confine.enter_view(spec["view"], Path(path), module))
+            confine.drop_privileges(spec["view"].get("uid"))
+        confine.restrict(spec["limits"], spec["cpu_left"], spec.get("separate_user", False))
+    except (confine.ConfinementError, OSError) as exc:
+        return path, f"{type(exc).__name__}: {exc}"
+    return path, None
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -78,6 +79,34 @@ def _cuda_available() -> bool:
     import torch
 
     return torch.cuda.is_available()
+
+
+def processes_with(marker: str) -> list[int]:
+    """Pids of the live processes whose command line holds ``marker`` (zombies not
+    counted).  Student code runs in a PID namespace of its own where Linux allows it,
+    so its own idea of a pid means nothing here: tests mark the processes they start."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if marker.encode() in cmdline and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def wait_until_gone(marker: str, seconds: float = 5.0) -> bool:
+    """Whether every process marked ``marker`` is gone within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while processes_with(marker):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def failed_names(doc: dict) -> list[str]:

@@ -21,9 +21,12 @@ from grader.errors import (
     ValueCannotCross,
     WorkerCrashed,
 )
+from conftest import processes_with, wait_until_gone
+from grader.limits import Limits
 from grader.sandbox import Handle, Reply, Worker
 
 CALL_TIMEOUT = 1.5
+LIMITS = Limits(call_seconds=CALL_TIMEOUT, import_seconds=30)
 MODULE = "backprop"
 
 # A submission that mostly works, in the style of a student's hw3 file.
@@ -190,8 +193,9 @@ def crash():
 _helpers = []
 
 
-def start_helper():
-    p = subprocess.Popen(["sleep", "100"], start_new_session=False)
+def start_helper(marker):
+    p = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(100)", marker],
+                         start_new_session=False)
     _helpers.append(p)
     return p.pid
 
@@ -223,7 +227,7 @@ def submission(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def worker(submission):
     """One worker for the tests that do not kill it."""
-    w = Worker(submission, MODULE, call_timeout=CALL_TIMEOUT, import_timeout=30)
+    w = Worker(submission, MODULE, limits=LIMITS)
     yield w
     w.close()
 
@@ -234,7 +238,7 @@ def fresh_worker(submission):
     workers = []
 
     def make(path: Path = submission, module: str = MODULE) -> Worker:
-        w = Worker(path, module, call_timeout=CALL_TIMEOUT, import_timeout=30)
+        w = Worker(path, module, limits=LIMITS)
         workers.append(w)
         return w
 
@@ -245,19 +249,6 @@ def fresh_worker(submission):
 
 def call(worker: Worker, name: str, *args, **kwargs) -> Reply:
     return worker.call(name, None, args, kwargs, label=name)
-
-
-def gone(pid: int) -> bool:
-    """Whether process ``pid`` no longer runs (gone, or a zombie nobody reaped yet)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except OSError:
-        return True
 
 
 # --------------------------------------------------------------------------- data
@@ -484,15 +475,12 @@ def test_infinite_loop_times_out_once(fresh_worker):
 
 def test_child_processes_are_killed_with_the_worker(fresh_worker):
     w = fresh_worker()
-    pid = call(w, "start_helper").value
-    assert isinstance(pid, int)
-    os.kill(pid, 0)  # alive now
+    marker = f"helper-{os.getpid()}-{time.monotonic_ns()}"
+    assert isinstance(call(w, "start_helper", marker).value, int)
+    assert processes_with(marker)  # alive now (its pid inside the worker's namespace differs)
     with pytest.raises(StudentTimeout):
         call(w, "spin")
-    deadline = time.monotonic() + 3
-    while not gone(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert gone(pid), f"the student's child process {pid} survived the timeout"
+    assert wait_until_gone(marker), "the student's child process survived the timeout"
 
 
 def test_os_exit_is_a_crash_and_the_next_call_gets_a_fresh_process(fresh_worker):

@@ -1,0 +1,195 @@
+"""Confinement the worker applies to itself before it imports the student's code.
+
+The grader starts the worker as ``unshare --mount --pid --net --ipc --uts --fork
+--kill-child [--user --map-root-user] python -m grader.worker ...`` where Linux allows
+it (see ``grader.sandbox``), and passes a ``spec`` (JSON) saying what the worker may
+see.  Still running only the grader's code, the worker then:
+
+1. ``enter_view``: builds a new root file system on a tmpfs holding only read-only bind
+   mounts of the system and Python directories it needs (``/usr``, ``/lib``, ``/etc``,
+   the interpreter's prefix, site-packages, the ``grader`` package) and of the
+   assignment's data, a fresh ``/proc`` of its own PID namespace, ``/dev``, and two
+   size-limited tmpfs it may write: its working directory ``/home/student`` (holding a
+   copy of the submission) and ``/tmp``; then moves it over ``/`` and ``chroot``s into
+   it.  The course repository (``reference/``, hidden suites), the grader's temporary
+   files and everyone's home directories are not in it.
+2. ``drop_privileges``: when the grader runs as root, becomes an unprivileged user
+   (uid/gid 65534, "nobody", no supplementary groups).
+3. ``restrict``: ``PR_SET_NO_NEW_PRIVS``; the ``setrlimit`` limits of
+   ``grader.limits.Limits`` (address space, CPU, file size, processes, open files, no
+   core dumps); and SIGXFSZ ignored, so that a write past the file size limit fails
+   with ``OSError(EFBIG)`` instead of killing the process.
+
+Without namespaces (macOS, Windows, containers that forbid them) only step 3 applies,
+and on Windows not even that: ``docs/sandbox.md`` says what is enforced where.
+The mount calls follow mount(2), chroot(2) and the ``switch_root`` idiom of util-linux.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+from pathlib import Path
+
+__all__ = ["enter_view", "drop_privileges", "restrict", "STUDENT_HOME", "ConfinementError"]
+
+#: The student's working directory inside the view (also $HOME).
+STUDENT_HOME = "/home/student"
+
+# mount(2) flags, from <sys/mount.h>
+_MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC = 1, 2, 4, 8
+_MS_REMOUNT, _MS_NOATIME, _MS_NODIRATIME = 32, 1024, 2048
+_MS_BIND, _MS_MOVE, _MS_REC, _MS_PRIVATE, _MS_RELATIME = 4096, 8192, 16384, 1 << 18, 1 << 21
+# statvfs f_flag bits, from <sys/statvfs.h>, mapped to the mount flags they lock
+_LOCKED = {1: _MS_RDONLY, 2: _MS_NOSUID, 4: _MS_NODEV, 8: _MS_NOEXEC, 1024: _MS_NOATIME,
+           2048: _MS_NODIRATIME, 4096: _MS_RELATIME}
+_PR_SET_NO_NEW_PRIVS = 38
+
+
+class ConfinementError(OSError):
+    """A step of the confinement failed; the worker must not run student code."""
+
+
+def _libc():
+    return ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+
+
+def _mount(source: str | None, target: str | Path, fstype: str | None, flags: int,
+           data: str | None = None) -> None:
+    libc = _libc()
+    enc = lambda s: None if s is None else os.fsencode(str(s))  # noqa: E731
+    if libc.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)) != 0:
+        err = ctypes.get_errno()
+        raise ConfinementError(err, f"mount {source} on {target}: {os.strerror(err)}")
+
+
+def _bind_readonly(source: Path, target: Path) -> None:
+    """Bind ``source`` (file or directory) at ``target``, read-only, no devices/setuid."""
+    if source.is_dir():
+        target.mkdir(parents=True, exist_ok=True)
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.touch()
+    _mount(str(source), target, None, _MS_BIND | _MS_REC)
+    locked = os.statvfs(target).f_flag
+    flags = _MS_BIND | _MS_REMOUNT | _MS_RDONLY | _MS_NOSUID | _MS_NODEV
+    flags |= sum(m for bit, m in _LOCKED.items() if locked & bit)
+    _mount(None, target, None, flags)
+
+
+def _place(root: Path, path: str) -> Path:
+    return root / path.lstrip("/")
+
+
+def enter_view(spec: dict, submission: Path, module_name: str) -> Path:
+    """Build the worker's file system view and ``chroot`` into it (Linux, as root of a
+    fresh mount namespace).
+
+    Args:
+        spec: ``{"root": empty directory to build the view on, "readonly": [absolute
+            paths], "disk_mb": size of each writable tmpfs, "uid": owner of the
+            writable directories or None}``.
+        submission: the student's file (read before the view hides it).
+        module_name: the file is placed at ``/home/student/<module_name>.py``.
+
+    Returns:
+        The submission's path inside the view.
+
+    Raises:
+        ConfinementError: a mount, the move or the chroot failed.
+    """
+    source = submission.read_bytes()
+    root = Path(spec["root"])
+    size = f"size={int(spec['disk_mb'])}m"
+    _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
+    _mount("tmpfs", root, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=4m,mode=0755")
+    for path in spec["readonly"]:
+        src = Path(path)
+        if src.is_symlink() and src.parent == Path("/"):  # /bin -> usr/bin on merged /usr
+            os.symlink(os.readlink(src), _place(root, path))
+        elif src.exists():
+            _bind_readonly(src, _place(root, path))
+    dev = _place(root, "/dev")
+    dev.mkdir()
+    _mount("/dev", dev, None, _MS_BIND | _MS_REC)
+    uid = spec.get("uid")
+    owner = "" if uid is None else f",uid={uid},gid={uid}"
+    for place, mode in ((dev / "shm", "1777"), (_place(root, "/tmp"), "1777"),
+                        (_place(root, STUDENT_HOME), "0755")):
+        place.mkdir(parents=True, exist_ok=True)
+        _mount("tmpfs", place, "tmpfs", _MS_NOSUID | _MS_NODEV, f"{size},mode={mode}{owner}")
+    proc = _place(root, "/proc")
+    proc.mkdir()
+    _mount("proc", proc, "proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC)
+    target = _place(root, STUDENT_HOME) / f"{module_name}.py"
+    target.write_bytes(source)
+    if uid is not None:
+        os.chown(target, uid, uid)
+    os.chdir(root)
+    _mount(str(root), "/", None, _MS_MOVE)
+    os.chroot(".")
+    os.chdir(STUDENT_HOME)
+    return Path(STUDENT_HOME) / f"{module_name}.py"
+
+
+def drop_privileges(uid: int | None) -> None:
+    """Become ``uid`` (and gid ``uid``, no supplementary groups); no-op for None.
+
+    Raises:
+        ConfinementError: the change did not take (e.g. no CAP_SETUID).
+    """
+    if uid is None:
+        return
+    try:
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+    except OSError as exc:
+        raise ConfinementError(exc.errno, f"cannot become uid {uid}: {exc}") from None
+    if os.getuid() != uid or os.geteuid() != uid:
+        raise ConfinementError(0, f"still uid {os.getuid()} after setresuid({uid})")
+
+
+def restrict(limits: dict, cpu_left: float, separate_user: bool) -> None:
+    """Apply ``PR_SET_NO_NEW_PRIVS`` and the resource limits; ignore SIGXFSZ.
+
+    Args:
+        limits: ``grader.limits.Limits.to_dict()``.
+        cpu_left: CPU seconds left for this submission (the hard RLIMIT_CPU).
+        separate_user: whether the worker runs as a user of its own (RLIMIT_NPROC
+            counts every process of the user, so it is only set when it is the
+            worker's own count).
+
+    Raises:
+        ConfinementError: a limit could not be set (on Linux; elsewhere a limit the
+            platform refuses, such as RLIMIT_AS on macOS, is left unset).
+    """
+    import resource
+    import signal
+
+    linux = os.uname().sysname == "Linux"
+    if linux:
+        if _libc().prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            raise ConfinementError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS) failed")
+    mib = 1 << 20
+    cpu = max(1, int(cpu_left + 0.999))
+    wanted = [(resource.RLIMIT_CORE, 0, 0), (resource.RLIMIT_CPU, cpu, cpu + 1),
+              (resource.RLIMIT_FSIZE, limits["file_size_mb"] * mib, limits["file_size_mb"] * mib),
+              (resource.RLIMIT_NOFILE, limits["open_files"], limits["open_files"])]
+    if limits["memory_mb"]:  # 0 where the grader leaves it unset (a CUDA machine)
+        wanted.append((resource.RLIMIT_AS, limits["memory_mb"] * mib, limits["memory_mb"] * mib))
+    if separate_user and hasattr(resource, "RLIMIT_NPROC"):
+        wanted.append((resource.RLIMIT_NPROC, limits["processes"], limits["processes"]))
+    for which, soft, hard in wanted:
+        old_soft, old_hard = resource.getrlimit(which)
+        if old_hard != resource.RLIM_INFINITY:
+            hard = min(hard, old_hard)
+            soft = min(soft, hard)
+        try:
+            resource.setrlimit(which, (soft, hard))
+        except (ValueError, OSError) as exc:
+            if not linux:
+                continue
+            raise ConfinementError(0, f"setrlimit({which}, {soft}, {hard}): {exc}") from None
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
