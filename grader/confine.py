@@ -19,6 +19,10 @@ see.  Still running only the grader's code, the worker then:
    ``grader.limits.Limits`` (address space, CPU, file size, processes, open files, no
    core dumps); and SIGXFSZ ignored, so that a write past the file size limit fails
    with ``OSError(EFBIG)`` instead of killing the process.
+4. ``serve_as_init``: the first process of a PID namespace ignores signals it has no
+   handler for (SIGXCPU among them), so it forks: the child is the worker, the parent
+   stays as the namespace's init, reaps orphans, and exits with the worker's status
+   (128 + N for a signal N), which tears the namespace down.
 
 Without namespaces (macOS, Windows, containers that forbid them) only step 3 applies,
 and on Windows not even that: ``docs/sandbox.md`` says what is enforced where.
@@ -32,7 +36,8 @@ import ctypes.util
 import os
 from pathlib import Path
 
-__all__ = ["enter_view", "drop_privileges", "restrict", "STUDENT_HOME", "ConfinementError"]
+__all__ = ["enter_view", "drop_privileges", "restrict", "serve_as_init", "STUDENT_HOME",
+           "ConfinementError"]
 
 #: The student's working directory inside the view (also $HOME).
 STUDENT_HOME = "/home/student"
@@ -87,9 +92,10 @@ def enter_view(spec: dict, submission: Path, module_name: str) -> Path:
     fresh mount namespace).
 
     Args:
-        spec: ``{"root": empty directory to build the view on, "readonly": [absolute
-            paths], "disk_mb": size of each writable tmpfs, "uid": owner of the
-            writable directories or None}``.
+        spec: ``{"root": empty directory to build the view on, "writable": another
+            empty directory (for the tmpfs of what it may write), "readonly":
+            [absolute paths], "disk_mb": size of that tmpfs, "uid": owner of the home
+            directory or None}``.
         submission: the student's file (read before the view hides it).
         module_name: the file is placed at ``/home/student/<module_name>.py``.
 
@@ -113,12 +119,19 @@ def enter_view(spec: dict, submission: Path, module_name: str) -> Path:
     dev = _place(root, "/dev")
     dev.mkdir()
     _mount("/dev", dev, None, _MS_BIND | _MS_REC)
+    # one tmpfs of disk_mb for everything it may write, outside the new root, with
+    # its parts bound into place: the limit is on the total
     uid = spec.get("uid")
-    owner = "" if uid is None else f",uid={uid},gid={uid}"
-    for place, mode in ((dev / "shm", "1777"), (_place(root, "/tmp"), "1777"),
-                        (_place(root, STUDENT_HOME), "0755")):
-        place.mkdir(parents=True, exist_ok=True)
-        _mount("tmpfs", place, "tmpfs", _MS_NOSUID | _MS_NODEV, f"{size},mode={mode}{owner}")
+    writable = Path(spec["writable"])
+    _mount("tmpfs", writable, "tmpfs", _MS_NOSUID | _MS_NODEV, f"{size},mode=0755")
+    for part, mode, place in (("home", 0o755, STUDENT_HOME), ("tmp", 0o1777, "/tmp"),
+                              ("shm", 0o1777, "/dev/shm")):
+        (writable / part).mkdir()
+        os.chmod(writable / part, mode)
+        if uid is not None and part == "home":
+            os.chown(writable / part, uid, uid)
+        _place(root, place).mkdir(parents=True, exist_ok=True)
+        _mount(str(writable / part), _place(root, place), None, _MS_BIND)
     proc = _place(root, "/proc")
     proc.mkdir()
     _mount("proc", proc, "proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC)
@@ -131,6 +144,34 @@ def enter_view(spec: dict, submission: Path, module_name: str) -> Path:
     os.chroot(".")
     os.chdir(STUDENT_HOME)
     return Path(STUDENT_HOME) / f"{module_name}.py"
+
+
+def serve_as_init(close: tuple[int, ...]) -> None:
+    """Fork; return in the child (the worker).  The parent closes ``close`` (the
+    protocol's pipes and stdio, so that only the worker holds them), reaps every
+    process that ends, and when the worker ends exits with its status: its exit code,
+    or 128 + N when signal N killed it.  Never returns in the parent."""
+    child = os.fork()
+    if child == 0:
+        return
+    for fd in close:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    code = 1
+    while True:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            break
+        except InterruptedError:
+            continue
+        if pid == child:
+            code = os.waitstatus_to_exitcode(status)
+            code = 128 - code if code < 0 else code
+            break
+    os._exit(code)
 
 
 def drop_privileges(uid: int | None) -> None:

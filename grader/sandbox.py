@@ -118,6 +118,27 @@ def isolation() -> tuple[str, str]:
     return "process", reason
 
 
+def _group_cpu(pgid: int) -> float:
+    """CPU seconds (user + system, with the children they waited for) of the live
+    processes in process group ``pgid``, read from /proc; 0 where there is no /proc."""
+    total = 0
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return 0.0
+    for name in entries:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 14 and fields[2] == str(pgid):  # proc(5): pgrp, utime..cstime
+            total += sum(int(x) for x in fields[11:15])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _make_non_dumpable() -> None:
     """PR_SET_DUMPABLE 0 on this (the grader's) process: its /proc files become
     root-only and it cannot be ptraced, so a worker running as the same user cannot
@@ -336,17 +357,21 @@ class Worker:
 
     def _readonly_paths(self) -> list[str]:
         """What the worker's view holds read-only: system directories, the Python
-        installation and path, the ``grader`` package and the data directories."""
-        python = {sys.base_prefix, sys.prefix, sys.exec_prefix, sys.base_exec_prefix,
-                  str(Path(sys.executable).resolve().parent.parent)}
-        python |= {p for p in sys.path if p and os.path.isdir(p)}
+        installation and the entries of its path, and the data directories; never a
+        directory that holds a hidden one, nor one inside a hidden one (other than
+        the Python installation: a virtual environment inside the course)."""
+        prefixes = {Path(p).resolve() for p in (sys.base_prefix, sys.prefix, sys.exec_prefix,
+                                                  sys.base_exec_prefix)}
+        prefixes.add(Path(sys.executable).resolve().parent.parent)
+        entries = {Path(p).resolve() for p in sys.path if p and os.path.isdir(p)}
         chosen = set(_SYSTEM_DIRS)
-        for entry in python:
-            path = Path(entry).resolve()
-            if path == Path(path.anchor) or any(h == path or h.is_relative_to(path) for h in self.hidden):
+        for path in prefixes | entries:
+            if path == Path(path.anchor) or any(h.is_relative_to(path) for h in self.hidden):
                 continue  # "/", or a directory that holds the course: never in the view
+            inside = any(path.is_relative_to(h) for h in self.hidden)
+            if inside and not any(path.is_relative_to(p) for p in prefixes):
+                continue  # e.g. the course's tests/ on sys.path; a .venv in the course is kept
             chosen.add(str(path))
-        chosen.add(str(Path(__file__).resolve().parent))
         chosen |= {str(d.resolve()) for d in self.data_dirs if d.is_dir()}
         # a directory inside another chosen one is already there
         ordered = sorted(chosen, key=lambda p: (p.count("/"), p))
@@ -360,10 +385,12 @@ class Worker:
             limits["memory_mb"] = 0  # 0: not set
         spec = {"limits": limits, "cpu_left": cpu_left, "view": None, "separate_user": False}
         if self.isolation == "namespaces":
-            view = self.root / f"view{self.generation}"
+            view, writable = self.root / f"view{self.generation}", self.root / f"rw{self.generation}"
             view.mkdir()
+            writable.mkdir()
             uid = UNPRIVILEGED_UID if os.geteuid() == 0 else None
-            spec["view"] = {"root": str(view), "readonly": self._readonly_paths(),
+            spec["view"] = {"root": str(view), "writable": str(writable),
+                            "readonly": self._readonly_paths(),
                             "disk_mb": self.limits.disk_mb, "uid": uid}
             spec["separate_user"] = uid is not None
         return spec
@@ -374,8 +401,6 @@ class Worker:
                 f"the process running your code was restarted {MAX_RESTARTS} times after "
                 "timeouts or crashes; the remaining tests were not run")
         cpu_left = self.limits.cpu_seconds - self.cpu_used
-        if cpu_left <= 0:
-            raise self._cpu_spent(None)
         self.generation += 1
         self.restarts += self.generation > 1
         self._cpu_done, self._cpu_now = self._cpu_done + self._cpu_now, 0.0
@@ -417,6 +442,9 @@ class Worker:
         except WorkerCrashed as exc:
             raise self._not_importable(f"the process importing it died ({exc.how})", exc.output) from None
         except LimitExceeded as exc:
+            if exc.limit in ("submission_seconds", "cpu_seconds"):
+                self.kill()
+                raise  # the submission's budget, not its import, is what failed
             raise self._not_importable(f"importing it {exc.detail}", exc.output) from None
         except StudentExit as exc:
             raise self._not_importable(
@@ -444,28 +472,37 @@ class Worker:
 
         Raises:
             SubmissionNotImportable: the import failed now or earlier in this run.
-            LimitExceeded: the submission's CPU time is used up.
         """
         if self.import_error is not None:  # a fresh exception: re-raising one grows its traceback
             raise SubmissionNotImportable(self.import_error.reason, self.import_error.output)
-        if self.process is None or self.process.poll() is not None:
+        if not self._running():
+            if self.process is not None:
+                self.kill()  # reaps it and counts its CPU time
             self._start()
 
-    def kill(self) -> None:
-        """Kill the worker and every process it started.
+    def _check_budget(self, label: str | None) -> None:
+        """Raise ``LimitExceeded`` if the submission's time or CPU budget is used up."""
+        if self.seconds_used >= self.limits.submission_seconds:
+            raise self._time_spent(label)
+        if self.cpu_used >= self.limits.cpu_seconds:
+            raise self._cpu_spent(label)
 
-        With namespaces, killing the ``unshare`` process kills the worker (its
-        ``--kill-child``), and the worker's death, as the first process of its PID
-        namespace, kills everything else in it.  Without, the worker's process group
-        is killed (a process that left the group with ``setsid`` survives: see
-        ``docs/sandbox.md``).
+    def kill(self) -> None:
+        """Kill the worker and every process it started, and count the CPU time it used.
+
+        With namespaces, killing the ``unshare`` process kills the namespace's init (its
+        ``--kill-child``), and the init's death kills everything else in the PID
+        namespace.  Without, the worker's process group is killed (a process that left
+        the group with ``setsid`` survives: see ``docs/sandbox.md``).
         """
         if self.process is not None:
+            if self._running():
+                self._cpu_now = max(self._cpu_now, _group_cpu(self.process.pid))
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError, AttributeError):
                 self.process.kill()
-            self.process.wait()
+            self._reap()
         if self.channel is not None:
             self.channel.close()
         if self.output is not None:
@@ -473,6 +510,37 @@ class Worker:
         self.process = None
         self.channel = None
         self.output = None
+
+    def _running(self) -> bool:
+        """Whether the worker process still runs (without reaping it)."""
+        if self.process is None or self.process.returncode is not None:
+            return False
+        try:
+            return os.waitid(os.P_PID, self.process.pid,
+                             os.WEXITED | os.WNOHANG | os.WNOWAIT) is None
+        except ChildProcessError:
+            return False
+
+    def _reap(self, timeout: float | None = None) -> int | None:
+        """Wait for the worker process to end (killing it after ``timeout`` seconds),
+        add the CPU time of it and the children it waited for, and return its exit
+        status as ``Popen.returncode`` gives it."""
+        if self.process is None:
+            return None
+        if self.process.returncode is None:
+            deadline = None if timeout is None else time.monotonic() + timeout
+            while deadline is not None and self._running():
+                if time.monotonic() > deadline:
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                    break
+                time.sleep(0.01)
+            try:
+                _, status, usage = os.wait4(self.process.pid, 0)
+                self.process.returncode = os.waitstatus_to_exitcode(status)
+                self._cpu_now = max(self._cpu_now, usage.ru_utime + usage.ru_stime)
+            except ChildProcessError:
+                self.process.wait()
+        return self.process.returncode
 
     def close(self) -> None:
         """Kill the worker and remove its temporary directory."""
@@ -579,9 +647,11 @@ class Worker:
             "Look for work that grows far too fast.", output)
 
     def _crashed(self, label: str | None):
-        code = self.process.wait(timeout=10) if self.process else None
+        code = self._reap(timeout=10)
         output = self._read_output()
         self.kill()
+        if self.isolation == "namespaces" and code is not None and code > 128:
+            code = 128 - code  # the namespace's init exits 128 + N for a signal N
         if code is not None and code < 0:
             if -code == getattr(signal, "SIGXCPU", -1) or (
                     -code == signal.SIGKILL and self.cpu_used >= self.limits.cpu_seconds - 2):
@@ -664,6 +734,7 @@ class Worker:
         try:
             if label in self.timed_out:
                 raise StudentTimeout(label, self.timed_out[label], earlier=True)
+            self._check_budget(label)
             self.ensure_started()
             msg = {"op": "call", "target": target, "method": method, "args": list(args),
                    "kwargs": dict(kwargs)}
@@ -678,17 +749,20 @@ class Worker:
 
     def getattr(self, target: "str | Handle", name: str, label: str) -> Reply:
         """Read attribute ``name`` of a handle (or of the submission module)."""
+        self._check_budget(label)
         self.ensure_started()
         return self._request({"op": "getattr", "target": target, "name": name},
                              self.limits.call_seconds, label)
 
     def list(self, target: Handle, label: str) -> list:
         """``list(obj)`` of a handle's object, run in the worker."""
+        self._check_budget(label)
         self.ensure_started()
         return self._request({"op": "list", "target": target}, self.limits.call_seconds, label).value
 
     def defines(self, name: str) -> bool:
         """Whether the submission defines ``name`` at top level."""
+        self._check_budget(name)
         self.ensure_started()
         return bool(self._request({"op": "hasattr", "name": name}, self.limits.call_seconds,
                                   name).value)

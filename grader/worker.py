@@ -297,6 +297,9 @@ def main(argv: list[str] | None = None) -> int:
     # Make sure the student's code cannot read the grader's requests from stdin.
     sys.stdin = open(os.devnull)  # noqa: SIM115
     path, failure = _confine(json.loads(args.spec), os.path.abspath(args.submission), args.module)
+    if os.getpid() == 1:  # the first process of a PID namespace: fork the real worker
+        confine.serve_as_init(close=(args.read_fd, args.write_fd, 0, 1, 2))
+    _forget_grader_modules()
     server = Server(channel, path, args.module, args.display)
     server.sandbox_error = failure
     server.serve()
@@ -307,7 +310,6 @@ def _confine(spec: dict, path: str, module: str) -> tuple[str, str | None]:
     """Apply ``spec`` (see ``grader.sandbox.Worker._spec``) before any student code
     runs; returns the submission's path as the worker now sees it, and the reason
     the confinement failed (None when it holds)."""
-    import numpy  # noqa: F401 - imported while the whole file system is visible
     try:
         if spec.get("view"):
             path = str(confine.enter_view(spec["view"], Path(path), module))
@@ -316,6 +318,14 @@ def _confine(spec: dict, path: str, module: str) -> tuple[str, str | None]:
     except (confine.ConfinementError, OSError) as exc:
         return path, f"{type(exc).__name__}: {exc}"
     return path, None
+
+
+def _forget_grader_modules() -> None:
+    """Drop the ``grader`` modules from ``sys.modules``: this worker keeps its own
+    references, so a submission that imports ``grader`` and patches it gets a copy of
+    its own (or, in a namespace view, no ``grader`` at all) and changes nothing here."""
+    for name in [n for n in sys.modules if n == "grader" or n.startswith("grader.")]:
+        del sys.modules[name]
 
 
 if __name__ == "__main__":

@@ -1,0 +1,4 @@
+# Sleeps forever at import.
+import time
+
+time.sleep(10 ** 9)
