@@ -47,8 +47,11 @@ def _grade_command(assignment: Assignment) -> click.Command:
         help=(f"Grade {assignment.name} ({assignment.title}).\n\n"
               f"Grades {assignment.directory.relative_to(assignment.root) / assignment.submission} "
               "unless --submission names another file. Runs the hidden suite where this copy of "
-              "the course has it, otherwise the public tests. Your code runs in a separate "
-              f"process with a limit of {assignment.time_limit:g} s per call."),
+              "the course has it, otherwise the public tests. Your code runs in a separate, "
+              f"sandboxed process with a limit of {assignment.time_limit:g} s per call "
+              f"({assignment.limits.memory_mb} MiB of memory, {assignment.limits.submission_seconds:g} s "
+              "in all).\n\nGRADER_ISOLATION=namespaces makes grading refuse to run where Linux "
+              "namespaces cannot isolate the code (see docs/sandbox.md); =process turns them off."),
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     @click.option("--submission", "-s", "submission", metavar="PATH", default=None,

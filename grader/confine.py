@@ -110,12 +110,6 @@ def enter_view(spec: dict, submission: Path, module_name: str) -> Path:
     size = f"size={int(spec['disk_mb'])}m"
     _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
     _mount("tmpfs", root, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=4m,mode=0755")
-    for path in spec["readonly"]:
-        src = Path(path)
-        if src.is_symlink() and src.parent == Path("/"):  # /bin -> usr/bin on merged /usr
-            os.symlink(os.readlink(src), _place(root, path))
-        elif src.exists():
-            _bind_readonly(src, _place(root, path))
     dev = _place(root, "/dev")
     dev.mkdir()
     _mount("/dev", dev, None, _MS_BIND | _MS_REC)
@@ -132,6 +126,14 @@ def enter_view(spec: dict, submission: Path, module_name: str) -> Path:
             os.chown(writable / part, uid, uid)
         _place(root, place).mkdir(parents=True, exist_ok=True)
         _mount(str(writable / part), _place(root, place), None, _MS_BIND)
+    # after the writable parts: a read-only path under /tmp (the course's data, a
+    # virtual environment) is mounted on top of the private /tmp, not hidden by it
+    for path in spec["readonly"]:
+        src = Path(path)
+        if src.is_symlink() and src.parent == Path("/"):  # /bin -> usr/bin on merged /usr
+            os.symlink(os.readlink(src), _place(root, path))
+        elif src.exists():
+            _bind_readonly(src, _place(root, path))
     proc = _place(root, "/proc")
     proc.mkdir()
     _mount("proc", proc, "proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC)

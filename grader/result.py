@@ -68,6 +68,9 @@ class Result:
         tests: every test, in the order they ran (skipped ones included).
         execution_time: seconds the grading took.
         notes: lines for the top-level ``output`` (which suite ran, what was skipped).
+        isolation: how the student's code was isolated: ``"namespaces"`` or
+            ``"process"`` (``grader.sandbox.isolation``), and ``isolation_note``, why
+            not namespaces.
     """
 
     assignment: str
@@ -77,6 +80,8 @@ class Result:
     tests: list[TestResult] = field(default_factory=list)
     execution_time: float = 0.0
     notes: list[str] = field(default_factory=list)
+    isolation: str = ""
+    isolation_note: str = ""
 
     @property
     def counted(self) -> list[TestResult]:
@@ -109,6 +114,8 @@ class Result:
             "extra_data": {
                 "assignment": self.assignment,
                 "suite": self.suite,
+                "isolation": self.isolation,
+                **({"isolation_note": self.isolation_note} if self.isolation_note else {}),
                 "skipped": [{"name": t.name, "max_score": t.max_score, "reason": t.output}
                             for t in self.skipped],
             },

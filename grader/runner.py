@@ -89,7 +89,8 @@ def grade(assignment: Assignment, submission: Path, *, public_only: bool = False
 
     result = Result(assignment=assignment.name, title=assignment.title,
                     submission=str(submission), suite="hidden" if hidden else "public",
-                    tests=plugin.collected(), execution_time=elapsed)
+                    tests=plugin.collected(), execution_time=elapsed,
+                    isolation=worker.isolation, isolation_note=worker.isolation_note)
     if hidden:
         result.notes.append(f"Graded with the hidden suite of {assignment.name}.")
     else:

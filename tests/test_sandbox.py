@@ -4,6 +4,7 @@ student-like submissions written to a temporary directory."""
 from __future__ import annotations
 
 import os
+import sys
 import textwrap
 import time
 from pathlib import Path
@@ -643,3 +644,42 @@ def test_calls_of_a_handle_are_logged_and_traced_like_function_calls(fresh_worke
     assert labels == ["make_dataset", "make_dataset.__getitem__", "make_dataset.__len__"]
     origin = student.origin(row)
     assert origin is student.calls[1] and origin.signature() == "make_dataset.__getitem__(i=1)"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+def test_the_grader_process_is_not_dumpable(fresh_worker):
+    """A worker running as the grader's user cannot read the grader's memory or
+    environment through /proc or ptrace."""
+    import ctypes
+
+    fresh_worker()
+    assert ctypes.CDLL(None).prctl(3, 0, 0, 0, 0) == 0  # PR_GET_DUMPABLE
+
+
+READS_DATA = '''\
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+
+def write_into(path):
+    with open(path, "w") as f:
+        f.write("changed")
+'''
+
+
+def test_data_under_tmp_is_readable_and_read_only(tmp_path):
+    """The assignment's data keeps its path in the worker's view, also when the course
+    lives under /tmp (a fresh clone in CI), where the worker has a /tmp of its own."""
+    data = tmp_path / "course" / "assignments" / "hwX" / "data"
+    data.mkdir(parents=True)
+    (data / "points.csv").write_text("x,y\n1,2\n")
+    path = write(tmp_path / "reader.py", READS_DATA)
+    w = Worker(path, "reader", limits=LIMITS, data_dirs=(data,), hidden=(tmp_path / "course",))
+    try:
+        assert call(w, "read", str(data / "points.csv")).value == "x,y\n1,2\n"
+        if w.isolation == "namespaces":
+            with pytest.raises(StudentException, match="Read-only file system|Permission denied"):
+                call(w, "write_into", str(data / "points.csv"))
+    finally:
+        w.close()
