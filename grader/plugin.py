@@ -246,6 +246,9 @@ class GraderPlugin:
             result.output = reason.removeprefix("Skipped: ")
         elif report.failed and result.status != "failed":  # keep the first failure
             if call.excinfo is not None:
+                if isinstance(call.excinfo.value, ConfigurationError):  # e.g. no sandbox
+                    if str(call.excinfo.value) not in self.problems:
+                        self.problems.append(str(call.excinfo.value))
                 result.output, result.hints = self._failure_message(call.excinfo.value)
             result.status, result.score = "failed", 0.0
         elif report.when == "call" and report.passed:

@@ -22,7 +22,7 @@ from grader.errors import ConfigurationError
 from grader.plugin import GraderPlugin
 from grader.proxy import StudentProxy
 from grader.result import Result
-from grader.sandbox import Worker
+from grader.sandbox import Worker, isolation
 
 __all__ = ["grade"]
 
@@ -59,6 +59,7 @@ def grade(assignment: Assignment, submission: Path, *, public_only: bool = False
         ConfigurationError: the suite could not be collected or its points do not add
             up to the totals declared in ``assignment.toml``.
     """
+    isolation()  # a GRADER_ISOLATION that cannot be honoured stops the run before it starts
     hidden = assignment.has_hidden_suite() and not public_only
     suite_dir = assignment.hidden_tests if hidden else assignment.public_tests
     if not any(suite_dir.glob("test_*.py")):

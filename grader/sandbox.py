@@ -82,6 +82,30 @@ def _unshare_command() -> list[str]:
     return [unshare, *user, *_NAMESPACES, "--"]
 
 
+class _SandboxFailed(Exception):
+    """The worker could not confine itself (``grader.confine`` raised)."""
+
+
+#: why namespaces, although unshare works, could not be used in this process
+_FELL_BACK: list[str] = []
+
+
+def _requested_isolation() -> str:
+    """``GRADER_ISOLATION``, checked: auto, namespaces or process."""
+    mode = os.environ.get("GRADER_ISOLATION", "auto").strip().lower() or "auto"
+    if mode not in ("auto", "namespaces", "process"):
+        raise ConfigurationError(
+            f"GRADER_ISOLATION={mode!r}: use auto, namespaces or process")
+    return mode
+
+
+def _fall_back_to_process(reason: str) -> None:
+    """From now on in this process, ``auto`` means process isolation, for ``reason``
+    (e.g. a container where unshare works but mounting a new /proc is refused)."""
+    _FELL_BACK.append(reason)
+    isolation.cache_clear()
+
+
 @lru_cache(maxsize=None)
 def isolation() -> tuple[str, str]:
     """How workers are isolated on this machine: ``("namespaces", "")``, or
@@ -92,12 +116,11 @@ def isolation() -> tuple[str, str]:
         ConfigurationError: ``GRADER_ISOLATION=namespaces`` but they are unavailable,
             or ``GRADER_ISOLATION`` has another value than auto/namespaces/process.
     """
-    mode = os.environ.get("GRADER_ISOLATION", "auto").strip().lower() or "auto"
-    if mode not in ("auto", "namespaces", "process"):
-        raise ConfigurationError(
-            f"GRADER_ISOLATION={mode!r}: use auto, namespaces or process")
+    mode = _requested_isolation()
     if mode == "process":
         return "process", "GRADER_ISOLATION=process"
+    if _FELL_BACK and mode == "auto":
+        return "process", _FELL_BACK[-1]
     if not sys.platform.startswith("linux"):
         reason = f"Linux namespaces do not exist on {sys.platform}"
     elif shutil.which("unshare") is None:
@@ -106,9 +129,10 @@ def isolation() -> tuple[str, str]:
         try:
             probe = subprocess.run([*_unshare_command(), "true"], capture_output=True,
                                    timeout=20, stdin=subprocess.DEVNULL)
+            said = probe.stderr.decode("utf-8", "replace").strip()[:200]
             reason = "" if probe.returncode == 0 else (
                 "unshare could not create namespaces here: "
-                + probe.stderr.decode("utf-8", "replace").strip()[:200])
+                + (said or f"exit code {probe.returncode}"))
         except (OSError, subprocess.TimeoutExpired) as exc:
             reason = f"unshare failed: {exc}"
     if not reason:
@@ -405,7 +429,7 @@ class Worker:
         self.restarts += self.generation > 1
         self._cpu_done, self._cpu_now = self._cpu_done + self._cpu_now, 0.0
         work = self.root / f"run{self.generation}"
-        work.mkdir()
+        work.mkdir(exist_ok=True)  # exists when the namespaces could not be used
         target = work / f"{self.module_name}.py"
         shutil.copyfile(self.submission, target)
         spec = self._spec(cpu_left)
@@ -434,6 +458,15 @@ class Worker:
         self.output = OutputCapture(output_r, self.limits.output_kb * 1000)
         try:
             self._request({"op": "import"}, self.limits.import_seconds, label=None)
+        except _SandboxFailed as exc:
+            reason = f"the namespaces worked but the worker's view could not be set up ({exc})"
+            if _requested_isolation() == "namespaces":
+                raise ConfigurationError(f"GRADER_ISOLATION=namespaces, but {reason}") from None
+            _fall_back_to_process(reason)  # auto: grade on, with what every platform has
+            self.isolation, self.isolation_note = isolation()
+            self.generation -= 1  # not a restart of the student's code
+            self.restarts -= self.generation > 0
+            return self._start()
         except StudentTimeout as exc:
             raise self._not_importable(
                 f"importing it took longer than {exc.seconds:g} s (the time limit for "
@@ -700,8 +733,7 @@ class Worker:
         message, tb = str(error.get("message", "")), str(error.get("traceback", ""))
         if kind == "sandbox":
             self.kill()
-            raise ConfigurationError(f"the worker's sandbox could not be set up: {message}. "
-                                     "Set GRADER_ISOLATION=process to grade without it.")
+            raise _SandboxFailed(message)
         limit = self._limit_hit(error, label, output) if kind == "exception" else None
         if limit is not None:
             exc = limit

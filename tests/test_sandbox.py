@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from grader.errors import (
+    ConfigurationError,
     MissingFunction,
     NotImplementedYet,
     StudentException,
@@ -24,7 +25,8 @@ from grader.errors import (
 )
 from conftest import processes_with, wait_until_gone
 from grader.limits import Limits
-from grader.sandbox import Handle, Reply, Worker
+from grader import sandbox
+from grader.sandbox import Handle, Reply, Worker, isolation
 
 CALL_TIMEOUT = 1.5
 LIMITS = Limits(call_seconds=CALL_TIMEOUT, import_seconds=30)
@@ -683,3 +685,48 @@ def test_data_under_tmp_is_readable_and_read_only(tmp_path):
                 call(w, "write_into", str(data / "points.csv"))
     finally:
         w.close()
+
+
+def _broken_view(monkeypatch):
+    """Make the worker's view impossible to build, as in a container that refuses
+    the mounts although unshare works."""
+    if isolation()[0] != "namespaces":
+        pytest.skip("this machine's workers have no namespaces to fail")
+    real_spec = Worker._spec
+
+    def spec(self, cpu_left):
+        made = real_spec(self, cpu_left)
+        if made["view"]:
+            made["view"]["root"] = "/nonexistent/view"
+        return made
+
+    monkeypatch.setattr(Worker, "_spec", spec)
+
+
+def test_auto_falls_back_to_process_isolation_when_the_view_cannot_be_built(
+        fresh_worker, monkeypatch):
+    _broken_view(monkeypatch)
+    monkeypatch.setattr(sandbox, "_FELL_BACK", [])
+    monkeypatch.setenv("GRADER_ISOLATION", "auto")
+    isolation.cache_clear()
+    try:
+        w = fresh_worker()
+        assert call(w, "mse_loss", np.array([1.0, 3.0]), np.array([1.0, 1.0])).value == 2.0
+        assert w.isolation == "process" and "could not be set up" in w.isolation_note
+        assert w.restarts == 0
+    finally:
+        monkeypatch.undo()
+        isolation.cache_clear()
+
+
+def test_namespaces_required_refuses_to_grade_without_them(fresh_worker, monkeypatch):
+    _broken_view(monkeypatch)
+    monkeypatch.setenv("GRADER_ISOLATION", "namespaces")
+    isolation.cache_clear()
+    try:
+        w = fresh_worker()
+        with pytest.raises(ConfigurationError, match="GRADER_ISOLATION=namespaces"):
+            call(w, "mse_loss", np.array([1.0, 3.0]), np.array([1.0, 1.0]))
+    finally:
+        monkeypatch.undo()
+        isolation.cache_clear()
