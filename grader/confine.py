@@ -36,8 +36,8 @@ import ctypes.util
 import os
 from pathlib import Path
 
-__all__ = ["enter_view", "drop_privileges", "restrict", "serve_as_init", "STUDENT_HOME",
-           "ConfinementError"]
+__all__ = ["enter_view", "drop_privileges", "restrict", "serve_as_init", "prctl",
+           "STUDENT_HOME", "ConfinementError", "PR_SET_DUMPABLE"]
 
 #: The student's working directory inside the view (also $HOME).
 STUDENT_HOME = "/home/student"
@@ -49,7 +49,8 @@ _MS_BIND, _MS_MOVE, _MS_REC, _MS_PRIVATE, _MS_RELATIME = 4096, 8192, 16384, 1 <<
 # statvfs f_flag bits, from <sys/statvfs.h>, mapped to the mount flags they lock
 _LOCKED = {1: _MS_RDONLY, 2: _MS_NOSUID, 4: _MS_NODEV, 8: _MS_NOEXEC, 1024: _MS_NOATIME,
            2048: _MS_NODIRATIME, 4096: _MS_RELATIME}
-_PR_SET_NO_NEW_PRIVS = 38
+# prctl(2) options, from <linux/prctl.h>
+PR_SET_DUMPABLE, _PR_SET_NO_NEW_PRIVS = 4, 38
 
 
 class ConfinementError(OSError):
@@ -58,6 +59,17 @@ class ConfinementError(OSError):
 
 def _libc():
     return ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+
+
+def prctl(option: int, value: int) -> None:
+    """``prctl(option, value, 0, 0, 0)`` on this process (Linux).
+
+    Raises:
+        ConfinementError: the call failed (errno from the kernel).
+    """
+    if _libc().prctl(option, value, 0, 0, 0) != 0:
+        err = ctypes.get_errno()
+        raise ConfinementError(err, f"prctl({option}, {value}): {os.strerror(err)}")
 
 
 def _mount(source: str | None, target: str | Path, fstype: str | None, flags: int,
@@ -213,8 +225,7 @@ def restrict(limits: dict, cpu_left: float, separate_user: bool) -> None:
 
     linux = os.uname().sysname == "Linux"
     if linux:
-        if _libc().prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
-            raise ConfinementError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS) failed")
+        prctl(_PR_SET_NO_NEW_PRIVS, 1)
     mib = 1 << 20
     cpu = max(1, int(cpu_left + 0.999))
     wanted = [(resource.RLIMIT_CORE, 0, 0), (resource.RLIMIT_CPU, cpu, cpu + 1),

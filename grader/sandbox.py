@@ -26,7 +26,6 @@ How a worker is confined (the threat model and what each platform enforces are i
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import json
 import os
@@ -41,9 +40,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from grader import codec
+from grader import codec, confine
 from grader.channel import Channel, ChannelClosed, ChannelTimeout
-from grader.confine import STUDENT_HOME
 from grader.errors import (
     ConfigurationError,
     LimitExceeded,
@@ -169,7 +167,7 @@ def _make_non_dumpable() -> None:
     read its memory or environment."""
     if sys.platform.startswith("linux"):
         try:
-            ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE
+            confine.prctl(confine.PR_SET_DUMPABLE, 0)
         except (OSError, AttributeError):
             pass
 
@@ -434,7 +432,7 @@ class Worker:
         shutil.copyfile(self.submission, target)
         spec = self._spec(cpu_left)
         if spec["view"]:
-            env = self._environment(Path(STUDENT_HOME), Path("/tmp"))
+            env = self._environment(Path(confine.STUDENT_HOME), Path("/tmp"))
             prefix = _unshare_command()
         else:
             env, prefix = self._environment(work, work), []
