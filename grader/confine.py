@@ -37,7 +37,8 @@ import os
 from pathlib import Path
 
 __all__ = ["enter_view", "drop_privileges", "restrict", "serve_as_init", "prctl",
-           "STUDENT_HOME", "ConfinementError", "PR_SET_DUMPABLE"]
+           "unshare_namespaces", "die_with_parent", "STUDENT_HOME", "ConfinementError",
+           "PR_SET_DUMPABLE"]
 
 #: The student's working directory inside the view (also $HOME).
 STUDENT_HOME = "/home/student"
@@ -50,7 +51,11 @@ _MS_BIND, _MS_MOVE, _MS_REC, _MS_PRIVATE, _MS_RELATIME = 4096, 8192, 16384, 1 <<
 _LOCKED = {1: _MS_RDONLY, 2: _MS_NOSUID, 4: _MS_NODEV, 8: _MS_NOEXEC, 1024: _MS_NOATIME,
            2048: _MS_NODIRATIME, 4096: _MS_RELATIME}
 # prctl(2) options, from <linux/prctl.h>
-PR_SET_DUMPABLE, _PR_SET_NO_NEW_PRIVS = 4, 38
+_PR_SET_PDEATHSIG, PR_SET_DUMPABLE, _PR_SET_NO_NEW_PRIVS = 1, 4, 38
+# unshare(2) flags, from <sched.h>: the namespaces of ``unshare --mount --pid --net --ipc
+# --uts`` (and ``--user`` for an unprivileged grader)
+_CLONE_NEWNS, _CLONE_NEWUTS, _CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
+_CLONE_NEWUSER, _CLONE_NEWPID, _CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
 
 
 class ConfinementError(OSError):
@@ -70,6 +75,47 @@ def prctl(option: int, value: int) -> None:
     if _libc().prctl(option, value, 0, 0, 0) != 0:
         err = ctypes.get_errno()
         raise ConfinementError(err, f"prctl({option}, {value}): {os.strerror(err)}")
+
+
+def die_with_parent() -> None:
+    """``PR_SET_PDEATHSIG`` SIGKILL (Linux): this process is killed when its parent
+    dies, as ``unshare --kill-child`` does for its child; exits at once if the parent
+    is already gone.
+
+    Raises:
+        ConfinementError: the call failed.
+    """
+    import signal
+
+    parent = os.getppid()
+    prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before the call took effect
+        os._exit(1)
+
+
+def unshare_namespaces(map_root: bool) -> None:
+    """Move this (single-threaded) process into new mount, PID, network, IPC and UTS
+    namespaces, as ``unshare --mount --pid --net --ipc --uts`` does; with ``map_root``
+    (a grader that is not root) also into a new user namespace where it is root, as
+    ``--user --map-root-user`` does (user_namespaces(7): setgroups denied, then one-line
+    uid and gid maps).  The next child this process forks is PID 1 of the new PID
+    namespace.
+
+    Raises:
+        ConfinementError: the kernel refused (errno kept).
+    """
+    uid, gid = os.getuid(), os.getgid()
+    flags = _CLONE_NEWNS | _CLONE_NEWPID | _CLONE_NEWNET | _CLONE_NEWIPC | _CLONE_NEWUTS
+    if map_root:
+        flags |= _CLONE_NEWUSER
+    if _libc().unshare(ctypes.c_int(flags)) != 0:
+        err = ctypes.get_errno()
+        raise ConfinementError(err, f"unshare(2): {os.strerror(err)}")
+    if map_root:
+        for name, text in (("setgroups", "deny"), ("uid_map", f"0 {uid} 1"),
+                           ("gid_map", f"0 {gid} 1")):
+            with open(f"/proc/self/{name}", "w") as f:
+                f.write(text)
 
 
 def _mount(source: str | None, target: str | Path, fstype: str | None, flags: int,

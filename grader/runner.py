@@ -19,6 +19,7 @@ import pytest
 
 from grader.assignment import Assignment
 from grader.errors import ConfigurationError
+from grader.launch import Zygote
 from grader.plugin import GraderPlugin
 from grader.proxy import StudentProxy
 from grader.result import Result
@@ -42,7 +43,8 @@ def _environment(**values: str):
 
 
 def grade(assignment: Assignment, submission: Path, *, public_only: bool = False,
-          log: io.StringIO | None = None) -> Result:
+          log: io.StringIO | None = None, zygote: Zygote | None = None,
+          uid: int | None = None) -> Result:
     """Grade ``submission`` against ``assignment``'s suite.
 
     Args:
@@ -50,6 +52,9 @@ def grade(assignment: Assignment, submission: Path, *, public_only: bool = False
         submission: path of the student's file.
         public_only: run the public tests even where the hidden suite is present.
         log: receives pytest's own terminal output (for debugging a suite).
+        zygote: fork the submission's workers from this warm ``grader.launch.Zygote``
+            (batch grading) instead of starting a fresh interpreter for each.
+        uid: the uid workers run as when the grader is root (``grader.sandbox.Worker``).
 
     Returns:
         The ``Result``; it is complete whatever the submission does (an import error
@@ -67,7 +72,7 @@ def grade(assignment: Assignment, submission: Path, *, public_only: bool = False
     expected = (assignment.points, assignment.gpu_points) if hidden else (assignment.public_points, 0.0)
     worker = Worker(submission, assignment.module, limits=assignment.limits,
                     env_policy=assignment.env_policy, data_dirs=(assignment.directory / "data",),
-                    hidden=(assignment.root,))
+                    hidden=(assignment.root,), zygote=zygote, uid=uid)
     plugin = GraderPlugin(assignment, StudentProxy(worker), *expected)
     args = [str(suite_dir), "-c", os.devnull, "--rootdir", str(assignment.root),
             "--noconftest", "--import-mode=importlib", "-p", "no:cacheprovider",

@@ -55,9 +55,11 @@ from grader.errors import (
     ValueCannotCross,
     WorkerCrashed,
 )
+from grader.launch import ForkedProcess, SpawnedProcess, Zygote, ZygoteError
 from grader.limits import EnvPolicy, Limits
 
-__all__ = ["Worker", "Handle", "Reply", "isolation", "OutputCapture"]
+__all__ = ["Worker", "Handle", "Reply", "isolation", "OutputCapture", "grader_lib",
+           "worker_environment", "make_non_dumpable"]
 
 #: After this many worker restarts in one run, no more are made.
 MAX_RESTARTS = 25
@@ -161,7 +163,34 @@ def _group_cpu(pgid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def _make_non_dumpable() -> None:
+def grader_lib(root: Path) -> Path:
+    """A directory ``root/lib`` that exposes only the ``grader`` package, for a worker's
+    ``PYTHONPATH`` (created here)."""
+    lib = Path(root) / "lib"
+    lib.mkdir()
+    package = Path(__file__).resolve().parent
+    try:
+        (lib / "grader").symlink_to(package, target_is_directory=True)
+    except OSError:  # no symlinks (some Windows setups): copy the package
+        shutil.copytree(package, lib / "grader", ignore=shutil.ignore_patterns("__pycache__"))
+    return lib
+
+
+def worker_environment(policy: EnvPolicy, lib: Path, home: Path, tmp: Path) -> dict[str, str]:
+    """The environment a worker (or the zygote that forks workers) runs with: what
+    ``policy`` lets through of the grader's, plus ``HOME``, ``TMPDIR``, the ``grader``
+    package on ``PYTHONPATH`` (``lib``, from ``grader_lib``), a fixed hash seed,
+    headless matplotlib, UTF-8 output."""
+    env = policy.environment(dict(os.environ))
+    env.update({
+        "HOME": str(home), "TMPDIR": str(tmp), "PYTHONPATH": str(lib),
+        "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": str(Path(tmp) / ".matplotlib"), "PYTHONIOENCODING": "utf-8",
+    })
+    return env
+
+
+def make_non_dumpable() -> None:
     """PR_SET_DUMPABLE 0 on this (the grader's) process: its /proc files become
     root-only and it cannot be ptraced, so a worker running as the same user cannot
     read its memory or environment."""
@@ -319,11 +348,17 @@ class Worker:
             they keep their paths inside the worker's view.
         hidden: directories the worker must never see (the course repository); a
             Python path entry that holds one of them is left out of the view.
+        zygote: fork workers from this warm ``grader.launch.Zygote`` (batch grading)
+            instead of starting a fresh interpreter for each.
+        uid: the uid (and gid) the worker runs as when the grader runs as root
+            (default ``UNPRIVILEGED_UID``; each batch slot has its own, so that
+            RLIMIT_NPROC counts only its own worker's processes).
     """
 
     def __init__(self, submission: Path, module_name: str, limits: Limits = Limits(),
                  env_policy: EnvPolicy = EnvPolicy(), data_dirs: tuple[Path, ...] = (),
-                 hidden: tuple[Path, ...] = ()):
+                 hidden: tuple[Path, ...] = (), zygote: Zygote | None = None,
+                 uid: int | None = None):
         self.submission = Path(submission)
         self.module_name = module_name
         self.limits = limits
@@ -331,7 +366,9 @@ class Worker:
         self.data_dirs = tuple(Path(d) for d in data_dirs)
         self.hidden = tuple(Path(h).resolve() for h in hidden)
         self.display_name = self.submission.name
-        self.process: subprocess.Popen | None = None
+        self.zygote = zygote
+        self.uid = UNPRIVILEGED_UID if uid is None else uid
+        self.process: SpawnedProcess | ForkedProcess | None = None
         self.channel: Channel | None = None
         self.output: OutputCapture | None = None
         self.generation = 0
@@ -353,29 +390,12 @@ class Worker:
         #: as it reserves far more address space than it uses (docs/sandbox.md)
         self.memory_limited = not os.path.exists("/dev/nvidiactl")
         self.root = Path(tempfile.mkdtemp(prefix="grader-"))
-        self._lib = self._grader_path()
-        _make_non_dumpable()
+        self._lib = grader_lib(self.root)
+        make_non_dumpable()
 
     # ------------------------------------------------------------------ lifecycle
-    def _grader_path(self) -> Path:
-        """A directory that exposes only the ``grader`` package, for the worker's path."""
-        lib = self.root / "lib"
-        lib.mkdir()
-        package = Path(__file__).resolve().parent
-        try:
-            (lib / "grader").symlink_to(package, target_is_directory=True)
-        except OSError:  # no symlinks (some Windows setups): copy the package
-            shutil.copytree(package, lib / "grader", ignore=shutil.ignore_patterns("__pycache__"))
-        return lib
-
     def _environment(self, home: Path, tmp: Path) -> dict[str, str]:
-        env = self.env_policy.environment(dict(os.environ))
-        env.update({
-            "HOME": str(home), "TMPDIR": str(tmp), "PYTHONPATH": str(self._lib),
-            "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
-            "MPLCONFIGDIR": str(tmp / ".matplotlib"), "PYTHONIOENCODING": "utf-8",
-        })
-        return env
+        return worker_environment(self.env_policy, self._lib, home, tmp)
 
     def _readonly_paths(self) -> list[str]:
         """What the worker's view holds read-only: system directories, the Python
@@ -410,7 +430,7 @@ class Worker:
             view, writable = self.root / f"view{self.generation}", self.root / f"rw{self.generation}"
             view.mkdir()
             writable.mkdir()
-            uid = UNPRIVILEGED_UID if os.geteuid() == 0 else None
+            uid = self.uid if os.geteuid() == 0 else None
             spec["view"] = {"root": str(view), "writable": str(writable),
                             "readonly": self._readonly_paths(),
                             "disk_mb": self.limits.disk_mb, "uid": uid}
@@ -439,16 +459,24 @@ class Worker:
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
         output_r, output_w = os.pipe()
+        argv = ["--submission", str(target), "--module", self.module_name,
+                "--display", self.display_name, "--spec", json.dumps(spec)]
         try:
-            self.process = subprocess.Popen(
-                [*prefix, sys.executable, "-u", "-s", "-P", "-m", "grader.worker",
-                 "--submission", str(target), "--module", self.module_name,
-                 "--display", self.display_name, "--spec", json.dumps(spec),
-                 "--read-fd", str(to_worker_r), "--write-fd", str(from_worker_w)],
-                cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=output_w,
-                stderr=output_w, pass_fds=(to_worker_r, from_worker_w),
-                start_new_session=True, close_fds=True,
-            )
+            if self.zygote is not None:
+                try:
+                    self.process = self.zygote.spawn(
+                        argv, env, str(work), (to_worker_r, from_worker_w, output_w),
+                        namespaces=bool(spec["view"]))
+                except ZygoteError as exc:
+                    raise ConfigurationError(f"the batch's worker factory failed: {exc}") from None
+            else:
+                self.process = SpawnedProcess(subprocess.Popen(
+                    [*prefix, sys.executable, "-u", "-s", "-P", "-m", "grader.worker", *argv,
+                     "--read-fd", str(to_worker_r), "--write-fd", str(from_worker_w)],
+                    cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=output_w,
+                    stderr=output_w, pass_fds=(to_worker_r, from_worker_w),
+                    start_new_session=True, close_fds=True,
+                ))
         finally:
             for fd in (to_worker_r, from_worker_w, output_w):
                 os.close(fd)
@@ -529,10 +557,7 @@ class Worker:
         if self.process is not None:
             if self._running():
                 self._cpu_now = max(self._cpu_now, _group_cpu(self.process.pid))
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError, AttributeError):
-                self.process.kill()
+            self.process.kill()
             self._reap()
         if self.channel is not None:
             self.channel.close()
@@ -544,13 +569,7 @@ class Worker:
 
     def _running(self) -> bool:
         """Whether the worker process still runs (without reaping it)."""
-        if self.process is None or self.process.returncode is not None:
-            return False
-        try:
-            return os.waitid(os.P_PID, self.process.pid,
-                             os.WEXITED | os.WNOHANG | os.WNOWAIT) is None
-        except ChildProcessError:
-            return False
+        return self.process is not None and self.process.running()
 
     def _reap(self, timeout: float | None = None) -> int | None:
         """Wait for the worker process to end (killing it after ``timeout`` seconds),
@@ -558,20 +577,10 @@ class Worker:
         status as ``Popen.returncode`` gives it."""
         if self.process is None:
             return None
-        if self.process.returncode is None:
-            deadline = None if timeout is None else time.monotonic() + timeout
-            while deadline is not None and self._running():
-                if time.monotonic() > deadline:
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                    break
-                time.sleep(0.01)
-            try:
-                _, status, usage = os.wait4(self.process.pid, 0)
-                self.process.returncode = os.waitstatus_to_exitcode(status)
-                self._cpu_now = max(self._cpu_now, usage.ru_utime + usage.ru_stime)
-            except ChildProcessError:
-                self.process.wait()
-        return self.process.returncode
+        code, cpu = self.process.wait(timeout)
+        if cpu is not None:
+            self._cpu_now = max(self._cpu_now, cpu)
+        return code
 
     def close(self) -> None:
         """Kill the worker and remove its temporary directory."""

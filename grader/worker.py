@@ -284,7 +284,11 @@ def _parameter_names(func, count: int) -> list[str]:
     return [names[i] if i < len(names) else f"argument {i + 1}" for i in range(count)]
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, confinement_failure: str | None = None) -> int:
+    """Run the worker: confine this process as ``--spec`` says, import nothing yet, and
+    serve requests until the grader closes the pipe.  ``confinement_failure``: a
+    confinement step that already failed (``grader.zygote``'s unshare), so that every
+    request is answered with it instead of running student code."""
     parser = argparse.ArgumentParser(prog="grader.worker", description=__doc__)
     parser.add_argument("--submission", required=True)
     parser.add_argument("--module", required=True)
@@ -296,7 +300,11 @@ def main(argv: list[str] | None = None) -> int:
     channel = Channel(args.read_fd, args.write_fd)
     # Make sure the student's code cannot read the grader's requests from stdin.
     sys.stdin = open(os.devnull)  # noqa: SIM115
-    path, failure = _confine(json.loads(args.spec), os.path.abspath(args.submission), args.module)
+    if confinement_failure is None:
+        path, failure = _confine(json.loads(args.spec), os.path.abspath(args.submission),
+                                 args.module)
+    else:
+        path, failure = os.path.abspath(args.submission), confinement_failure
     if os.getpid() == 1:  # the first process of a PID namespace: fork the real worker
         confine.serve_as_init(close=(args.read_fd, args.write_fd, 0, 1, 2))
     _forget_grader_modules()
