@@ -4,14 +4,18 @@
     grade hw3 --submission PATH        grade another file
     grade hw3 --format json            one JSON document (Gradescope's results.json)
     grade list                         the assignments and their points
+    grade batch hw3 PATH... --out DIR  grade a whole class into a gradebook
 
 Exit status: 0 when grading ran (whatever the score); 1 when ``--fail-under`` is not
 met; 2 for a usage error (unknown assignment, missing file), with a one-line reason;
-3 when the assignment itself is set up wrongly (an instructor's error).
+3 when the assignment itself is set up wrongly (an instructor's error); for ``grade
+batch``, 4 when the grader failed on some submissions (run it again to retry them) and
+130 when it was interrupted (run it again to resume).
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -24,7 +28,8 @@ from grader.errors import ConfigurationError
 
 __all__ = ["main", "cli"]
 
-EXIT_OK, EXIT_BELOW_THRESHOLD, EXIT_USAGE, EXIT_CONFIG = 0, 1, 2, 3
+EXIT_OK, EXIT_BELOW_THRESHOLD, EXIT_USAGE, EXIT_CONFIG, EXIT_BATCH_ERRORS = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED = 130
 
 
 def _course_root() -> Path:
@@ -156,6 +161,129 @@ def list_command():
         title = a.title + " " * (width - cell_len(a.title))  # CJK characters are 2 cells wide
         click.echo(f"{a.name:6} {title}  {_points(a):26} "
                    f"{a.directory.relative_to(root) / a.submission}  [{suite}]")
+
+
+_BATCH_HELP = """Grade a whole class: every submission in PATH... against ASSIGNMENT's suite,
+into a gradebook in --out.
+
+\b
+Each PATH is a submission or holds several:
+  alice.py                  a student's file (the student id is the file name: alice)
+  hw3-alice/                a student repository (a GitHub Classroom clone): the file
+                            is found at assignments/hw3/<file>; the id is the folder name
+  submissions/              a folder of such files, repositories and zips
+  export.zip                an LMS or Gradescope export (one folder or file per
+                            student), or one student's own zip
+Zip archives are read without extracting them; an entry that escapes its folder, a zip
+bomb, an empty or unreadable file each get a reason in the gradebook, and the batch
+goes on.
+
+\b
+--out (default grades-ASSIGNMENT) receives:
+  gradebook.sqlite   every result, written as soon as it is known
+  grades.csv         one row per student: total, max and each test's points
+  canvas.csv         for Canvas's gradebook import
+  results/ID.json    each student's results (Gradescope's results.json shape)
+  feedback/ID.md     each student's feedback
+  summary.md         mean, median, each test's pass rate, the histogram.png
+  batch.log          what the grading processes printed (for debugging)
+
+Running the same command again resumes: submissions already graded with the same
+content and the same suite are not graded again (--regrade forces it). Ctrl-C stops
+cleanly. Each submission runs sandboxed as in `grade hwN` and gets exactly the verdict
+`grade hwN --submission FILE` gives it.
+
+Exit status: 0 when every submission was graded or rejected with a reason; 4 when the
+grader failed on some (they are retried by the next run); 2 for a usage error; 3 when
+the assignment is set up wrongly; 130 when interrupted.
+"""
+
+
+@cli.command(name="batch", help=_BATCH_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("assignment_name", metavar="ASSIGNMENT")
+@click.argument("paths", metavar="PATH...", nargs=-1, required=True,
+                type=click.Path(path_type=Path))
+@click.option("--out", "-o", "out", metavar="DIR", type=click.Path(path_type=Path), default=None,
+              help="Output folder (default: grades-ASSIGNMENT in the current folder).")
+@click.option("--jobs", "-j", metavar="N", type=click.IntRange(1), default=None,
+              help="Submissions graded at once on this machine (default: one per core; each "
+                   "job takes about one core and 1 GB of memory).")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Grade on a Dask distributed cluster (e.g. tcp://host:8786) instead of "
+                   "locally. Every Dask worker needs dl-grader installed and the course "
+                   "repository at the same path; run workers with --nthreads equal to the "
+                   "cores you want used per worker.")
+@click.option("--regrade", is_flag=True,
+              help="Grade every submission again, even those already in the gradebook.")
+@click.option("--id-pattern", metavar="REGEX", default=None,
+              help="Regular expression that finds the student id in each file or folder name "
+                   "(the group named id, else the first group, else the match). For Canvas "
+                   "downloads (doejohn_12345_67890_backprop.py): '_(?:LATE_)?(\\d+)_\\d+'.")
+@click.option("--public", "public_only", is_flag=True,
+              help="Run only the public tests.")
+def batch_command(assignment_name, paths, out, jobs, scheduler, regrade, id_pattern, public_only):
+    from rich.console import Console
+
+    from grader.batch import LOG_NAME, LocalExecutor, default_jobs, run_batch
+    from grader.gradebook import GradebookMismatch
+    from grader.progress import BatchProgress
+    from grader.sandbox import isolation, make_non_dumpable
+
+    root = _course_root()
+    try:
+        assignment = load_assignment(root, assignment_name)
+    except KeyError:
+        known = ", ".join(a.name for a in list_assignments(root))
+        raise click.UsageError(f"unknown assignment {assignment_name!r} (assignments: {known})") from None
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise click.UsageError(f"not found: {', '.join(missing)}")
+    if id_pattern is not None:
+        try:
+            re.compile(id_pattern)
+        except re.error as exc:
+            raise click.UsageError(f"--id-pattern {id_pattern!r} is not a valid regular "
+                                   f"expression: {exc}") from None
+    out = out or Path(f"grades-{assignment.name}")
+    isolation()  # a GRADER_ISOLATION that cannot be honoured stops the batch before it starts
+    make_non_dumpable()
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    out.mkdir(parents=True, exist_ok=True)
+    log = open(out / LOG_NAME, "ab")  # noqa: SIM115 - closed below
+    if scheduler:
+        from grader.cluster import DaskExecutor
+
+        executor = DaskExecutor(scheduler, assignment, public_only=public_only)
+    else:
+        executor = LocalExecutor(assignment, jobs or default_jobs(), public_only=public_only, log=log)
+    try:
+        with BatchProgress(console) as progress:
+            report = run_batch(assignment, list(paths), out, executor=executor, regrade=regrade,
+                               id_pattern=id_pattern, public_only=public_only,
+                               on_start=progress.start, on_result=progress.advance)
+    except KeyboardInterrupt:
+        executor.close()
+        console.print(f"Stopped. Every result finished so far is saved in {out / 'gradebook.sqlite'}; "
+                      "run the same command again to resume (finished submissions are not "
+                      "graded again).")
+        sys.exit(EXIT_INTERRUPTED)
+    except GradebookMismatch as exc:
+        raise click.UsageError(str(exc)) from None
+    finally:
+        executor.close()
+        log.close()
+    for origin, why in report.skipped_files[:10]:
+        console.print(f"skipped {origin}: {why}", markup=False)
+    if len(report.skipped_files) > 10:
+        console.print(f"... and {len(report.skipped_files) - 10} more files skipped")
+    for line in report.summary:
+        console.print(line, markup=False, soft_wrap=True)
+    files = ", ".join(p.name + ("/" if p.is_dir() else "") for p in report.exports.values())
+    console.print(f"Wrote {files} and gradebook.sqlite in {out}/", markup=False)
+    if report.errors:
+        console.print(f"The grader failed on {report.errors} submission(s) (see summary.md and "
+                      f"{out / LOG_NAME}); run the same command again to retry them.", markup=False)
+        sys.exit(EXIT_BATCH_ERRORS)
 
 
 def main(argv: list[str] | None = None) -> int:

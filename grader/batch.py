@@ -1,0 +1,255 @@
+"""Batch grading: a whole class in one command (``grade batch hwN PATH...``).
+
+1. **Intake** (``grader.intake``): the paths become one submission per student (a
+   .py, a student repository, an LMS zip...), or a reason why one cannot be graded.
+2. **Gradebook** (``grader.gradebook``): a submission whose student already has a
+   result for the same content, graded by the same suite (``fingerprint``), is not
+   graded again; ``regrade`` forces it.  A rejected submission is recorded at once
+   with its reason and 0 points.
+3. **Grading**, by an executor that yields outcomes as they finish:
+   ``LocalExecutor`` (``jobs`` warm slot processes on this machine, ``grader.slot``)
+   or ``grader.cluster.DaskExecutor`` (the same slots on Dask workers).  Each outcome
+   is written to the gradebook the moment it arrives.
+4. **Exports** (``grader.exports``) of the whole gradebook: grades.csv, canvas.csv,
+   results/, feedback/, summary.md, histogram.png.
+
+Stopping at any point (Ctrl-C, SIGKILL, a crash) loses nothing that was recorded;
+the same command resumes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import select
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, Protocol, Sequence
+
+from grader import __version__
+from grader.assignment import Assignment
+from grader.errors import ConfigurationError
+from grader.exports import summary_lines, write_exports
+from grader.gradebook import Entry, Gradebook
+from grader.intake import Submission, collect
+from grader.slot import SlotDied, SlotProcess, request_for
+
+__all__ = ["run_batch", "BatchReport", "LocalExecutor", "fingerprint", "GRADEBOOK_NAME",
+           "Executor"]
+
+#: The gradebook's file name inside the output folder.
+GRADEBOOK_NAME = "gradebook.sqlite"
+#: Where the slots' own stray output goes, inside the output folder.
+LOG_NAME = "batch.log"
+
+
+def fingerprint(assignment: Assignment, public_only: bool = False) -> str:
+    """SHA-256 (hex) of everything that decides a verdict besides the submission: the
+    suite (hidden or public tests), the reference and its known mistakes,
+    ``assignment.toml``, the assignment's data, and the grader itself (its version and
+    source).  A result recorded under another fingerprint is graded again."""
+    digest = hashlib.sha256(f"{__version__}\0{public_only}\0".encode())
+    package = Path(__file__).resolve().parent
+    folders = [assignment.directory, package]
+    if not public_only:
+        folders.append(assignment.reference_dir)
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if not path.is_file() or "__pycache__" in path.parts:
+                continue
+            if path == assignment.default_submission:
+                continue  # the student's own file in this copy of the course
+            digest.update(str(path.relative_to(folder)).encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+class Executor(Protocol):
+    """Grades requests (``grader.slot.request_for``) and yields ``(request, outcome)``
+    as each finishes, in any order."""
+
+    def results(self, requests: Sequence[dict]) -> Iterator[tuple[dict, dict]]: ...
+
+    def close(self) -> None: ...
+
+
+class LocalExecutor:
+    """``jobs`` slot processes on this machine (``grader.slot``).
+
+    Args:
+        assignment: what to grade.
+        jobs: how many submissions are graded at once (one slot process each; about
+            one core and 1 GB of memory per job on the course's torch assignments).
+        public_only: the public tests only.
+        log: file the slots' stray output is appended to (None: this stderr).
+    """
+
+    def __init__(self, assignment: Assignment, jobs: int, *, public_only: bool = False,
+                 log=None):
+        self.assignment = assignment
+        self.jobs = max(1, jobs)
+        self.public_only = public_only
+        self.log = log
+        self.slots: list[SlotProcess] = []
+
+    def _new_slot(self) -> SlotProcess:
+        return SlotProcess(self.assignment.root, self.assignment.name,
+                           public_only=self.public_only, die_with_parent=True, stderr=self.log)
+
+    def results(self, requests: Sequence[dict]) -> Iterator[tuple[dict, dict]]:
+        queue = deque(requests)
+        if not queue:
+            return
+        self.slots = [self._new_slot() for _ in range(min(self.jobs, len(queue)))]
+        for slot in self.slots:
+            slot.wait_ready()
+        while True:
+            for slot in self.slots:
+                if slot.request is None and queue:
+                    slot.submit(queue.popleft())
+            busy = [s for s in self.slots if s.request is not None]
+            if not busy:
+                return
+            ready, _, _ = select.select(busy, [], [])
+            for slot in ready:
+                request = slot.request
+                try:
+                    outcome = slot.receive()
+                except SlotDied as exc:
+                    outcome = {"student": request["student"], "status": "error", "result": None,
+                               "reason": f"the grader's process for this submission died: {exc}",
+                               "seconds": 0.0}
+                    self.slots[self.slots.index(slot)] = fresh = self._new_slot()
+                    fresh.wait_ready()
+                yield request, outcome
+
+    def close(self) -> None:
+        """Stop every slot at once (what is in flight is lost, not recorded)."""
+        for slot in self.slots:
+            slot.kill()
+        self.slots = []
+
+
+@dataclass
+class BatchReport:
+    """What a batch did.
+
+    Attributes:
+        submissions: students in this batch's input.
+        already_done: of them, those whose result was already in the gradebook.
+        graded, rejected, errors: recorded by this run, per status.
+        skipped_files: ``(origin, why)`` of input files that are not submissions.
+        exports: the exported files (``grader.exports.write_exports``).
+        summary: the few lines for the terminal (``grader.exports.summary_lines``).
+        gradebook: the gradebook's path.
+    """
+
+    submissions: int = 0
+    already_done: int = 0
+    graded: int = 0
+    rejected: int = 0
+    errors: int = 0
+    skipped_files: list[tuple[str, str]] = field(default_factory=list)
+    exports: dict[str, Path] = field(default_factory=dict)
+    summary: list[str] = field(default_factory=list)
+    gradebook: Path | None = None
+
+
+def _entry(submission: Submission, outcome: dict, fp: str, max_score: float) -> Entry:
+    result = outcome.get("result")
+    if outcome["status"] == "graded" and result is not None:
+        return Entry(submission.student, submission.origin, submission.content_hash, "graded",
+                     result["score"], result["max_score"], "", result,
+                     outcome.get("seconds", 0.0), fp)
+    return Entry(submission.student, submission.origin, submission.content_hash, "error",
+                 None, max_score, outcome.get("reason") or "unknown error", None,
+                 outcome.get("seconds", 0.0), fp)
+
+
+def run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *,
+              executor: Executor, regrade: bool = False, id_pattern: str | None = None,
+              public_only: bool = False,
+              on_start: Callable[[int, int], None] | None = None,
+              on_result: Callable[[Entry], None] | None = None) -> BatchReport:
+    """Grade every submission in ``paths`` into the gradebook in ``out``, then export.
+
+    Args:
+        assignment: what to grade.
+        paths: submissions: .py files, notebooks, student repositories, folders of
+            them, zip archives (``grader.intake``).
+        out: the output folder (created; holds ``gradebook.sqlite`` and the exports).
+        executor: grades the requests (``LocalExecutor``, ``DaskExecutor``).
+        regrade: grade again even where the gradebook has a result for this content.
+        id_pattern: regular expression mapping names to student ids (``grader.intake``).
+        public_only: grade with the public tests.
+        on_start: called once as ``on_start(to_grade, total)`` before grading starts.
+        on_result: called with each entry as it is recorded (rejections included).
+
+    Returns:
+        The ``BatchReport``.
+
+    Raises:
+        ValueError: ``id_pattern`` is not a valid regular expression.
+        grader.gradebook.GradebookMismatch: ``out`` holds another assignment's gradebook.
+        ConfigurationError: the assignment is set up wrongly (the batch stops; what was
+            recorded stays).
+        KeyboardInterrupt: Ctrl-C; what was recorded stays.
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    intake = collect(paths, assignment.submission, f"assignments/{assignment.name}",
+                     id_pattern=id_pattern)
+    fp = fingerprint(assignment, public_only)
+    max_score = assignment.public_points if public_only else assignment.points
+    report = BatchReport(submissions=len(intake.submissions), skipped_files=intake.skipped,
+                         gradebook=out / GRADEBOOK_NAME)
+    with Gradebook(out / GRADEBOOK_NAME, assignment.name) as book:
+        if regrade:
+            book.forget(s.student for s in intake.submissions)
+        todo: dict[str, Submission] = {}
+        rejections: list[Submission] = []
+        for sub in intake.submissions:
+            if book.is_done(sub.student, sub.content_hash, fp):
+                report.already_done += 1
+            elif sub.source is None:
+                rejections.append(sub)
+            else:
+                todo[sub.student] = sub
+        if on_start is not None:
+            on_start(len(todo) + len(rejections), len(intake.submissions))
+        for sub in rejections:
+            entry = Entry(sub.student, sub.origin, sub.content_hash, "rejected", 0.0, max_score,
+                          sub.problem, None, 0.0, fp)
+            book.record(entry)
+            report.rejected += 1
+            if on_result is not None:
+                on_result(entry)
+        requests = [request_for(s.student, s.origin, s.source, assignment.module)
+                    for s in todo.values()]
+        for request, outcome in executor.results(requests):
+            if outcome.get("status") == "config":
+                raise ConfigurationError(outcome.get("reason", "the assignment is set up wrongly"))
+            sub = todo[request["student"]]
+            entry = _entry(sub, outcome, fp, max_score)
+            book.record(entry)
+            if entry.status == "graded":
+                report.graded += 1
+            else:
+                report.errors += 1
+            if on_result is not None:
+                on_result(entry)
+        entries = book.entries()
+    report.exports = write_exports(entries, assignment, out)
+    report.summary = summary_lines(entries, assignment)
+    return report
+
+
+def default_jobs() -> int:
+    """One job per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)

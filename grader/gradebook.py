@@ -1,0 +1,198 @@
+"""The batch gradebook: one SQLite file (the standard library's ``sqlite3``) in the
+batch's output folder, written the moment each result is known.
+
+Tables:
+
+``meta``
+    ``assignment`` (one gradebook per assignment) and ``schema``.
+``entries``
+    one row per student: the current ``Entry`` (see below), keyed by ``student``,
+    with the ``content_hash`` of what was graded and the ``fingerprint`` of the suite
+    that graded it.
+``gradings``
+    an append-only log: one row per grading that finished (``student``,
+    ``content_hash``, ``finished_at``), so that "each submission graded exactly once"
+    can be checked after a crash and a resume.
+
+A submission counts as done when its student's row has the same content hash and
+suite fingerprint and its status is ``graded`` or ``rejected``; an ``error`` (the
+grader's own failure, not the student's) is retried by the next run.  Every write is
+its own transaction in WAL mode, so a batch killed at any moment (even by SIGKILL)
+keeps every result it had written.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+__all__ = ["Entry", "Gradebook", "GradebookMismatch", "STATUSES"]
+
+#: graded: the suite ran; rejected: the submission could not be graded (empty, unsafe
+#: zip entry, duplicate id...), 0 points with a reason; error: the grader failed on it
+#: (not the student's fault), no score, retried by the next run.
+STATUSES = ("graded", "rejected", "error")
+
+_SCHEMA = 1
+
+
+class GradebookMismatch(ValueError):
+    """The gradebook file belongs to another assignment (or a newer schema)."""
+
+
+@dataclass
+class Entry:
+    """One student's current result.
+
+    Attributes:
+        student: the student id (from the file or folder name, or ``--id-pattern``).
+        origin: where the submission came from, for people (``"class.zip!alice/backprop.py"``).
+        content_hash: SHA-256 (hex) of the graded source; of the rejection reason for
+            a rejected submission.
+        status: one of ``STATUSES``.
+        score: points earned (0 for a rejected submission, None for an error).
+        max_score: points possible (the assignment's, for a rejected submission).
+        reason: why it was rejected or why grading failed ('' when graded).
+        result: the results document (``grader.result.Result.to_dict()``, Gradescope's
+            results.json shape); None unless graded.
+        seconds: wall-clock seconds the grading took.
+        fingerprint: the suite fingerprint it was graded with (``grader.batch``).
+        graded_at: ISO 8601 UTC time it was recorded.
+    """
+
+    student: str
+    origin: str
+    content_hash: str
+    status: str
+    score: float | None
+    max_score: float
+    reason: str = ""
+    result: dict[str, Any] | None = None
+    seconds: float = 0.0
+    fingerprint: str = ""
+    graded_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+    @property
+    def percent(self) -> float | None:
+        """The score as a percentage of ``max_score`` (None for an error)."""
+        if self.score is None:
+            return None
+        return 100.0 * self.score / self.max_score if self.max_score else 100.0
+
+
+_COLUMNS = ("student", "origin", "content_hash", "status", "score", "max_score", "reason",
+            "result", "seconds", "fingerprint", "graded_at")
+
+
+class Gradebook:
+    """The gradebook at ``path`` (created when missing) for ``assignment``.
+
+    Raises:
+        GradebookMismatch: the file holds another assignment's gradebook.
+        sqlite3.DatabaseError: the file is not an SQLite database.
+    """
+
+    def __init__(self, path: Path, assignment: str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS entries (student TEXT PRIMARY KEY, origin TEXT, "
+            "content_hash TEXT, status TEXT, score REAL, max_score REAL, reason TEXT, "
+            "result TEXT, seconds REAL, fingerprint TEXT, graded_at TEXT)")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS gradings (id INTEGER PRIMARY KEY, student TEXT, "
+            "content_hash TEXT, status TEXT, finished_at TEXT)")
+        meta = dict(self.db.execute("SELECT key, value FROM meta"))
+        if not meta:
+            self.db.executemany("INSERT INTO meta VALUES (?, ?)",
+                                [("assignment", assignment), ("schema", str(_SCHEMA))])
+        elif meta.get("assignment") != assignment:
+            self.db.close()
+            raise GradebookMismatch(
+                f"{self.path} is the gradebook of {meta.get('assignment')}, not {assignment}: "
+                "choose another --out folder")
+        elif int(meta.get("schema", 0)) > _SCHEMA:
+            self.db.close()
+            raise GradebookMismatch(f"{self.path} was written by a newer version of the grader")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Gradebook":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ reading
+    def _entry(self, row: tuple) -> Entry:
+        values = dict(zip(_COLUMNS, row))
+        values["result"] = json.loads(values["result"]) if values["result"] else None
+        return Entry(**values)
+
+    def get(self, student: str) -> Entry | None:
+        """The student's current entry, or None."""
+        row = self.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM entries WHERE student = ?",
+                              (student,)).fetchone()
+        return self._entry(row) if row else None
+
+    def entries(self) -> list[Entry]:
+        """Every student's current entry, sorted by student id."""
+        rows = self.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM entries ORDER BY student")
+        return [self._entry(r) for r in rows]
+
+    def is_done(self, student: str, content_hash: str, fingerprint: str) -> bool:
+        """Whether this content was already graded (or rejected) for this student by
+        the suite with this fingerprint."""
+        row = self.db.execute(
+            "SELECT 1 FROM entries WHERE student = ? AND content_hash = ? AND fingerprint = ? "
+            "AND status IN ('graded', 'rejected')", (student, content_hash, fingerprint)).fetchone()
+        return row is not None
+
+    def gradings(self, student: str | None = None) -> list[tuple[str, str, str, str]]:
+        """The log of finished gradings: ``(student, content_hash, status, finished_at)``."""
+        query = "SELECT student, content_hash, status, finished_at FROM gradings"
+        args: tuple = ()
+        if student is not None:
+            query, args = query + " WHERE student = ?", (student,)
+        return list(self.db.execute(query + " ORDER BY id", args))
+
+    # ------------------------------------------------------------------ writing
+    def record(self, entry: Entry) -> None:
+        """Store ``entry`` as its student's current result and log the grading, in one
+        transaction (durable once this returns)."""
+        if entry.status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}, not {entry.status!r}")
+        values = [getattr(entry, c) for c in _COLUMNS]
+        values[_COLUMNS.index("result")] = (json.dumps(entry.result, ensure_ascii=False)
+                                            if entry.result is not None else None)
+        with _transaction(self.db):
+            self.db.execute(f"INSERT OR REPLACE INTO entries ({', '.join(_COLUMNS)}) "
+                            f"VALUES ({', '.join('?' * len(_COLUMNS))})", values)
+            self.db.execute("INSERT INTO gradings (student, content_hash, status, finished_at) "
+                            "VALUES (?, ?, ?, ?)",
+                            (entry.student, entry.content_hash, entry.status, entry.graded_at))
+
+    def forget(self, students: Iterable[str]) -> None:
+        """Drop these students' current entries (``--regrade``); the log stays."""
+        with _transaction(self.db):
+            self.db.executemany("DELETE FROM entries WHERE student = ?", [(s,) for s in students])
+
+
+class _transaction:
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self):
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type, *rest):
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
