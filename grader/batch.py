@@ -127,9 +127,9 @@ class LocalExecutor:
                 yield request, outcome
 
     def close(self) -> None:
-        """Stop every slot at once (what is in flight is lost, not recorded)."""
+        """Stop every slot (a grading in flight is abandoned, not recorded)."""
         for slot in self.slots:
-            slot.kill()
+            slot.close()
         self.slots = []
 
 

@@ -115,7 +115,7 @@ class DaskExecutor:
                                         key=f"grade-{self.assignment.name}-{request['student']}-{uuid.uuid4().hex[:8]}")
             by_key[future.key] = request
             self.futures.append(future)
-        for future in as_completed(self.futures):
+        for future in as_completed(self.futures, loop=self.client.loop):
             request = by_key[future.key]
             try:
                 outcome = future.result()

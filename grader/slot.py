@@ -81,6 +81,7 @@ class _Slot:
         self.tmp = Path(tempfile.mkdtemp(prefix="grader-slot-"))
         self.uid = SLOT_UID_BASE + os.getpid() if os.geteuid() == 0 else None
         self.zygote = None
+        self.child: int | None = None  # the grading child, while it runs
 
     def warm(self) -> None:
         """Import what grading needs, and start the zygote."""
@@ -105,7 +106,7 @@ class _Slot:
     def grade(self, request: dict) -> dict:
         started = time.monotonic()
         read_end, write_end = os.pipe()
-        child = os.fork()
+        self.child = child = os.fork()
         if child == 0:  # the grading child
             os.close(read_end)
             outcome = self._grade_here(request, started)
@@ -120,6 +121,7 @@ class _Slot:
         if timed_out:
             os.kill(child, signal.SIGKILL)
         _, status = os.waitpid(child, 0)
+        self.child = None
         self.zygote.reset()
         try:
             outcome = json.loads(data)
@@ -139,6 +141,7 @@ class _Slot:
 
         try:
             confine.die_with_parent()
+            tempfile.tempdir = str(self.tmp)  # the workers' files too: gone with the slot's
             folder = Path(tempfile.mkdtemp(dir=self.tmp, prefix="submission-"))
             path = folder / request["filename"]
             path.write_bytes(base64.b64decode(request["source"]))
@@ -154,6 +157,10 @@ class _Slot:
                     "reason": f"the grader failed on this submission: {tail}"}
 
     def close(self) -> None:
+        if self.child is not None:  # stopped while grading
+            os.kill(self.child, signal.SIGKILL)
+            os.waitpid(self.child, 0)
+            self.child = None
         if self.zygote is not None:
             self.zygote.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -206,6 +213,10 @@ def _how_it_ended(status: int) -> str:
     return f"exited with code {code} without a result"
 
 
+def _stop(signum, frame):
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="grader.slot", description=__doc__)
     parser.add_argument("--course", required=True, help="the course repository's root")
@@ -220,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     os.dup2(null, 0)
     os.dup2(2, 1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the batch decides when to stop
+    signal.signal(signal.SIGTERM, _stop)  # ... and stops it with SIGTERM: clean up, exit
     from grader.sandbox import make_non_dumpable
 
     make_non_dumpable()  # it holds the grader's environment: no worker may read it
@@ -325,7 +337,10 @@ class SlotProcess:
         return self.process.poll() is None
 
     def close(self) -> None:
-        """Stop the slot (its zygote and workers die with it)."""
+        """Stop the slot once it is idle, or at once if it is grading (SIGTERM: it
+        removes its temporary files; its zygote and workers die with it)."""
+        if self.request is not None and self.process.poll() is None:
+            self.process.terminate()
         for stream in (self.process.stdin, self.process.stdout):
             try:
                 stream.close()
@@ -337,10 +352,6 @@ class SlotProcess:
             self.process.kill()
             self.process.wait()
 
-    def kill(self) -> None:
-        """Kill the slot at once (Ctrl-C)."""
-        self.process.kill()
-        self.close()
 
 
 if __name__ == "__main__":

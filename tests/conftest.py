@@ -99,10 +99,27 @@ def processes_with(marker: str) -> list[int]:
     return found
 
 
-def wait_until_gone(marker: str, seconds: float = 5.0) -> bool:
-    """Whether every process marked ``marker`` is gone within ``seconds``."""
+def processes_in_environment(marker: str) -> list[int]:
+    """Pids of the live processes whose environment holds ``marker`` (``NAME=value``):
+    a way to find every process one run started (environments are inherited)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if marker.encode() + b"\0" in environ and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def wait_until_gone(marker: str, seconds: float = 5.0, find=processes_with) -> bool:
+    """Whether every process ``find(marker)`` finds is gone within ``seconds``."""
     deadline = time.monotonic() + seconds
-    while processes_with(marker):
+    while find(marker):
         if time.monotonic() > deadline:
             return False
         time.sleep(0.05)

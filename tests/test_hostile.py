@@ -15,14 +15,15 @@ import shutil
 import subprocess
 import sys
 import time
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from conftest import (GRADING_JOBS, ROOT, SUBMISSIONS, assert_actionable_messages,
-                      assert_loses_exactly, failed_names, processes_with, run_grade,
-                      wait_until_gone)
+                      assert_loses_exactly, failed_names, processes_in_environment,
+                      processes_with, run_grade, wait_until_gone)
 from grader.sandbox import isolation
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -264,3 +265,100 @@ def test_files_beside_the_submission_have_no_effect(course, tmp_path):
     doc = json.loads(proc.stdout)
     assert doc["score"] == expected["score"] < 100
     assert failed_names(doc) == failed_names(expected)
+
+
+# ------------------------------------------------------------------ a whole class at once
+NORMAL = sorted((SUBMISSIONS / "hw3").glob("*.py"))
+#: normal submissions handed in a second time, inside a student repository and an LMS zip
+IN_REPOS, IN_ZIP = NORMAL[:4], NORMAL[4:8]
+
+
+@pytest.fixture(scope="session")
+def alone(course, tmp_path_factory) -> dict[str, dict]:
+    """Every normal hw3 test submission graded alone (`grade hw3 --submission`) in the
+    hostile course, by file name."""
+    def run(path: Path) -> dict:
+        folder = tmp_path_factory.mktemp("alone-" + path.stem)
+        shutil.copyfile(path, folder / path.name)
+        result = grade_in(course, path.name, folder / path.name)
+        assert result["proc"].returncode == 0, result["proc"].stderr[-2000:]
+        return result["doc"]
+
+    with ThreadPoolExecutor(GRADING_JOBS) as pool:
+        return dict(zip((p.name for p in NORMAL), pool.map(run, NORMAL)))
+
+
+@pytest.fixture(scope="session")
+def class_batch(course, hostile, tmp_path_factory) -> dict:
+    """A class of 40 graded submissions and 2 rejected ones, in every form `grade batch`
+    takes (files, student repositories, an LMS zip), graded in one batch with secrets
+    in the environment and a private TMPDIR; returns the expected alone-verdict per
+    student, the gradebook's entries and the run."""
+    from grader.gradebook import Gradebook
+
+    base = tmp_path_factory.mktemp("class")
+    folder = base / "submissions"
+    folder.mkdir()
+    expected: dict[str, tuple[str, str]] = {}  # student -> (kind, key of its alone verdict)
+    honest = HONEST.read_text()
+    for name in hostile:
+        (folder / f"hostile_{name}").write_text(honest + "\n\n# ---- the hostile part ----\n"
+                                                + (HOSTILE / name).read_text())
+        expected[f"hostile_{name.removesuffix('.py')}"] = ("hostile", name)
+    for path in NORMAL:
+        shutil.copyfile(path, folder / path.name)
+        expected[path.stem] = ("normal", path.name)
+    for path in IN_REPOS:
+        repo = folder / f"hw3-{path.stem}" / "assignments" / "hw3"
+        repo.mkdir(parents=True)
+        shutil.copyfile(path, repo / "backprop.py")
+        (repo.parent.parent / "README.md").write_text("my repository\n")
+        expected[f"hw3-{path.stem}"] = ("normal", path.name)
+    (folder / "empty_student.py").write_text("\n  \n")
+    export = base / "lms_export.zip"
+    with zipfile.ZipFile(export, "w") as z:
+        for path in IN_ZIP:
+            z.write(path, f"zip_{path.stem}/backprop.py")
+            expected[f"zip_{path.stem}"] = ("normal", path.name)
+        z.writestr("zip_slipper/../../escaped.py", honest)
+    out = base / "out"
+    tmp = base / "tmpdir"
+    tmp.mkdir()
+    proc = run_grade("batch", "hw3", str(folder), str(export), "--out", str(out),
+                     "--jobs", str(GRADING_JOBS), cwd=course,
+                     env={"TMPDIR": str(tmp), **SECRETS}, timeout=900)
+    with Gradebook(out / "gradebook.sqlite", "hw3") as book:
+        entries = {e.student: e for e in book.entries()}
+    return {"expected": expected, "entries": entries, "proc": proc, "out": out,
+            "left_in_tmp": sorted(p.name for p in tmp.iterdir())}
+
+
+def test_a_class_batch_gives_everyone_the_verdict_they_get_alone(class_batch, hostile, alone):
+    assert class_batch["proc"].returncode == 0, class_batch["proc"].stderr[-3000:]
+    entries, expected = class_batch["entries"], class_batch["expected"]
+    assert len(expected) >= 40
+    assert set(entries) == set(expected) | {"empty_student", "zip_slipper"}
+    for student, (kind, key) in expected.items():
+        want = hostile[key]["doc"] if kind == "hostile" else alone[key]
+        got = entries[student]
+        assert got.status == "graded", (student, got.reason)
+        assert (got.score, got.max_score) == (want["score"], want["max_score"]), student
+        assert failed_names(got.result) == failed_names(want), student
+    assert entries["empty_student"].status == "rejected"
+    assert entries["empty_student"].reason == "the file is empty"
+    assert entries["zip_slipper"].status == "rejected"
+    assert "escapes" in entries["zip_slipper"].reason
+    assert {entries[s].score for s in expected} >= {0, 100}, "a mix of verdicts, not one"
+
+
+def test_a_class_batch_leaks_no_secret_and_leaves_nothing_behind(class_batch):
+    proc = class_batch["proc"]
+    assert class_batch["left_in_tmp"] == []
+    exported = [p for p in class_batch["out"].rglob("*") if p.is_file()]
+    assert len(exported) > 80  # results/ and feedback/ for each student, and the rest
+    texts = [proc.stdout, proc.stderr] + [p.read_bytes().decode("utf-8", "replace")
+                                          for p in exported]
+    for secret in SECRETS.values():
+        assert not any(secret in text for text in texts), secret
+    marker = f"GRADER_KEY={SECRETS['GRADER_KEY']}"  # in the batch's environment, so its slots'
+    assert wait_until_gone(marker, 10, find=processes_in_environment)

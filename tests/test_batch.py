@@ -1,0 +1,211 @@
+"""`grade batch`: resuming after a crash or Ctrl-C, regrading, Dask, and the command's
+errors.  (A class of 40 mixed and hostile submissions graded in one batch, each with
+its alone verdict, is in test_hostile.py.)"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SUBMISSIONS, processes_in_environment, run_grade, wait_until_gone
+from grader.gradebook import Gradebook
+
+#: in the environment of every batch these tests start, and so of its slots and zygotes
+MARKER = f"GRADER_BATCH_TEST={os.getpid()}"
+ENV = {**os.environ, MARKER.split("=")[0]: MARKER.split("=")[1]}
+
+
+def all_gone(seconds: float = 10) -> bool:
+    """Whether every process of the batches these tests started is gone."""
+    return wait_until_gone(MARKER, seconds, find=processes_in_environment)
+
+
+def grade(*args: str, **kwargs):
+    return run_grade(*args, env=ENV, **kwargs)
+
+
+def make_class(folder: Path, names: list[str]) -> Path:
+    folder.mkdir(parents=True)
+    for name in names:
+        shutil.copyfile(SUBMISSIONS / "hw3" / name, folder / name)
+    return folder
+
+
+def batch_command(folder: Path, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "grader.cli", "batch", "hw3", str(folder), "--out", str(out),
+            *extra]
+
+
+def gradings(out: Path) -> list[tuple]:
+    with Gradebook(out / "gradebook.sqlite", "hw3") as book:
+        return book.gradings()
+
+
+def entries(out: Path) -> dict:
+    with Gradebook(out / "gradebook.sqlite", "hw3") as book:
+        return {e.student: e for e in book.entries()}
+
+
+CLASS = ["correct_loops.py", "wrong_bce_sum.py", "syntax_error.py", "wrong_db_not_summed.py",
+         "correct_float32.py", "raises_at_import.py", "wrong_sigmoid_backward_z.py",
+         "calls_sys_exit.py", "wrong_numgrad_mutates_x.py", "wrong_train_no_zero_grad.py"]
+
+
+def wait_for_gradings(out: Path, count: int, proc: subprocess.Popen, seconds: float = 120):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "the batch ended before it could be stopped midway"
+        if (out / "gradebook.sqlite").exists():
+            try:
+                if len(gradings(out)) >= count:
+                    return
+            except Exception:  # noqa: BLE001 - the file is being created
+                pass
+        time.sleep(0.1)
+    raise AssertionError(f"fewer than {count} gradings after {seconds} s")
+
+
+def test_sigkill_midway_then_the_same_command_grades_each_submission_once(tmp_path):
+    folder = make_class(tmp_path / "class", CLASS)
+    out = tmp_path / "out"
+    proc = subprocess.Popen(batch_command(folder, out, "--jobs", "1"), cwd=ROOT, env=ENV,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wait_for_gradings(out, 3, proc)
+    proc.kill()
+    proc.wait()
+    assert all_gone(), "the grading processes outlived the batch"
+    before = {e.student: e.graded_at for e in entries(out).values()}
+    assert 3 <= len(before) < len(CLASS)
+
+    again = grade("batch", "hw3", str(folder), "--out", str(out))
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert f"{len(before)} of {len(CLASS)} submissions already graded" in again.stderr
+    log = gradings(out)
+    assert sorted(g[0] for g in log) == sorted(Path(n).stem for n in CLASS), \
+        "every submission graded exactly once in total"
+    after = entries(out)
+    assert all(after[s].graded_at == t for s, t in before.items()), "a finished result was redone"
+    assert after["correct_loops"].score == 100 and after["syntax_error"].score == 0
+
+
+def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
+    folder = make_class(tmp_path / "class", CLASS)
+    out = tmp_path / "out"
+    proc = subprocess.Popen(batch_command(folder, out, "--jobs", "1"), cwd=ROOT, env=ENV,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    wait_for_gradings(out, 2, proc)
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole foreground group
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "run the same command again to resume" in stderr
+    assert "Traceback" not in stderr
+    assert all_gone()
+    assert 2 <= len(entries(out)) < len(CLASS)
+
+
+def test_resume_regrade_and_changed_content(tmp_path):
+    folder = make_class(tmp_path / "class", ["correct_loops.py", "wrong_bce_sum.py"])
+    out = tmp_path / "out"
+    first = grade("batch", "hw3", str(folder), "--out", str(out), "--jobs", "1")
+    assert first.returncode == 0, first.stderr
+    assert len(gradings(out)) == 2
+
+    same = grade("batch", "hw3", str(folder), "--out", str(out))
+    assert same.returncode == 0 and "2 of 2 submissions already graded" in same.stderr
+    assert len(gradings(out)) == 2, "unchanged submissions were graded again"
+
+    shutil.copyfile(SUBMISSIONS / "hw3" / "correct_float32.py", folder / "wrong_bce_sum.py")
+    changed = grade("batch", "hw3", str(folder), "--out", str(out))
+    assert changed.returncode == 0, changed.stderr
+    assert [g[0] for g in gradings(out)][2:] == ["wrong_bce_sum"]
+    assert entries(out)["wrong_bce_sum"].score == 100
+
+    forced = grade("batch", "hw3", str(folder), "--out", str(out), "--regrade")
+    assert forced.returncode == 0, forced.stderr
+    assert sorted(g[0] for g in gradings(out)[3:]) == ["correct_loops", "wrong_bce_sum"]
+    rows = (out / "grades.csv").read_text().splitlines()
+    assert len(rows) == 3 and rows[1].startswith("correct_loops,graded,100,100,")
+
+
+def test_a_dask_cluster_grades_like_the_local_batch(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    folder = make_class(tmp_path / "class", ["correct_loops.py", "wrong_bce_sum.py",
+                                             "syntax_error.py", "wrong_db_not_summed.py"])
+    local = grade("batch", "hw3", str(folder), "--out", str(tmp_path / "local"))
+    assert local.returncode == 0, local.stderr
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True,
+                                  dashboard_address=None) as cluster:
+        remote = grade("batch", "hw3", str(folder), "--out", str(tmp_path / "dask"),
+                           "--scheduler", cluster.scheduler_address)
+    assert remote.returncode == 0, remote.stderr[-3000:]
+    want, got = entries(tmp_path / "local"), entries(tmp_path / "dask")
+    assert set(got) == set(want)
+    for student in want:
+        assert got[student].score == want[student].score, student
+        assert got[student].result["tests"] == want[student].result["tests"], student
+    assert {e.score for e in got.values()} == {100, 68, 0, 78}
+
+
+def test_no_dask_scheduler_is_a_clear_error(tmp_path):
+    pytest.importorskip("distributed")
+    folder = make_class(tmp_path / "class", ["correct_loops.py"])
+    proc = grade("batch", "hw3", str(folder), "--out", str(tmp_path / "out"),
+                     "--scheduler", "tcp://127.0.0.1:9", timeout=120)
+    assert proc.returncode == 3
+    assert "no Dask scheduler answered at tcp://127.0.0.1:9" in proc.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["hw99", "x.py"], "unknown assignment 'hw99'"),
+    (["hw3", "no/such/file.py"], "not found: no/such/file.py"),
+    (["hw3", "README.md", "--id-pattern", "(unclosed"], "--id-pattern '(unclosed' is not a valid"),
+    (["hw3"], "Missing argument 'PATH...'"),
+])
+def test_usage_errors_say_what_to_fix(args, message):
+    proc = grade("batch", *args)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_another_assignments_gradebook_is_a_usage_error(tmp_path):
+    out = tmp_path / "out"
+    Gradebook(out / "gradebook.sqlite", "hw2").close()
+    folder = make_class(tmp_path / "class", ["correct_loops.py"])
+    proc = grade("batch", "hw3", str(folder), "--out", str(out))
+    assert proc.returncode == 2
+    assert "is the gradebook of hw2, not hw3: choose another --out folder" in proc.stderr
+
+
+def test_help_explains_inputs_outputs_and_resuming():
+    proc = grade("batch", "--help")
+    assert proc.returncode == 0
+    for words in ("zip", "GitHub Classroom", "grades.csv", "canvas.csv", "feedback/",
+                  "resumes", "--regrade", "--scheduler", "--jobs", "--id-pattern"):
+        assert words in proc.stdout, words
+    assert "batch" in grade("--help").stdout
+
+
+def test_rejected_submissions_are_reported_and_exported(tmp_path):
+    folder = make_class(tmp_path / "class", ["correct_loops.py"])
+    (folder / "blank.py").write_text("")
+    (folder / "notes.txt").write_text("not a submission")
+    out = tmp_path / "out"
+    proc = grade("batch", "hw3", str(folder), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "blank: rejected: the file is empty" in proc.stderr
+    assert "skipped" in proc.stderr and "notes.txt" in proc.stderr
+    doc = json.loads((out / "results" / "blank.json").read_text())
+    assert doc["score"] == 0 and "empty" in doc["output"]
+    assert "the file is empty" in (out / "feedback" / "blank.md").read_text()
+    assert (out / "histogram.png").read_bytes().startswith(b"\x89PNG")
+    assert all_gone()
