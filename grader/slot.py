@@ -47,6 +47,7 @@ import traceback
 from pathlib import Path
 
 from grader.channel import Channel, ChannelClosed, ChannelTimeout
+from grader.errors import ConfigurationError
 
 __all__ = ["SlotProcess", "SlotDied", "request_for", "SLOT_UID_BASE"]
 
@@ -102,6 +103,24 @@ class _Slot:
         self.zygote = Zygote(env, preload_modules(self.assignment.default_submission),
                              cwd=str(self.tmp))
         self.zygote.start()
+        self._rehearse()
+
+    def _rehearse(self) -> None:
+        """Grade the assignment's stub once, here: what the first grading imports and
+        builds (the suite's module, the known mistakes, pytest's plugins, torch's lazy
+        parts) is then in every grading child from the start.  An assignment that is
+        set up wrongly raises ``ConfigurationError`` here, before any student's turn."""
+        from grader.runner import grade
+
+        stub = self.assignment.default_submission
+        if not stub.is_file():
+            return
+        folder = Path(tempfile.mkdtemp(dir=self.tmp, prefix="rehearsal-"))
+        shutil.copyfile(stub, folder / stub.name)
+        grade(self.assignment, folder / stub.name, public_only=self.public_only,
+              zygote=self.zygote, uid=self.uid)
+        self.zygote.reset()
+        shutil.rmtree(folder, ignore_errors=True)
 
     def grade(self, request: dict) -> dict:
         started = time.monotonic()
@@ -134,10 +153,8 @@ class _Slot:
         return outcome
 
     def _grade_here(self, request: dict, started: float) -> dict:
-        from grader.errors import ConfigurationError
-        from grader.runner import grade
-
         from grader import confine
+        from grader.runner import grade
 
         try:
             confine.die_with_parent()
@@ -243,7 +260,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         slot.warm()
     except BaseException as exc:  # noqa: BLE001 - reported to the batch
-        channel.send(json.dumps({"op": "failed", "reason": f"{type(exc).__name__}: {exc}"}).encode())
+        reason = str(exc) if isinstance(exc, ConfigurationError) else f"{type(exc).__name__}: {exc}"
+        channel.send(json.dumps({"op": "failed", "reason": reason,
+                                 "config": isinstance(exc, ConfigurationError)}).encode())
         slot.close()
         return 1
     channel.send(json.dumps({"op": "ready"}).encode())
@@ -291,9 +310,13 @@ class SlotProcess:
         """Wait for the slot to be warm.
 
         Raises:
+            ConfigurationError: the assignment is set up wrongly.
             SlotDied: it failed to start (the reason is in the message).
         """
         message = self._receive(time.monotonic() + timeout)
+        if message.get("config"):
+            self.close()
+            raise ConfigurationError(message.get("reason", "the assignment is set up wrongly"))
         if message.get("op") != "ready":
             self.close()
             raise SlotDied(f"a grading process could not start: {message.get('reason', message)}")
