@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SUBMISSIONS, processes_in_environment, run_grade, wait_until_gone
+from conftest import (ROOT, SUBMISSIONS, failed_names, processes_in_environment, run_grade,
+                      wait_until_gone)
 from grader.gradebook import Gradebook
 
 #: in the environment of every batch these tests start, and so of its slots and zygotes
@@ -208,4 +209,33 @@ def test_rejected_submissions_are_reported_and_exported(tmp_path):
     assert doc["score"] == 0 and "empty" in doc["output"]
     assert "the file is empty" in (out / "feedback" / "blank.md").read_text()
     assert (out / "histogram.png").read_bytes().startswith(b"\x89PNG")
+    assert all_gone()
+
+
+def test_without_namespaces_the_batch_gives_the_same_verdicts(tmp_path, graded):
+    names = ["correct_loops.py", "wrong_bce_sum.py", "infinite_loop_sigmoid.py"]
+    folder = make_class(tmp_path / "class", names)
+    proc = run_grade("batch", "hw3", str(folder), "--out", str(tmp_path / "out"),
+                     env={**ENV, "GRADER_ISOLATION": "process"})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    got = entries(tmp_path / "out")
+    for name in names:
+        alone = graded("hw3", SUBMISSIONS / "hw3" / name)
+        entry = got[Path(name).stem]
+        assert entry.result["extra_data"]["isolation"] == "process"
+        assert (entry.score, failed_names(entry.result)) == (alone["score"], failed_names(alone))
+
+
+def test_an_assignment_set_up_wrongly_stops_the_batch(tmp_path):
+    course = tmp_path / "course"
+    for part in ("assignments", "reference"):
+        shutil.copytree(ROOT / part / "hw3", course / part / "hw3",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    toml = course / "assignments" / "hw3" / "assignment.toml"
+    toml.write_text(toml.read_text().replace("points = 100", "points = 90"))
+    folder = make_class(tmp_path / "class", ["correct_loops.py"])
+    proc = grade("batch", "hw3", str(folder), "--out", str(tmp_path / "out"), cwd=course)
+    assert proc.returncode == 3, proc.stderr[-3000:]
+    assert "configuration error" in proc.stderr and "90" in proc.stderr
+    assert "Traceback" not in proc.stderr
     assert all_gone()
