@@ -153,6 +153,14 @@ class Zygote:
         self.sock: socket.socket | None = None
         self.exited: dict[int, tuple[int, float]] = {}
 
+    @classmethod
+    def attach(cls, fd: int) -> "Zygote":
+        """The end of a running zygote's control socket that another process passed
+        down as file descriptor ``fd`` (a spawned grading process of a batch slot)."""
+        zygote = cls({})
+        zygote.sock = socket.socket(fileno=fd)
+        return zygote
+
     def start(self, timeout: float = 300) -> None:
         """Start it and wait until its preloads are imported."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)

@@ -8,7 +8,10 @@ are forked from.  Then, for each request:
 
 1. it forks a child (the *grading child*) from this warm state, so each submission is
    graded from the same clean start and a grading that goes wrong (the grader's
-   fault) only loses that child;
+   fault) only loses that child.  Where a CUDA driver is present the child is spawned
+   instead (``python -m grader.slot --grade-one``): a CUDA context does not survive a
+   fork, and the grader's GPU tests need one (``GRADER_BATCH_FORK=0``/``1`` overrides
+   the choice);
 2. the child writes the source to a private temporary file and runs
    ``grader.runner.grade`` with the zygote (the student's code runs in forked, confined
    workers, exactly as ``grade hwN`` runs it in spawned ones), then sends back the
@@ -73,16 +76,28 @@ def request_for(student: str, origin: str, source: bytes, module: str) -> dict:
 
 
 # ---------------------------------------------------------------------- slot side
+def forking_graders() -> bool:
+    """Whether slots fork their grading children (the default, except where a CUDA
+    driver is present: then they spawn them); ``GRADER_BATCH_FORK=0`` or ``1`` says."""
+    wanted = os.environ.get("GRADER_BATCH_FORK", "").strip()
+    if wanted in ("0", "1"):
+        return wanted == "1"
+    return not os.path.exists("/dev/nvidiactl")
+
+
 class _Slot:
-    def __init__(self, root: Path, name: str, public_only: bool):
+    def __init__(self, root: Path, name: str, public_only: bool, tmp: Path | None = None):
         from grader.assignment import load_assignment
 
+        self.root = root
         self.assignment = load_assignment(root, name)
         self.public_only = public_only
-        self.tmp = Path(tempfile.mkdtemp(prefix="grader-slot-"))
+        self.tmp = tmp or Path(tempfile.mkdtemp(prefix="grader-slot-"))
         self.uid = SLOT_UID_BASE + os.getpid() if os.geteuid() == 0 else None
         self.zygote = None
-        self.child: int | None = None  # the grading child, while it runs
+        self.fork = forking_graders()
+        #: the grading child while it runs: a pid (forked) or a Popen (spawned)
+        self.child: int | subprocess.Popen | None = None
 
     def warm(self) -> None:
         """Import what grading needs, and start the zygote."""
@@ -103,7 +118,8 @@ class _Slot:
         self.zygote = Zygote(env, preload_modules(self.assignment.default_submission),
                              cwd=str(self.tmp))
         self.zygote.start()
-        self._rehearse()
+        if self.fork:  # (a rehearsal here would start CUDA in the slot where it is present)
+            self._rehearse()
 
     def _rehearse(self) -> None:
         """Grade the assignment's stub once, here: what the first grading imports and
@@ -125,34 +141,57 @@ class _Slot:
     def grade(self, request: dict) -> dict:
         started = time.monotonic()
         read_end, write_end = os.pipe()
-        self.child = child = os.fork()
-        if child == 0:  # the grading child
-            os.close(read_end)
-            outcome = self._grade_here(request, started)
-            data = json.dumps(outcome, ensure_ascii=False).encode()
-            with os.fdopen(write_end, "wb") as out:
-                out.write(data)
-            os._exit(0)
+        if self.fork:
+            self.child = os.fork()
+            if self.child == 0:  # the grading child
+                os.close(read_end)
+                _answer(write_end, self._grade_here(request))
+                os._exit(0)
+        else:
+            self.child = self._spawn(request, write_end)
         os.close(write_end)
         limits = self.assignment.limits
         deadline = started + limits.submission_seconds + limits.import_seconds + 120
         data, timed_out = _read_all(read_end, deadline)
-        if timed_out:
-            os.kill(child, signal.SIGKILL)
-        _, status = os.waitpid(child, 0)
-        self.child = None
+        code = self._end_child(kill=timed_out)
         self.zygote.reset()
         try:
             outcome = json.loads(data)
         except ValueError:
-            how = "took too long" if timed_out else _how_it_ended(status)
+            how = "took too long" if timed_out else _how_it_ended(code)
             outcome = {"status": "error", "result": None,
                        "reason": f"the grader's process for this submission {how}"}
         outcome["student"] = request["student"]
         outcome["seconds"] = round(time.monotonic() - started, 3)
         return outcome
 
-    def _grade_here(self, request: dict, started: float) -> dict:
+    def _spawn(self, request: dict, answer_fd: int) -> subprocess.Popen:
+        """A fresh grading process for ``request`` that uses this slot's zygote."""
+        zygote_fd = self.zygote.sock.fileno()
+        command = [sys.executable, "-m", "grader.slot", "--course", str(self.root),
+                   "--assignment", self.assignment.name, "--grade-one", "--tmp", str(self.tmp),
+                   "--zygote-fd", str(zygote_fd), "--answer-fd", str(answer_fd)]
+        command += ["--public"] * self.public_only
+        command += ["--uid", str(self.uid)] if self.uid is not None else []
+        child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                 pass_fds=(zygote_fd, answer_fd), close_fds=True)
+        child.stdin.write(json.dumps(request).encode())
+        child.stdin.close()
+        return child
+
+    def _end_child(self, kill: bool) -> int:
+        """Wait for the grading child (killed first if ``kill``); its exit status as
+        ``Popen.returncode`` gives it."""
+        child, self.child = self.child, None
+        if isinstance(child, subprocess.Popen):
+            if kill:
+                child.kill()
+            return child.wait()
+        if kill:
+            os.kill(child, signal.SIGKILL)
+        return os.waitstatus_to_exitcode(os.waitpid(child, 0)[1])
+
+    def _grade_here(self, request: dict) -> dict:
         from grader import confine
         from grader.runner import grade
 
@@ -175,9 +214,7 @@ class _Slot:
 
     def close(self) -> None:
         if self.child is not None:  # stopped while grading
-            os.kill(self.child, signal.SIGKILL)
-            os.waitpid(self.child, 0)
-            self.child = None
+            self._end_child(kill=True)
         if self.zygote is not None:
             self.zygote.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -220,8 +257,12 @@ def _read_all(fd: int, deadline: float) -> tuple[bytes, bool]:
         os.close(fd)
 
 
-def _how_it_ended(status: int) -> str:
-    code = os.waitstatus_to_exitcode(status)
+def _answer(fd: int, outcome: dict) -> None:
+    with os.fdopen(fd, "wb") as out:
+        out.write(json.dumps(outcome, ensure_ascii=False).encode())
+
+
+def _how_it_ended(code: int) -> str:
     if code < 0:
         try:
             return f"was killed by {signal.Signals(-code).name}"
@@ -241,7 +282,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--public", action="store_true", help="run the public tests only")
     parser.add_argument("--die-with-parent", action="store_true",
                         help="be killed when the process that started it dies (Linux)")
+    one = parser.add_argument_group("a spawned grading child (one request, read from stdin)")
+    one.add_argument("--grade-one", action="store_true")
+    one.add_argument("--tmp", help="the slot's temporary folder")
+    one.add_argument("--zygote-fd", type=int, help="the slot's zygote's control socket")
+    one.add_argument("--answer-fd", type=int, help="where the outcome is written")
+    one.add_argument("--uid", type=int, default=None, help="the uid workers run as")
     args = parser.parse_args(argv)
+    if args.grade_one:
+        return _grade_one(args)
     # the protocol gets private fds; stray prints (from any library) go to stderr
     channel = Channel(os.dup(0), os.dup(1))
     null = os.open(os.devnull, os.O_RDONLY)
@@ -275,6 +324,19 @@ def main(argv: list[str] | None = None) -> int:
             channel.send(json.dumps(slot.grade(request), ensure_ascii=False).encode())
     finally:
         slot.close()
+    return 0
+
+
+def _grade_one(args) -> int:
+    """A spawned grading child: grade the request on stdin with the slot's zygote."""
+    from grader.launch import Zygote
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    request = json.loads(sys.stdin.buffer.read())
+    slot = _Slot(Path(args.course), args.assignment, args.public, tmp=Path(args.tmp))
+    slot.zygote = Zygote.attach(args.zygote_fd)
+    slot.uid = args.uid
+    _answer(args.answer_fd, slot._grade_here(request))
     return 0
 
 

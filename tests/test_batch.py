@@ -212,18 +212,24 @@ def test_rejected_submissions_are_reported_and_exported(tmp_path):
     assert all_gone()
 
 
-def test_without_namespaces_the_batch_gives_the_same_verdicts(tmp_path, graded):
+@pytest.mark.parametrize("setting", ["GRADER_ISOLATION=process", "GRADER_BATCH_FORK=0"])
+def test_other_ways_of_running_give_the_same_verdicts(tmp_path, graded, setting):
+    """Without namespaces; and with grading children spawned, not forked (what a
+    machine with a CUDA driver does)."""
     names = ["correct_loops.py", "wrong_bce_sum.py", "infinite_loop_sigmoid.py"]
     folder = make_class(tmp_path / "class", names)
+    name, value = setting.split("=")
     proc = run_grade("batch", "hw3", str(folder), "--out", str(tmp_path / "out"),
-                     env={**ENV, "GRADER_ISOLATION": "process"})
+                     env={**ENV, name: value})
     assert proc.returncode == 0, proc.stderr[-3000:]
     got = entries(tmp_path / "out")
     for name in names:
         alone = graded("hw3", SUBMISSIONS / "hw3" / name)
         entry = got[Path(name).stem]
-        assert entry.result["extra_data"]["isolation"] == "process"
+        if setting == "GRADER_ISOLATION=process":
+            assert entry.result["extra_data"]["isolation"] == "process"
         assert (entry.score, failed_names(entry.result)) == (alone["score"], failed_names(alone))
+    assert all_gone()
 
 
 def test_an_assignment_set_up_wrongly_stops_the_batch(tmp_path):
