@@ -56,7 +56,8 @@ class BatchProgress:
             self.progress = Progress(
                 TextColumn("Grading"), BarColumn(), MofNCompleteColumn(),
                 TextColumn("{task.fields[problems]}"), TimeElapsedColumn(),
-                TextColumn("left"), TimeRemainingColumn(), console=self.console,
+                TextColumn("elapsed,"), TimeRemainingColumn(), TextColumn("left"),
+                console=self.console,
                 transient=False)
             self.task = self.progress.add_task("grading", total=to_grade, problems="")
             self.progress.start()
