@@ -76,7 +76,8 @@ def grade(assignment: Assignment, submission: Path, *, public_only: bool = False
     plugin = GraderPlugin(assignment, StudentProxy(worker), *expected)
     args = [str(suite_dir), "-c", os.devnull, "--rootdir", str(assignment.root),
             "--noconftest", "--import-mode=importlib", "-p", "no:cacheprovider",
-            "-p", "no:stepwise", "-p", "no:warnings", "-q", "--tb=no", "-s"]
+            "-p", "no:stepwise", "-p", "no:warnings", "-p", "no:unraisableexception",
+            "-p", "no:threadexception", "-q", "--tb=no", "-s"]
     output = log if log is not None else io.StringIO()
     start = time.monotonic()
     try:

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import gc
 import importlib
 import json
 import os
@@ -120,6 +121,8 @@ class _Slot:
         self.zygote.start()
         if self.fork:  # (a rehearsal here would start CUDA in the slot where it is present)
             self._rehearse()
+        gc.freeze()  # what is warm now is never scanned again: no collector pauses over
+        # torch's objects in the grading children, and their pages stay shared
 
     def _rehearse(self) -> None:
         """Grade the assignment's stub once, here: what the first grading imports and

@@ -33,6 +33,7 @@ and exit.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import json
 import os
@@ -225,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - the student's import will report it, if needed
             pass
+    gc.freeze()  # the workers' pages stay shared with this process's
     sock = socket.socket(fileno=args.socket)
     serve(sock)
     return 0
