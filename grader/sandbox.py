@@ -680,6 +680,9 @@ class Worker:
             "remaining tests could not run. Make the slow functions faster.", output)
 
     def _cpu_spent(self, label: str | None, output: str = "") -> LimitExceeded:
+        # the kernel's count (RLIMIT_CPU) is what stopped it; ours may be a tick short,
+        # and must not let another worker start on the budget that is spent
+        self._cpu_now = max(self._cpu_now, self.limits.cpu_seconds - self._cpu_done)
         return LimitExceeded(
             label, "cpu_seconds",
             f"was stopped: your submission used up its CPU time limit of "
