@@ -480,7 +480,10 @@ def test_child_processes_are_killed_with_the_worker(fresh_worker):
     w = fresh_worker()
     marker = f"helper-{os.getpid()}-{time.monotonic_ns()}"
     assert isinstance(call(w, "start_helper", marker).value, int)
-    assert processes_with(marker)  # alive now (its pid inside the worker's namespace differs)
+    deadline = time.monotonic() + 10  # alive now, once its exec is done (its pid inside
+    while not processes_with(marker):  # the worker's namespace differs from ours)
+        assert time.monotonic() < deadline, "the student's child process never started"
+        time.sleep(0.05)
     with pytest.raises(StudentTimeout):
         call(w, "spin")
     assert wait_until_gone(marker), "the student's child process survived the timeout"
