@@ -59,7 +59,7 @@ from grader.launch import ForkedProcess, SpawnedProcess, Zygote, ZygoteError
 from grader.limits import EnvPolicy, Limits
 
 __all__ = ["Worker", "Handle", "Reply", "isolation", "OutputCapture", "grader_lib",
-           "worker_environment", "make_non_dumpable"]
+           "worker_environment", "make_non_dumpable", "cuda_driver_present"]
 
 #: After this many worker restarts in one run, no more are made.
 MAX_RESTARTS = 25
@@ -161,6 +161,12 @@ def _group_cpu(pgid: int) -> float:
         if len(fields) > 14 and fields[2] == str(pgid):  # proc(5): pgrp, utime..cstime
             total += sum(int(x) for x in fields[11:15])
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def cuda_driver_present() -> bool:
+    """Whether this machine has an NVIDIA CUDA driver (``/dev/nvidiactl``), found without
+    starting CUDA (which a later ``fork`` would not survive)."""
+    return os.path.exists("/dev/nvidiactl")
 
 
 def grader_lib(root: Path) -> Path:
@@ -388,7 +394,7 @@ class Worker:
         self._cpu_now = 0.0  # CPU seconds of the current one, as it last reported
         #: whether the address-space limit is set: not where a CUDA driver is present,
         #: as it reserves far more address space than it uses (docs/sandbox.md)
-        self.memory_limited = not os.path.exists("/dev/nvidiactl")
+        self.memory_limited = not cuda_driver_present()
         self.root = Path(tempfile.mkdtemp(prefix="grader-"))
         self._lib = grader_lib(self.root)
         make_non_dumpable()

@@ -83,7 +83,9 @@ def forking_graders() -> bool:
     wanted = os.environ.get("GRADER_BATCH_FORK", "").strip()
     if wanted in ("0", "1"):
         return wanted == "1"
-    return not os.path.exists("/dev/nvidiactl")
+    from grader.sandbox import cuda_driver_present
+
+    return not cuda_driver_present()
 
 
 class _Slot:
