@@ -82,7 +82,7 @@ class LocalExecutor:
     Args:
         assignment: what to grade.
         jobs: how many submissions are graded at once (one slot process each; about
-            one core and 1 GB of memory per job on the course's torch assignments).
+            one core and half a GB of memory per job on the course's torch assignments).
         public_only: the public tests only.
         log: file the slots' stray output is appended to (None: this stderr).
     """

@@ -207,7 +207,7 @@ the assignment is set up wrongly; 130 when interrupted.
               help="Output folder (default: grades-ASSIGNMENT in the current folder).")
 @click.option("--jobs", "-j", metavar="N", type=click.IntRange(1), default=None,
               help="Submissions graded at once on this machine (default: one per core; each "
-                   "job takes about one core and 1 GB of memory).")
+                   "job takes about one core and half a GB of memory).")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="Grade on a Dask distributed cluster (e.g. tcp://host:8786) instead of "
                    "locally. Every Dask worker needs dl-grader installed and the course "

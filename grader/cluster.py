@@ -110,9 +110,9 @@ class DaskExecutor:
         course = str(self.assignment.root.resolve())
         by_key = {}
         for request in requests:
+            key = f"grade-{self.assignment.name}-{request['student']}-{uuid.uuid4().hex[:8]}"
             future = self.client.submit(grade_task, course, self.assignment.name,
-                                        self.public_only, request, pure=False,
-                                        key=f"grade-{self.assignment.name}-{request['student']}-{uuid.uuid4().hex[:8]}")
+                                        self.public_only, request, pure=False, key=key)
             by_key[future.key] = request
             self.futures.append(future)
         for future in as_completed(self.futures, loop=self.client.loop):
