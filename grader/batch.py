@@ -33,7 +33,7 @@ from grader.errors import ConfigurationError
 from grader.exports import summary_lines, write_exports
 from grader.gradebook import Entry, Gradebook
 from grader.intake import Submission, collect
-from grader.slot import SlotDied, SlotProcess, request_for
+from grader.slot import SlotDied, SlotProcess, died, request_for
 
 __all__ = ["run_batch", "BatchReport", "LocalExecutor", "fingerprint", "GRADEBOOK_NAME",
            "Executor"]
@@ -119,9 +119,7 @@ class LocalExecutor:
                 try:
                     outcome = slot.receive()
                 except SlotDied as exc:
-                    outcome = {"student": request["student"], "status": "error", "result": None,
-                               "reason": f"the grader's process for this submission died: {exc}",
-                               "seconds": 0.0}
+                    outcome = died(request, exc)
                     self.slots[self.slots.index(slot)] = fresh = self._new_slot()
                     fresh.wait_ready()
                 yield request, outcome

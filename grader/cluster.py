@@ -21,7 +21,7 @@ from typing import Iterator, Sequence
 
 from grader.assignment import Assignment
 from grader.errors import ConfigurationError
-from grader.slot import SlotDied, SlotProcess
+from grader.slot import SlotDied, SlotProcess, died, failed
 
 __all__ = ["DaskExecutor", "grade_task"]
 
@@ -70,9 +70,7 @@ def grade_task(course: str, assignment: str, public_only: bool, request: dict) -
             outcome = slot.grade(request)
         except SlotDied as exc:
             if attempt:
-                return {"student": request["student"], "status": "error", "result": None,
-                        "reason": f"the grader's process for this submission died: {exc}",
-                        "seconds": 0.0}
+                return died(request, exc)
             continue
         _give_back(key, slot)
         return outcome
@@ -120,9 +118,7 @@ class DaskExecutor:
             try:
                 outcome = future.result()
             except Exception as exc:  # noqa: BLE001 - the task failed on its worker
-                outcome = {"student": request["student"], "status": "error", "result": None,
-                           "reason": f"the Dask task failed: {type(exc).__name__}: {exc}",
-                           "seconds": 0.0}
+                outcome = failed(request, f"the Dask task failed: {type(exc).__name__}: {exc}")
             yield request, outcome
 
     def close(self) -> None:

@@ -53,7 +53,8 @@ from pathlib import Path
 from grader.channel import Channel, ChannelClosed, ChannelTimeout
 from grader.errors import ConfigurationError
 
-__all__ = ["SlotProcess", "SlotDied", "request_for", "SLOT_UID_BASE"]
+__all__ = ["SlotProcess", "SlotDied", "request_for", "failed", "died",
+           "SLOT_UID_BASE"]
 
 #: Workers of the slot with pid P run as uid SLOT_UID_BASE + P (when the grader is
 #: root): unique among the slots running on one machine, and far above real users.
@@ -74,6 +75,18 @@ def request_for(student: str, origin: str, source: bytes, module: str) -> dict:
         name = f"{module}.py"
     return {"student": student, "origin": origin, "filename": name,
             "source": base64.b64encode(source).decode("ascii")}
+
+
+def failed(request: dict, reason: str) -> dict:
+    """The outcome of ``request`` when the grader (never the student) failed on it:
+    status ``error``, no result, ``reason`` for the gradebook; retried by the next run."""
+    return {"student": request["student"], "status": "error", "result": None,
+            "reason": reason, "seconds": 0.0}
+
+
+def died(request: dict, exc: SlotDied) -> dict:
+    """``failed`` for a slot that ended while grading ``request``."""
+    return failed(request, f"the grader's process for this submission died: {exc}")
 
 
 # ---------------------------------------------------------------------- slot side
@@ -103,26 +116,26 @@ class _Slot:
         self.child: int | subprocess.Popen | None = None
 
     def warm(self) -> None:
-        """Import what grading needs, and start the zygote."""
+        """Start the zygote; where grading children are forked, also import what
+        grading needs and rehearse (spawned children import their own)."""
         from grader.launch import Zygote
         from grader.sandbox import grader_lib, isolation, worker_environment
 
         isolation()
-        for name in ("numpy", "pytest", "grader.runner", "grader.report", "torch"):
-            try:
-                importlib.import_module(name)
-            except ImportError:
-                if name != "torch":  # an assignment without torch needs no torch
-                    raise
-        if self.assignment.reference_file.exists() and not self.public_only:
-            self.assignment.import_reference()
         env = worker_environment(self.assignment.env_policy, grader_lib(self.tmp),
                                  self.tmp, self.tmp)
         self.zygote = Zygote(env, preload_modules(self.assignment.default_submission),
                              cwd=str(self.tmp))
         self.zygote.start()
-        if self.fork:  # (a rehearsal here would start CUDA in the slot where it is present)
-            self._rehearse()
+        if not self.fork:  # (a rehearsal here would start CUDA in the slot where it is present)
+            return
+        for name in ("numpy", "pytest", "grader.runner", "torch"):
+            try:
+                importlib.import_module(name)
+            except ImportError:
+                if name != "torch":  # an assignment without torch needs no torch
+                    raise
+        self._rehearse()  # imports the reference and the suite too
         gc.freeze()  # what is warm now is never scanned again: no collector pauses over
         # torch's objects in the grading children, and their pages stay shared
 
@@ -164,8 +177,7 @@ class _Slot:
             outcome = json.loads(data)
         except ValueError:
             how = "took too long" if timed_out else _how_it_ended(code)
-            outcome = {"status": "error", "result": None,
-                       "reason": f"the grader's process for this submission {how}"}
+            outcome = failed(request, f"the grader's process for this submission {how}")
         outcome["student"] = request["student"]
         outcome["seconds"] = round(time.monotonic() - started, 3)
         return outcome
@@ -214,8 +226,7 @@ class _Slot:
             return {"status": "config", "result": None, "reason": str(exc)}
         except BaseException as exc:  # noqa: BLE001 - the grader's failure, reported
             tail = "".join(traceback.format_exception(exc)[-3:]).strip()
-            return {"status": "error", "result": None,
-                    "reason": f"the grader failed on this submission: {tail}"}
+            return failed(request, f"the grader failed on this submission: {tail}")
 
     def close(self) -> None:
         if self.child is not None:  # stopped while grading

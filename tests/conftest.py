@@ -66,6 +66,29 @@ def graded():
     pool.shutdown(wait=True, cancel_futures=True)
 
 
+@pytest.fixture
+def new_worker():
+    """``new_worker(path, module, **options)``: a ``grader.sandbox.Worker`` of the test's
+    own, closed when the test ends."""
+    from grader.sandbox import Worker
+
+    workers = []
+
+    def make(path: Path, module: str, **options):
+        worker = Worker(path, module, **options)
+        workers.append(worker)
+        return worker
+
+    yield make
+    for worker in workers:
+        worker.close()
+
+
+def call(worker, name: str, *args, **kwargs):
+    """Call the submission's function ``name`` in ``worker``; returns the ``Reply``."""
+    return worker.call(name, None, args, kwargs, label=name)
+
+
 def full_marks(assignment: str) -> float:
     """The most points a submission can get on this machine: the assignment's points,
     plus its GPU tests' points where CUDA is available (else they are skipped)."""
@@ -81,39 +104,34 @@ def _cuda_available() -> bool:
     return torch.cuda.is_available()
 
 
-def processes_with(marker: str) -> list[int]:
-    """Pids of the live processes whose command line holds ``marker`` (zombies not
-    counted).  Student code runs in a PID namespace of its own where Linux allows it,
-    so its own idea of a pid means nothing here: tests mark the processes they start."""
+def _live_processes(file: str, needle: bytes) -> list[int]:
+    """Pids of the live processes (zombies not counted) whose /proc/PID/``file`` holds
+    ``needle``."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            cmdline = (entry / "cmdline").read_bytes()
+            content = (entry / file).read_bytes()
             state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
         except OSError:
             continue
-        if marker.encode() in cmdline and state != "Z":
+        if needle in content and state != "Z":
             found.append(int(entry.name))
     return found
+
+
+def processes_with(marker: str) -> list[int]:
+    """Pids of the live processes whose command line holds ``marker``.  Student code
+    runs in a PID namespace of its own where Linux allows it, so its own idea of a pid
+    means nothing here: tests mark the processes they start."""
+    return _live_processes("cmdline", marker.encode())
 
 
 def processes_in_environment(marker: str) -> list[int]:
     """Pids of the live processes whose environment holds ``marker`` (``NAME=value``):
     a way to find every process one run started (environments are inherited)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            environ = (entry / "environ").read_bytes()
-            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if marker.encode() + b"\0" in environ and state != "Z":
-            found.append(int(entry.name))
-    return found
+    return _live_processes("environ", marker.encode() + b"\0")
 
 
 def wait_until_gone(marker: str, seconds: float = 5.0, find=processes_with) -> bool:

@@ -14,13 +14,12 @@ import time
 import uuid
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from conftest import processes_with, wait_until_gone
+from conftest import call, processes_with, wait_until_gone
 from grader.errors import ConfigurationError, LimitExceeded, StudentTimeout
 from grader.limits import ALWAYS_SECRET_ENV, DEFAULT_PASS_ENV, EnvPolicy, Limits
-from grader.sandbox import Reply, Worker, isolation
+from grader.sandbox import Worker, isolation
 
 MODULE = "limited"
 
@@ -158,22 +157,12 @@ def submission(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def make_worker(submission):
+def make_worker(submission, new_worker):
     """``make_worker(**limits)``: a worker of its own under ``Limits(**SMALL, **limits)``."""
-    workers = []
-
     def make(hidden: tuple = (), **limits) -> Worker:
-        w = Worker(submission, MODULE, limits=Limits(**{**SMALL, **limits}), hidden=hidden)
-        workers.append(w)
-        return w
+        return new_worker(submission, MODULE, limits=Limits(**{**SMALL, **limits}), hidden=hidden)
 
-    yield make
-    for w in workers:
-        w.close()
-
-
-def call(worker: Worker, name: str, *args, **kwargs) -> Reply:
-    return worker.call(name, None, args, kwargs, label=name)
+    return make
 
 
 def assert_rest_is_graded(worker: Worker) -> None:

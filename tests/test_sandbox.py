@@ -23,7 +23,7 @@ from grader.errors import (
     ValueCannotCross,
     WorkerCrashed,
 )
-from conftest import processes_with, wait_until_gone
+from conftest import call, processes_with, wait_until_gone
 from grader.limits import Limits
 from grader import sandbox
 from grader.sandbox import Handle, Reply, Worker, isolation
@@ -236,22 +236,12 @@ def worker(submission):
 
 
 @pytest.fixture
-def fresh_worker(submission):
+def fresh_worker(submission, new_worker):
     """A worker of its own, for tests that time out, crash or change the environment."""
-    workers = []
-
     def make(path: Path = submission, module: str = MODULE) -> Worker:
-        w = Worker(path, module, limits=LIMITS)
-        workers.append(w)
-        return w
+        return new_worker(path, module, limits=LIMITS)
 
-    yield make
-    for w in workers:
-        w.close()
-
-
-def call(worker: Worker, name: str, *args, **kwargs) -> Reply:
-    return worker.call(name, None, args, kwargs, label=name)
+    return make
 
 
 # --------------------------------------------------------------------------- data
