@@ -46,6 +46,9 @@ class Assignment:
         points, gpu_points, public_points: declared totals (see the module docstring).
         limits: the resource limits its submissions run under (``grader.limits``).
         env_policy: which environment variables the worker inherits.
+        reference_root: where ``<name>/`` holds the reference and hidden suite, when
+            not ``root/reference`` (a sealed suite opened into a private folder,
+            ``grader.seal.unsealed``).
     """
 
     name: str
@@ -58,6 +61,7 @@ class Assignment:
     public_points: float
     limits: Limits = Limits()
     env_policy: EnvPolicy = EnvPolicy()
+    reference_root: Path | None = None
 
     @property
     def time_limit(self) -> float:
@@ -84,7 +88,7 @@ class Assignment:
 
     @property
     def reference_dir(self) -> Path:
-        return self.root / "reference" / self.name
+        return (self.reference_root or self.root / "reference") / self.name
 
     @property
     def reference_file(self) -> Path:

@@ -3,13 +3,16 @@
 pytest runs in the grader's process with the grader's plugin and nothing else: no
 ``conftest.py``, no ini file, no plugins auto-loaded from the environment, no cache.
 The suite is the hidden suite (``reference/hwN/tests/``) when this copy of the course
-has it, else the public tests (``assignments/hwN/tests/``).  Student code runs only
-in the worker that the ``student`` fixture talks to.
+has it; in a student repository, the sealed one (``sealed/hwN.sealed``, opened with the
+course key into a private folder outside the worker's view, ``grader.seal``); else the
+public tests (``assignments/hwN/tests/``).  Student code runs only in the worker that
+the ``student`` fixture talks to.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import os
 import time
@@ -17,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from grader import seal
 from grader.assignment import Assignment
 from grader.errors import ConfigurationError
 from grader.launch import Zygote
@@ -43,14 +47,18 @@ def _environment(**values: str):
 
 
 def grade(assignment: Assignment, submission: Path, *, public_only: bool = False,
-          log: io.StringIO | None = None, zygote: Zygote | None = None,
-          uid: int | None = None) -> Result:
+          key: bytes | None = None, log: io.StringIO | None = None,
+          zygote: Zygote | None = None, uid: int | None = None) -> Result:
     """Grade ``submission`` against ``assignment``'s suite.
 
     Args:
         assignment: what to grade against.
         submission: path of the student's file.
         public_only: run the public tests even where the hidden suite is present.
+        key: the course key (``grader.seal.parse_key``), which opens a sealed hidden
+            suite where this copy of the course has ``sealed/hwN.sealed`` but no
+            ``reference/``; without it such a copy runs the public tests, and the
+            result's notes say why.
         log: receives pytest's own terminal output (for debugging a suite).
         zygote: fork the submission's workers from this warm ``grader.launch.Zygote``
             (batch grading) instead of starting a fresh interpreter for each.
@@ -63,7 +71,34 @@ def grade(assignment: Assignment, submission: Path, *, public_only: bool = False
     Raises:
         ConfigurationError: the suite could not be collected or its points do not add
             up to the totals declared in ``assignment.toml``.
+        grader.seal.SealError: the key does not open the sealed suite, or the worker
+            could not be isolated from it (Linux namespaces are required to run one).
     """
+    bundle = seal.bundle_path(assignment.root, assignment.name)
+    if public_only or assignment.has_hidden_suite() or not bundle.is_file():
+        return _grade(assignment, submission, public_only=public_only, log=log,
+                      zygote=zygote, uid=uid)
+    if key is None:
+        result = _grade(assignment, submission, public_only=True, log=log, zygote=zygote, uid=uid)
+        result.notes[-1] = (
+            f"Only the public tests ran: the hidden suite ({assignment.points:g} points) is "
+            f"sealed in {bundle.relative_to(assignment.root)} and {seal.KEY_ENV} is not set here. "
+            "It runs in CI when you push.")
+        return result
+    mode, why = isolation()
+    if mode != "namespaces":
+        raise seal.SealError(
+            f"the sealed hidden suite of {assignment.name} is only run where the student's code "
+            f"can be kept from reading it (Linux namespaces), and here it cannot: {why}; "
+            "see docs/sandbox.md")
+    with seal.unsealed(assignment.root, assignment.name, key) as reference_root:
+        return _grade(dataclasses.replace(assignment, reference_root=reference_root), submission,
+                      public_only=False, log=log, zygote=zygote, uid=uid)
+
+
+def _grade(assignment: Assignment, submission: Path, *, public_only: bool,
+           log: io.StringIO | None, zygote: Zygote | None, uid: int | None) -> Result:
+    """``grade`` with the suite where ``assignment`` says it is."""
     isolation()  # a GRADER_ISOLATION that cannot be honoured stops the run before it starts
     hidden = assignment.has_hidden_suite() and not public_only
     suite_dir = assignment.hidden_tests if hidden else assignment.public_tests
@@ -72,7 +107,8 @@ def grade(assignment: Assignment, submission: Path, *, public_only: bool = False
     expected = (assignment.points, assignment.gpu_points) if hidden else (assignment.public_points, 0.0)
     worker = Worker(submission, assignment.module, limits=assignment.limits,
                     env_policy=assignment.env_policy, data_dirs=(assignment.directory / "data",),
-                    hidden=(assignment.root,), zygote=zygote, uid=uid)
+                    hidden=tuple(p for p in (assignment.root, assignment.reference_root) if p),
+                    zygote=zygote, uid=uid)
     plugin = GraderPlugin(assignment, StudentProxy(worker), *expected)
     args = [str(suite_dir), "-c", os.devnull, "--rootdir", str(assignment.root),
             "--noconftest", "--import-mode=importlib", "-p", "no:cacheprovider",
