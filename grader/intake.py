@@ -7,8 +7,8 @@ What a PATH may be
     * a ``.py`` file: one submission; the student id is the file's stem, or, when the
       file *is* the assignment's file (``alice/backprop.py``), the folder holding it
       (the repository's folder for ``hw3-alice/assignments/hw3/backprop.py``);
-    * a ``.ipynb`` file: one submission, rejected until notebooks are converted
-      (``notebook_source``, the one place to change);
+    * a ``.ipynb`` file: one submission, its code cells converted to the Python source to
+      grade (``notebook_source``, ``grader.notebook.python_source``); a broken one is rejected;
     * a directory or a ``.zip`` archive (an LMS or Gradescope export, or one student's
       own zip).  It is ONE student's submission (id = its name, or the zip's stem)
       when it holds ``<assignment_dir>/<submission>`` or ``<submission>`` at its top
@@ -60,8 +60,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-__all__ = ["Intake", "NOTEBOOK_PROBLEM", "Submission", "SubmissionProblem", "ZipLimits",
-           "collect", "notebook_source"]
+__all__ = ["Intake", "Submission", "SubmissionProblem", "ZipLimits", "collect",
+           "notebook_source"]
 
 MiB = 1 << 20
 _CHUNK = 64 * 1024
@@ -71,11 +71,6 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 #: .ipynb_checkpoints), with why.
 _JUNK = {"__MACOSX": "macOS archive metadata, not a submission",
          "__pycache__": "Python bytecode cache, not a submission"}
-
-#: The problem of every notebook submission, until notebooks are converted.
-NOTEBOOK_PROBLEM = ("notebook submissions are not supported yet: export the notebook as a "
-                    ".py file (in Jupyter: File > Download as > Python) and submit that")
-
 
 class SubmissionProblem(Exception):
     """Why one submission cannot be graded.
@@ -153,12 +148,20 @@ class Intake:
 
 def notebook_source(data: bytes, origin: str) -> bytes:
     """The Python source of the notebook ``data`` (the ``.ipynb`` file read from
-    ``origin``).
+    ``origin``), UTF-8: ``grader.notebook.python_source``, the notebook named by the last
+    component of ``origin`` (after any ``!``).
 
     Raises:
-        SubmissionProblem: always, for now (``NOTEBOOK_PROBLEM``).
+        SubmissionProblem: the notebook cannot be graded (its message is the
+            ``NotebookError``'s sentence, naming the file).
     """
-    raise SubmissionProblem(NOTEBOOK_PROBLEM, origin)
+    from grader.notebook import NotebookError, python_source  # nbformat only when needed
+
+    name = re.split(r"[/\\]", origin.rpartition("!")[2])[-1]
+    try:
+        return python_source(data, name).encode("utf-8")
+    except NotebookError as exc:
+        raise SubmissionProblem(str(exc), origin) from None
 
 
 def collect(paths: Sequence[Path | str], submission_name: str, assignment_dir: str, *,

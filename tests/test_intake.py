@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.intake import (NOTEBOOK_PROBLEM, Intake, Submission, SubmissionProblem, ZipLimits,
-                           collect, notebook_source)
+from grader.intake import (Intake, Submission, SubmissionProblem, ZipLimits, collect,
+                           notebook_source)
 
 SUB = "backprop.py"
 ADIR = "assignments/hw3"
@@ -414,17 +414,33 @@ def test_oversized_member_of_a_zip():
     accepted(subs["ok"], SRC)
 
 
-def test_notebooks_are_rejected_for_now():
-    write("subs/alice.ipynb", b'{"cells": []}')
-    write("bob.ipynb", b'{"cells": []}')
-    write_zip("class.zip", [("carol/hw3.ipynb", b'{"cells": []}')])
+def test_notebooks_are_converted_and_broken_ones_rejected():
+    import nbformat
+
+    from grader.notebook import python_source
+
+    v4 = nbformat.v4
+    data = nbformat.writes(v4.new_notebook(cells=[
+        v4.new_markdown_cell("# hw3"), v4.new_code_cell("%matplotlib inline\nimport numpy as np"),
+        v4.new_code_cell(SRC.decode())])).encode()
+    truncated = data[:len(data) // 2]
+    write("subs/alice.ipynb", data)
+    write("bob.ipynb", data)
+    write_zip("class.zip", [("carol/hw3.ipynb", data), ("dave/backprop.ipynb", truncated)])
     subs = by_id(run("subs", "bob.ipynb", "class.zip"))
-    for student in ("alice", "bob", "carol"):
-        assert subs[student].problem == NOTEBOOK_PROBLEM
-        assert subs[student].source is None
-    assert subs["carol"].origin == "class.zip!carol/hw3.ipynb"
-    with pytest.raises(SubmissionProblem, match="notebook submissions are not supported yet"):
-        notebook_source(b"{}", "x.ipynb")
+    assert list(subs) == ["alice", "bob", "carol", "dave"]
+    for student, origin, name in [("alice", "subs/alice.ipynb", "alice.ipynb"),
+                                  ("bob", "bob.ipynb", "bob.ipynb"),
+                                  ("carol", "class.zip!carol/hw3.ipynb", "hw3.ipynb")]:
+        accepted(subs[student], python_source(data, name).encode("utf-8"), origin)
+        assert b"import numpy as np" in subs[student].source
+        assert b"\n%matplotlib" not in subs[student].source
+    rejected(subs["dave"], "backprop.ipynb is not a valid notebook: the file ends in the middle "
+                           "of its JSON", "truncated")
+    assert subs["dave"].origin == "class.zip!dave/backprop.ipynb"
+    with pytest.raises(SubmissionProblem, match=r"^x\.ipynb is empty") as info:
+        notebook_source(b"", "class.zip!frank/x.ipynb")
+    assert info.value.origin == "class.zip!frank/x.ipynb"
 
 
 def test_unknown_type_and_missing_paths():
