@@ -5,6 +5,9 @@
     grade hw3 --format json            one JSON document (Gradescope's results.json)
     grade list                         the assignments and their points
     grade batch hw3 PATH... --out DIR  grade a whole class into a gradebook
+    grade seal                         encrypt the hidden suites for the student repository
+    grade release OUTDIR               build the student repository
+    grade ci                           in GitHub Actions: grade what a push changed
 
 Exit status: 0 when grading ran (whatever the score); 1 when ``--fail-under`` is not
 met; 2 for a usage error (unknown assignment, missing file), with a one-line reason;
@@ -30,6 +33,9 @@ __all__ = ["main", "cli"]
 
 EXIT_OK, EXIT_BELOW_THRESHOLD, EXIT_USAGE, EXIT_CONFIG, EXIT_BATCH_ERRORS = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130
+#: Where ``--format github`` writes each assignment's results JSON (the CI artifact),
+#: relative to the course repository's root.
+RESULTS_DIR = "grade-results"
 
 
 def _course_root() -> Path:
@@ -60,48 +66,119 @@ def _grade_command(assignment: Assignment) -> click.Command:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     @click.option("--submission", "-s", "submission", metavar="PATH", default=None,
-                  help=f"The file to grade (default: assignments/{assignment.name}/{assignment.submission}).")
-    @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text",
-                  show_default=True,
+                  help=f"The file to grade, a .py or a Jupyter notebook (.ipynb) (default: "
+                       f"assignments/{assignment.name}/{assignment.submission}).")
+    @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "github"]),
+                  default="text", show_default=True,
                   help="text: a table for people. json: exactly one JSON document on stdout, in "
-                       "Gradescope's results.json shape.")
+                       "Gradescope's results.json shape. github: for GitHub Actions: error "
+                       "annotations at the failing functions, a job summary "
+                       "($GITHUB_STEP_SUMMARY), step outputs ($GITHUB_OUTPUT) and the results "
+                       "JSON in grade-results/.")
     @click.option("--fail-under", metavar="PERCENT", type=click.FloatRange(0, 100), default=None,
                   help="Exit with status 1 when the score is below PERCENT of the maximum (for CI).")
     @click.option("--public", "public_only", is_flag=True,
                   help="Run only the public tests, as a student's copy of the course does.")
     def command(submission, fmt, fail_under, public_only):
         path = Path(submission) if submission else assignment.default_submission
-        if not path.exists():
-            raise click.UsageError(f"submission file not found: {path}")
-        if not path.is_file():
-            raise click.UsageError(f"submission is not a file: {path}")
-        if path.suffix != ".py":
-            raise click.UsageError(f"submission must be a .py file: {path}")
-        _run(assignment, path, fmt, fail_under, public_only)
+        _check_submission_path(path)
+        result = _grade_file(assignment, path, fmt, public_only, _course_key())
+        _render(assignment, path, result, fmt)
+        if not _meets(result, fail_under):
+            sys.exit(EXIT_BELOW_THRESHOLD)
 
     return command
 
 
-def _run(assignment: Assignment, path: Path, fmt: str, fail_under: float | None, public_only: bool):
-    from grader import report  # heavy imports (pytest, numpy, rich) only when grading
+def _check_submission_path(path: Path) -> None:
+    if not path.exists():
+        raise click.UsageError(f"submission file not found: {path}")
+    if not path.is_file():
+        raise click.UsageError(f"submission is not a file: {path}")
+    if path.suffix not in (".py", ".ipynb"):
+        raise click.UsageError(f"submission must be a .py file or a notebook (.ipynb): {path}")
+
+
+def _course_key() -> bytes | None:
+    """The course key from GRADER_KEY, then removed from this process's environment (it
+    is never passed to workers either: ``grader.limits.ALWAYS_SECRET_ENV``)."""
+    import os
+
+    from grader import seal
+
+    key = seal.key_from_env()
+    os.environ.pop(seal.KEY_ENV, None)
+    return key
+
+
+def _grade_file(assignment: Assignment, path: Path, fmt: str, public_only: bool,
+                key: bytes | None):
+    """Grade ``path`` (a .py, or a notebook converted into a private temporary .py),
+    with the repository's tamper check; a spinner on the terminal for ``fmt`` text."""
+    import tempfile
+
+    from grader import tamper
     from grader.runner import grade
+
+    def run(target: Path):
+        if fmt != "text":
+            return grade(assignment, target, public_only=public_only, key=key)
+        from rich.console import Console
+
+        with Console(highlight=False).status(f"Grading {path} ...", spinner="dots"):
+            return grade(assignment, target, public_only=public_only, key=key)
+
+    if path.suffix == ".ipynb":
+        from grader.notebook import NotebookError, python_source
+
+        try:
+            source = python_source(path.read_bytes(), path.name)
+        except NotebookError as exc:
+            raise click.UsageError(str(exc)) from None
+        with tempfile.TemporaryDirectory(prefix="grader-notebook-") as folder:
+            target = Path(folder) / f"{assignment.module}.py"
+            target.write_text(source, encoding="utf-8")
+            result = run(target)
+        result.submission = str(path)
+    else:
+        result = run(path)
+    result.tampered = tamper.check_repository(assignment.root, key=key, assignment=assignment.name)
+    return result
+
+
+def _render(assignment: Assignment, path: Path, result, fmt: str) -> None:
+    from grader import report  # heavy imports (pytest, numpy, rich) only when grading
 
     if fmt == "text":
         from rich.console import Console
 
-        console = Console(highlight=False)
-        with console.status(f"Grading {path} ...", spinner="dots"):
-            result = grade(assignment, path, public_only=public_only)
-        report.render_terminal(result, console)
-    else:
-        result = grade(assignment, path, public_only=public_only)
+        report.render_terminal(result, Console(highlight=False))
+    elif fmt == "json":
         sys.stdout.write(report.render_json(result) + "\n")
         sys.stdout.flush()
-    if fail_under is not None:
-        percent = 100.0 * result.score / result.max_score if result.max_score else 100.0
-        if percent < fail_under:
-            click.echo(f"grade: score {percent:.1f}% is below --fail-under {fail_under:g}%", err=True)
-            sys.exit(EXIT_BELOW_THRESHOLD)
+    else:
+        from grader.github import render_github
+
+        resolved = path.resolve()
+        shown = (resolved.relative_to(assignment.root).as_posix()
+                 if resolved.is_relative_to(assignment.root) else str(path))
+        render_github(result, source=resolved if path.suffix == ".py" else None,
+                      display_path=shown, warnings=result.tampered,
+                      results_path=assignment.root / RESULTS_DIR / f"{assignment.name}.json")
+        sys.stdout.flush()
+
+
+def _meets(result, fail_under: float | None) -> bool:
+    """Whether the score reaches ``fail_under`` percent (always, when it is None); says
+    so on stderr when it does not."""
+    if fail_under is None:
+        return True
+    percent = 100.0 * result.score / result.max_score if result.max_score else 100.0
+    if percent < fail_under:
+        click.echo(f"grade: {result.assignment}: score {percent:.1f}% is below --fail-under "
+                   f"{fail_under:g}%", err=True)
+        return False
+    return True
 
 
 class _GradeGroup(click.Group):
@@ -143,6 +220,8 @@ class _GradeGroup(click.Group):
           "assignments/hw3 file: you get each test's points, the total, and for each failed "
           "test what was expected and what your code returned. `grade list` shows the "
           "assignments; `grade hw3 --help` the options.\n\n"
+          "Instructors: `grade batch` grades a class, `grade seal` and `grade release` build "
+          "the student repository, whose CI runs `grade ci`.\n\n"
           "Exit status: 0 when grading ran, whatever the score; 1 below --fail-under; 2 for a "
           "usage error; 3 when an assignment is set up wrongly."),
 )
@@ -284,6 +363,150 @@ def batch_command(assignment_name, paths, out, jobs, scheduler, regrade, id_patt
         console.print(f"The grader failed on {report.errors} submission(s) (see summary.md and "
                       f"{out / LOG_NAME}); run the same command again to retry them.", markup=False)
         sys.exit(EXIT_BATCH_ERRORS)
+
+
+@cli.command(name="ci", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("names", metavar="[ASSIGNMENT]...", nargs=-1)
+@click.option("--fail-under", metavar="PERCENT", type=click.FloatRange(0, 100), default=100.0,
+              show_default=True,
+              help="The job fails (exit 1) when an assignment's score is below PERCENT.")
+@click.option("--all", "grade_all", is_flag=True, help="Grade every assignment, changed or not.")
+def ci_command(names, fail_under, grade_all):
+    """Grade, for GitHub Actions, the assignments a push or pull request changed.
+
+    \b
+    What changed is `git diff BASE HEAD`, BASE being the pull request's base or the
+    commit before the push (from $GITHUB_EVENT_PATH); where it cannot be known (a first
+    push), every assignment is graded. Each is graded as `grade hwN --format github`:
+    annotations at the failing functions, the job summary, step outputs, and
+    grade-results/hwN.json for the artifact. The hidden suite runs when GRADER_KEY
+    opens sealed/hwN.sealed, the public tests otherwise.
+
+    Exit status: 0 when every graded assignment reaches --fail-under (or nothing was
+    to grade); 1 otherwise; 3 when GRADER_KEY is wrong or the sealed suite cannot run.
+    """
+    import os
+
+    from grader import ci
+
+    root = _course_root()
+    assignments = list_assignments(root)
+    if names:
+        known = {a.name: a for a in assignments}
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise click.UsageError(f"unknown assignment(s) {', '.join(unknown)} (assignments: "
+                                   f"{', '.join(known)})")
+        assignments = [known[n] for n in names]
+    changed = None if grade_all or names else ci.changed_files(root, ci.base_commit())
+    chosen = ci.to_grade(assignments, changed)
+    key = _course_key()
+    if not chosen:
+        line = "No assignment changed in this push or pull request: nothing to grade."
+        click.echo(line)
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as f:
+                f.write(f"{line}\n\n")
+        return
+    ok = True
+    for assignment, path in chosen:
+        if not path.is_file():
+            click.echo(f"::error title={assignment.name}::{path.relative_to(root)} is missing")
+            ok = False
+            continue
+        result = _grade_file(assignment, path, "github", False, key)
+        _render(assignment, path, result, "github")
+        ok = _meets(result, fail_under) and ok
+    if not ok:
+        sys.exit(EXIT_BELOW_THRESHOLD)
+
+
+@cli.command(name="seal", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("names", metavar="[ASSIGNMENT]...", nargs=-1)
+@click.option("--new-key", is_flag=True,
+              help="Seal with a fresh key even though GRADER_KEY is set or sealed/ holds bundles.")
+def seal_command(names, new_key):
+    """Encrypt the hidden suites and references into sealed/hwN.sealed.
+
+    \b
+    Each bundle holds reference/hwN/ (the reference solution, the hidden suite, the
+    known mistakes), encrypted and authenticated with AES-256-GCM under the course key
+    in GRADER_KEY. `grade release` puts the bundles in the student repository, where
+    `grade hwN` runs the hidden suite only when GRADER_KEY is set (an organisation
+    secret in CI) and the public tests otherwise.
+
+    Without GRADER_KEY (or with --new-key), a new key is made and printed once: store
+    it as the GRADER_KEY secret of the students' organisation, and set it here before
+    the next `grade seal` or `grade release`.
+    """
+    from grader import seal
+
+    root = _course_root()
+    everything = [a for a in list_assignments(root) if a.has_hidden_suite()]
+    known = {a.name for a in everything}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise click.UsageError(f"no hidden suite to seal for {', '.join(unknown)} (assignments "
+                               f"with one: {', '.join(sorted(known))})")
+    chosen = list(names) or [a.name for a in everything]
+    key = None if new_key else _course_key()
+    made = key is None
+    if made:
+        existing = sorted((root / seal.BUNDLE_DIR).glob("*.sealed"))
+        if existing and not new_key:
+            raise click.UsageError(
+                f"{seal.BUNDLE_DIR}/ already holds bundles sealed with a key: set {seal.KEY_ENV} "
+                "to that key, or pass --new-key to seal everything with a fresh one (then update "
+                "the secret in CI)")
+        text = seal.new_key()
+        key = seal.parse_key(text)
+        chosen = [a.name for a in everything] if new_key else chosen
+    paths = seal.write_bundles(root, chosen, key)
+    for path in paths:
+        click.echo(f"sealed {path.relative_to(root)}")
+    if made:
+        click.echo(f"\nNew course key (shown once; store it as the {seal.KEY_ENV} secret of the "
+                   f"students' organisation and keep it safe):\n\n  {text}\n\n"
+                   f"Set it here too (export {seal.KEY_ENV}=...) before `grade release`.")
+
+
+@cli.command(name="release", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("out", metavar="OUTDIR", type=click.Path(path_type=Path))
+@click.argument("names", metavar="[ASSIGNMENT]...", nargs=-1)
+@click.option("--fail-under", metavar="PERCENT", type=click.FloatRange(0, 100), default=100.0,
+              show_default=True,
+              help="Percent of the points from which a student's CI check is green (the "
+                   "GRADER_FAIL_UNDER variable of the repository or organisation overrides it).")
+@click.option("--force", is_flag=True, help="Replace what OUTDIR holds (all but .git).")
+def release_command(out, names, fail_under, force):
+    """Build the student repository in OUTDIR.
+
+    \b
+    OUTDIR receives the assignments (stubs, each also as a notebook, handouts, public
+    tests, data), the grader package, a README for students, the workflow that grades
+    every push and pull request (.github/workflows/grade.yml), the sealed hidden suites
+    from `grade seal` (sealed/), and .grader/release.json, the checksums that make
+    changes to tests, workflows and grader visible. Never reference/: release refuses
+    to finish if any line of it would reach OUTDIR. With GRADER_KEY set, the bundles are
+    checked to be current and the checksums are signed.
+
+    ASSIGNMENT... releases only those (default: all).
+    """
+    from grader.release import release
+
+    root = _course_root()
+    try:
+        report = release(root, out, names=list(names) or None, key=_course_key(),
+                         fail_under=fail_under, force=force)
+    except KeyError as exc:
+        known = ", ".join(a.name for a in list_assignments(root))
+        raise click.UsageError(f"unknown assignment {exc.args[0]!r} (assignments: {known})") from None
+    click.echo(f"Released {', '.join(report.assignments)} into {report.out}/")
+    click.echo(f"  notebooks: {', '.join(report.notebooks)}")
+    click.echo(f"  sealed hidden suites: {', '.join(report.sealed) or 'none'}")
+    for note in report.notes:
+        click.echo(f"Note: {note}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -33,6 +33,11 @@ def render_terminal(result: Result, console: Console) -> None:
     console.print(f"submission: {escape(result.submission)}")
     for note in result.notes:
         console.print(Text(note, style="yellow" if result.suite == "public" or "skipped" in note else ""))
+    if result.tampered:
+        console.print(Text("This repository differs from the release in files you must not change "
+                           "(your instructor sees this):", style="red bold"))
+        for line in result.tampered:
+            console.print(Text(f"  {line}", style="red"))
     table = Table(show_edge=False, pad_edge=False, expand=False)
     table.add_column("", width=2)
     table.add_column("test")

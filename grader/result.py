@@ -71,6 +71,8 @@ class Result:
         isolation: how the student's code was isolated: ``"namespaces"`` or
             ``"process"`` (``grader.sandbox.isolation``), and ``isolation_note``, why
             not namespaces.
+        tampered: for a student repository, each protected file (tests, workflows,
+            grader) that differs from the release (``grader.tamper.check``).
     """
 
     assignment: str
@@ -82,6 +84,7 @@ class Result:
     notes: list[str] = field(default_factory=list)
     isolation: str = ""
     isolation_note: str = ""
+    tampered: list[str] = field(default_factory=list)
 
     @property
     def counted(self) -> list[TestResult]:
@@ -116,6 +119,7 @@ class Result:
                 "suite": self.suite,
                 "isolation": self.isolation,
                 **({"isolation_note": self.isolation_note} if self.isolation_note else {}),
+                **({"tampered": list(self.tampered)} if self.tampered else {}),
                 "skipped": [{"name": t.name, "max_score": t.max_score, "reason": t.output}
                             for t in self.skipped],
             },
