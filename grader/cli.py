@@ -232,11 +232,15 @@ def cli():
 
 @cli.command(name="list", help="List the assignments with their points and files.")
 def list_command():
+    from grader import seal
+
     root = _course_root()
     assignments = list_assignments(root)
     width = max((cell_len(a.title) for a in assignments), default=0)
     for a in assignments:
-        suite = "hidden suite" if a.has_hidden_suite() else "public tests only"
+        sealed = seal.bundle_path(root, a.name).is_file()
+        suite = ("hidden suite" if a.has_hidden_suite() else
+                 "sealed hidden suite" if sealed else "public tests only")
         title = a.title + " " * (width - cell_len(a.title))  # CJK characters are 2 cells wide
         click.echo(f"{a.name:6} {title}  {_points(a):26} "
                    f"{a.directory.relative_to(root) / a.submission}  [{suite}]")
