@@ -91,6 +91,15 @@ def record(root: Path, key: bytes | None = None) -> dict:
     return doc
 
 
+def _valid(item) -> bool:
+    """A record entry: a relative POSIX path inside the repository, and a digest."""
+    rel, digest = item
+    if not isinstance(rel, str) or not isinstance(digest, str) or "\\" in rel or "\0" in rel:
+        return False
+    parts = PurePosixPath(rel).parts
+    return bool(parts) and not rel.startswith("/") and not {"", "..", "."} & set(rel.split("/"))
+
+
 def _in_scope(rel: str, assignment: str | None) -> bool:
     parts = PurePosixPath(rel).parts
     return assignment is None or parts[0] != "assignments" or parts[1:2] == (assignment,)
@@ -118,7 +127,7 @@ def check(record_text: bytes | None, names: Iterable[str], read: Callable[[str],
     try:
         doc = json.loads(record_text)
         files = doc["files"]
-        if not isinstance(files, dict):
+        if not isinstance(files, dict) or not all(map(_valid, files.items())):
             raise TypeError
     except (ValueError, KeyError, TypeError):
         return [f"{RECORD_PATH} (the release record) is damaged"]
