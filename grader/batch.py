@@ -2,6 +2,9 @@
 
 1. **Intake** (``grader.intake``): the paths become one submission per student (a
    .py, a student repository, an LMS zip...), or a reason why one cannot be graded.
+   A student repository that differs from its release (``grader.tamper``) carries
+   tamper flags: they go into the recorded result (``extra_data.tampered``) or, for
+   a rejection or an error, after its reason (``grader.exports.with_tamper_note``).
 2. **Gradebook** (``grader.gradebook``): a submission whose student already has a
    result for the same content, graded by the same suite (``fingerprint``), is not
    graded again; ``regrade`` forces it.  A rejected submission is recorded at once
@@ -30,7 +33,7 @@ from typing import Callable, Iterator, Protocol, Sequence
 from grader import __version__
 from grader.assignment import Assignment
 from grader.errors import ConfigurationError
-from grader.exports import summary_lines, write_exports
+from grader.exports import summary_lines, with_tamper_note, write_exports
 from grader.gradebook import Entry, Gradebook
 from grader.intake import Submission, collect
 from grader.slot import SlotDied, SlotProcess, died, request_for
@@ -159,17 +162,20 @@ class BatchReport:
 def _entry(submission: Submission, outcome: dict, fp: str, max_score: float) -> Entry:
     result = outcome.get("result")
     if outcome["status"] == "graded" and result is not None:
+        if submission.flags:  # as the single grader does (grader.result.Result.to_dict)
+            extra = result.setdefault("extra_data", {})
+            extra["tampered"] = list(submission.flags)
         return Entry(submission.student, submission.origin, submission.content_hash, "graded",
                      result["score"], result["max_score"], "", result,
                      outcome.get("seconds", 0.0), fp)
+    reason = with_tamper_note(outcome.get("reason") or "unknown error", submission.flags)
     return Entry(submission.student, submission.origin, submission.content_hash, "error",
-                 None, max_score, outcome.get("reason") or "unknown error", None,
-                 outcome.get("seconds", 0.0), fp)
+                 None, max_score, reason, None, outcome.get("seconds", 0.0), fp)
 
 
 def run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *,
               executor: Executor, regrade: bool = False, id_pattern: str | None = None,
-              public_only: bool = False,
+              public_only: bool = False, key: bytes | None = None,
               on_start: Callable[[int, int], None] | None = None,
               on_result: Callable[[Entry], None] | None = None) -> BatchReport:
     """Grade every submission in ``paths`` into the gradebook in ``out``, then export.
@@ -183,6 +189,8 @@ def run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *,
         regrade: grade again even where the gradebook has a result for this content.
         id_pattern: regular expression mapping names to student ids (``grader.intake``).
         public_only: grade with the public tests.
+        key: the course key (``grader.seal.key_from_env``): student repositories' release
+            records are verified with it (``grader.intake.collect``); None: not verified.
         on_start: called once as ``on_start(to_grade, total)`` before grading starts.
         on_result: called with each entry as it is recorded (rejections included).
 
@@ -198,8 +206,12 @@ def run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *,
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    try:
+        stub = assignment.default_submission.read_bytes()
+    except OSError:
+        stub = None  # no pristine stub: a repository's .py always wins over its notebook
     intake = collect(paths, assignment.submission, f"assignments/{assignment.name}",
-                     id_pattern=id_pattern)
+                     id_pattern=id_pattern, stub=stub, key=key)
     fp = fingerprint(assignment, public_only)
     max_score = assignment.public_points if public_only else assignment.points
     report = BatchReport(submissions=len(intake.submissions), skipped_files=intake.skipped,
@@ -220,7 +232,7 @@ def run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *,
             on_start(len(todo) + len(rejections), len(intake.submissions))
         for sub in rejections:
             entry = Entry(sub.student, sub.origin, sub.content_hash, "rejected", 0.0, max_score,
-                          sub.problem, None, 0.0, fp)
+                          with_tamper_note(sub.problem, sub.flags), None, 0.0, fp)
             book.record(entry)
             report.rejected += 1
             if on_result is not None:

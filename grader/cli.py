@@ -343,6 +343,7 @@ def batch_command(assignment_name, paths, out, jobs, scheduler, regrade, id_patt
         with BatchProgress(console) as progress:
             report = run_batch(assignment, list(paths), out, executor=executor, regrade=regrade,
                                id_pattern=id_pattern, public_only=public_only,
+                               key=_course_key(),
                                on_start=progress.start, on_result=progress.advance)
     except KeyboardInterrupt:
         executor.close()

@@ -6,7 +6,8 @@ from the gradebook's entries (``grader.gradebook.Entry``).
 
 ``grades.csv``
     one row per student, sorted by id: ``student, status, score, max_score, percent``,
-    one column per test (points earned) and ``reason``.  The test columns are the union
+    one column per test (points earned), ``reason`` and ``tampered`` (the tamper
+    flags, below, joined by ``"; "``; empty when none).  The test columns are the union
     of the graded students' tests, in suite order.  A rejected submission has 0 in
     every test column; an ``error`` (the grader's failure, retried by the next run) has
     empty score, percent and test cells: it is never a 0 grade.
@@ -22,20 +23,27 @@ from the gradebook's entries (``grader.gradebook.Entry``).
 ``results/<safe id>.json``
     each graded student's results document as stored (Gradescope's results.json
     shape, ``grader.result``); for a rejected submission, a document with score 0,
-    the reason as ``output``, no tests and ``extra_data.rejected = true``.  None for
-    errors.
+    the reason as ``output``, no tests, ``extra_data.rejected = true`` (and
+    ``extra_data.tampered`` when flagged).  None for errors.
 ``feedback/<safe id>.md``
     Markdown for the student: score, table of tests, each failed test's message, the
-    notes; for a rejected submission, the reason and what to do.  None for errors.
+    notes; for a rejected submission, the reason and what to do; the tamper flags.
+    None for errors.
 ``summary.md``
     counts, score statistics, every test's pass rate (hardest first), the rejected
-    and errored students with reasons, and the histogram.
+    and errored students with reasons, the students whose repository differs from
+    the release ("Repositories that differ from the release"), and the histogram.
 ``histogram.png``
     the distribution of percentage scores (bins of 10 %).
 
 ``results/`` and ``feedback/`` mirror the entries: files of students no longer in
 ``entries`` (and temporary files of an interrupted run) are removed, after the new
 files are in place.  ``<safe id>`` comes from ``safe_names``, shared by both folders.
+
+Tamper flags (``grader.intake.Submission.flags``: the protected files of a student
+repository that differ from its release) are read from a graded entry's
+``result["extra_data"]["tampered"]``, and from the end of a rejected or errored
+entry's reason, where ``grader.batch`` puts them with ``with_tamper_note``.
 
 ``summary_lines(entries, assignment)`` gives the few lines printed at the end of a
 batch.
@@ -58,7 +66,7 @@ from typing import Any, Iterable
 from grader.assignment import Assignment
 from grader.gradebook import STATUSES, Entry
 
-__all__ = ["safe_names", "summary_lines", "write_exports"]
+__all__ = ["safe_names", "summary_lines", "tamper_flags", "with_tamper_note", "write_exports"]
 
 #: The files ``write_exports`` writes into ``out`` (folders for ``results``, ``feedback``).
 FILES = {"grades": "grades.csv", "canvas": "canvas.csv", "results": "results",
@@ -67,6 +75,8 @@ FILES = {"grades": "grades.csv", "canvas": "canvas.csv", "results": "results",
 _GRADE_COLUMNS = ("student", "status", "score", "max_score", "percent")
 _CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 _TMP_SUFFIX = ".tmp"
+#: Starts the tamper note ``with_tamper_note`` appends to a reason.
+_TAMPER_NOTE = "\n\nThe repository differs from the release:\n"
 _MAX_NAME = 100          # characters of a safe name before its hash (file names: 255 bytes)
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                      *(f"LPT{i}" for i in range(1, 10))}
@@ -129,7 +139,8 @@ def write_exports(entries: list[Entry], assignment: Assignment, out: Path) -> di
 def summary_lines(entries: list[Entry], assignment: Assignment) -> list[str]:
     """A few plain lines for the terminal at the end of a batch: the counts (graded,
     rejected, errors), the mean, median, min and max score (graded and rejected
-    submissions; errors have none), and the three hardest tests with their pass rates.
+    submissions; errors have none), the three hardest tests with their pass rates, and
+    the students whose repository differs from the release (``tamper_flags``), if any.
 
     Raises:
         ValueError: two entries with one student id, or an unknown status.
@@ -153,7 +164,49 @@ def summary_lines(entries: list[Entry], assignment: Assignment) -> list[str]:
         hardest = ", ".join(f"{s['name']} {_num(100 * s['rate'], 1)} % passed"
                             for s in stats[:3])
         lines.append(f"hardest tests: {hardest}")
+    flagged = [e.student for e in entries if tamper_flags(e)]
+    if flagged:
+        shown = ", ".join(flagged[:5]) + (f" and {len(flagged) - 5} more" if len(flagged) > 5 else "")
+        lines.append(f"{len(flagged)} repositor{'y differs' if len(flagged) == 1 else 'ies differ'} "
+                     f"from the release (see summary.md): {shown}")
     return lines
+
+
+def with_tamper_note(reason: str, flags: Iterable[str]) -> str:
+    """``reason`` followed by the tamper ``flags`` (``grader.intake.Submission.flags``),
+    for a rejected or errored entry, which has no results document to hold them: a
+    blank line, ``"The repository differs from the release:"``, then one ``"- flag"``
+    line each.  ``reason`` unchanged when there are none.  ``tamper_flags`` reads them
+    back."""
+    flags = list(flags)
+    if not flags:
+        return reason
+    return reason + _TAMPER_NOTE + "\n".join(f"- {f}" for f in flags)
+
+
+def _split_reason(reason: str) -> tuple[str, list[str]]:
+    """``(reason without its tamper note, the flags)`` (see ``with_tamper_note``)."""
+    head, found, tail = reason.rpartition(_TAMPER_NOTE)
+    lines = tail.split("\n")
+    if not found or not all(line.startswith("- ") for line in lines):
+        return reason, []
+    return head, [line[2:] for line in lines]
+
+
+def tamper_flags(entry: Entry) -> list[str]:
+    """The tamper flags of ``entry``: ``result["extra_data"]["tampered"]`` of a graded
+    one, the note at the end of the reason (``with_tamper_note``) of the others; []
+    when none."""
+    if entry.status == "graded":
+        extra = (entry.result or {}).get("extra_data")
+        flags = (extra.get("tampered") if isinstance(extra, dict) else None) or []
+        return [str(f) for f in flags] if isinstance(flags, list) else [str(flags)]
+    return _split_reason(entry.reason)[1]
+
+
+def _reason(entry: Entry) -> str:
+    """``entry.reason`` without its tamper note."""
+    return _split_reason(entry.reason)[0]
 
 
 def safe_names(students: Iterable[str]) -> dict[str, str]:
@@ -264,9 +317,10 @@ def _test_stats(entries: list[Entry]) -> list[dict[str, Any]]:
 
 
 def _rejected_doc(e: Entry) -> dict[str, Any]:
-    return {"score": 0, "max_score": e.max_score, "output": e.reason, "tests": [],
+    reason, flags = _split_reason(e.reason)
+    return {"score": 0, "max_score": e.max_score, "output": reason, "tests": [],
             "extra_data": {"rejected": True, "student": e.student, "origin": e.origin,
-                           "reason": e.reason}}
+                           "reason": reason, **({"tampered": flags} if flags else {})}}
 
 
 # ---------------------------------------------------------------------- formatting
@@ -287,8 +341,9 @@ def _csv_text(rows: Iterable[Iterable[Any]]) -> str:
 
 def _grades_csv(entries: list[Entry]) -> str:
     columns = _test_columns(entries)
-    fixed = set(_GRADE_COLUMNS) | {"reason"}
-    header = [*_GRADE_COLUMNS, *(f"test: {c}" if c in fixed else c for c in columns), "reason"]
+    fixed = set(_GRADE_COLUMNS) | {"reason", "tampered"}
+    header = [*_GRADE_COLUMNS, *(f"test: {c}" if c in fixed else c for c in columns), "reason",
+              "tampered"]
     rows: list[list[str]] = [header]
     for e in entries:
         if e.status == "graded":
@@ -300,7 +355,7 @@ def _grades_csv(entries: list[Entry]) -> str:
             tests = [""] * len(columns)
         percent = None if e.score is None else e.percent
         rows.append([e.student, e.status, _num(e.score), _num(e.max_score), _num(percent, 2),
-                     *tests, e.reason])
+                     *tests, _reason(e), "; ".join(tamper_flags(e))])
     return _csv_text(rows)
 
 
@@ -343,6 +398,19 @@ def _points(score: Any, max_score: Any) -> str:
     return f"{_num(score)}/{_num(max_score)}"
 
 
+def _tamper_md(flags: list[str]) -> list[str]:
+    """The feedback's section on a repository that differs from its release."""
+    if not flags:
+        return []
+    items = "\n".join(f"- {_md_cell(f)}" for f in flags)
+    return ["## Your repository differs from the release\n",
+            "These files are part of the course's release and must stay as released "
+            "(tests, workflows, the grader); the course staff sees this list:\n",
+            items + "\n",
+            "Restore them (`git checkout <release commit> -- FILE`, or copy them from the "
+            "course's template repository) and delete files you added there.\n"]
+
+
 def _feedback_md(e: Entry, doc: dict[str, Any], assignment: Assignment) -> str:
     parts = [f"# {_md_cell(assignment.name)}: {_md_cell(assignment.title)}\n",
              f"Student: {_md_cell(e.student)}\n"]
@@ -352,11 +420,12 @@ def _feedback_md(e: Entry, doc: dict[str, Any], assignment: Assignment) -> str:
     parts.append(score + "\n")
     if e.status == "rejected":
         parts.append("## Your submission could not be graded\n")
-        parts.append(_fenced(e.reason or "(no reason recorded)"))
+        parts.append(_fenced(_reason(e) or "(no reason recorded)"))
         parts.append("## What to do\n")
         parts.append(f"Fix the problem above and submit your `{assignment.submission}` again "
                      "(one file, the one you completed, under its original name). If you "
                      "think this is a mistake, contact the course staff.\n")
+        parts.extend(_tamper_md(tamper_flags(e)))
         return "\n".join(parts)
 
     tests = doc.get("tests", [])
@@ -383,6 +452,7 @@ def _feedback_md(e: Entry, doc: dict[str, Any], assignment: Assignment) -> str:
     if notes.strip():
         parts.append("## Notes\n")
         parts.append(_fenced(notes))
+    parts.extend(_tamper_md(tamper_flags(e)))
     return "\n".join(parts)
 
 
@@ -429,8 +499,20 @@ def _summary_md(entries: list[Entry], assignment: Assignment, histogram: str) ->
             table = [f"## {title}\n", "| Student | Origin | Reason |", "|---|---|---|"]
             for e in listed:
                 table.append(f"| {_md_cell(e.student)} | {_md_cell(e.origin)} | "
-                             f"{_md_cell(e.reason)} |")
+                             f"{_md_cell(_reason(e))} |")
             parts.append("\n".join(table) + "\n")
+
+    flagged = [(e, tamper_flags(e)) for e in entries]
+    flagged = [(e, flags) for e, flags in flagged if flags]
+    if flagged:
+        table = ["## Repositories that differ from the release\n",
+                 "Protected files (tests, workflows, the grader) that differ from the student "
+                 "repository as released (`.grader/release.json`).\n",
+                 "| Student | Status | What differs |", "|---|---|---|"]
+        for e, flags in flagged:
+            table.append(f"| {_md_cell(e.student)} | {_md_cell(e.status)} | "
+                         f"{'; '.join(_md_cell(f) for f in flags)} |")
+        parts.append("\n".join(table) + "\n")
     return "\n".join(parts)
 
 

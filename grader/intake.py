@@ -11,15 +11,36 @@ What a PATH may be
       grade (``notebook_source``, ``grader.notebook.python_source``); a broken one is rejected;
     * a directory or a ``.zip`` archive (an LMS or Gradescope export, or one student's
       own zip).  It is ONE student's submission (id = its name, or the zip's stem)
-      when it holds ``<assignment_dir>/<submission>`` or ``<submission>`` at its top
-      (for an archive, also inside a single top folder); otherwise it is a FOLDER OF
-      SUBMISSIONS, each entry of which is one student: a ``.py``/``.ipynb``/``.zip``
-      file (id = its stem) or a folder (id = its name) in which the file is looked for
-      (``_Collector._locate``: ``<assignment_dir>/<submission>``, ``<submission>``,
-      inside a single folder, the only ``<submission>`` anywhere below, the only
-      ``.py`` (then ``.ipynb``, then ``.zip``) at its top).  Other files and hidden
-      ones go to ``Intake.skipped``.
+      when it holds ``<assignment_dir>/<submission>`` or ``<submission>`` at its top,
+      or the notebook of the same stem there (``assignments/hw3/backprop.ipynb``,
+      ``backprop.ipynb``; for an archive, also inside a single top folder); otherwise
+      it is a FOLDER OF SUBMISSIONS, each entry of which is one student: a
+      ``.py``/``.ipynb``/``.zip`` file (id = its stem) or a folder (id = its name) in
+      which the file is looked for (``_Collector._locate``: ``<assignment_dir>/``, then
+      the top, each for ``<submission>`` or its notebook; the same inside a single
+      folder; the only ``<submission>`` anywhere below, else the only notebook of its
+      stem; the only ``.py`` (then ``.ipynb``, then ``.zip``) at its top).  Other
+      files and hidden ones go to ``Intake.skipped``.
     * anything else is a rejected submission, and so is a path that cannot be read.
+
+The .py or the notebook
+    A released student repository holds both ``backprop.py`` and ``backprop.ipynb``
+    (the same stub; students may work in either).  Where a folder holds both, the
+    ``.py`` is graded, unless it is byte-identical to the assignment's pristine stub
+    (``collect``'s ``stub``): then the notebook is (the student worked there).  Without
+    ``stub`` the ``.py`` always wins.
+
+Tamper flags
+    A submission that is a student repository (a folder, or an archive or archive
+    entry, possibly inside single top folders) holding ``.grader/release.json`` gets
+    ``Submission.flags``: ``grader.tamper.check`` of that repository, for the
+    assignment ``<assignment_dir>`` names (its last part, ``hw3``), listing every file
+    below it, hidden folders (``.github/``, ``.grader/``) included, ``.git`` and links
+    excluded.  A file that cannot be read (a limit of its archive, an I/O error, larger
+    than ``ZipLimits.max_file_mb``) counts as missing; a record that cannot be read, as
+    damaged.  In archives these reads count against the archive's limits like any
+    other.  The flags are given whether or not the source could be graded; a file
+    given directly (``hw3-bob/assignments/hw3/backprop.py``) has none.
 
 One set of rules, two kinds of tree
     The rules are written once over ``_Node`` (a name, children, ``read``), which
@@ -43,8 +64,10 @@ Student ids
     (``re.search``) maps it to the named group ``id``, else group 1, else the whole
     match.  Two submissions with one id become ONE rejected submission naming both.
 
-The source is kept as bytes, exactly as submitted: non-UTF-8 or invalid Python is for
-the grader to report, so that a batch gives the verdict the single-file grader gives.
+The source of a ``.py`` is kept as bytes, exactly as submitted, and a notebook's is its
+code cells converted to Python (UTF-8, ``notebook_source``): non-UTF-8 or invalid Python
+is for the grader to report, so that a batch gives the verdict the single-file grader
+gives.
 """
 
 from __future__ import annotations
@@ -52,6 +75,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import json
 import os
 import re
 import stat
@@ -59,6 +83,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
+
+from grader import tamper
 
 __all__ = ["Intake", "Submission", "SubmissionProblem", "ZipLimits", "collect",
            "notebook_source"]
@@ -97,19 +123,31 @@ class Submission:
         source: the Python source to grade, bytes exactly as submitted; None when
             rejected.
         problem: why it cannot be graded ('' when it can).
+        flags: for a student repository holding ``.grader/release.json``, one sentence
+            per protected file that differs from the release (``grader.tamper.check``:
+            ``"assignments/hw3/tests/test_public.py differs from the release"``); empty
+            otherwise.  Rejected submissions may have flags too.
     """
 
     student: str
     origin: str
     source: bytes | None
     problem: str = ""
+    flags: tuple[str, ...] = ()
 
     @property
     def content_hash(self) -> str:
-        """SHA-256 (hex) of ``source``; of ``b"rejected:" + problem`` for a rejected one."""
+        """SHA-256 (hex) of ``source``; of ``b"rejected:" + problem`` for a rejected one.
+        With ``flags``, SHA-256 of ``b"flagged\0"``, that digest and the flags as JSON
+        (so a change of flags alone changes the hash; without flags it is as above)."""
         if self.source is None:
-            return hashlib.sha256(b"rejected:" + self.problem.encode("utf-8")).hexdigest()
-        return hashlib.sha256(self.source).hexdigest()
+            digest = hashlib.sha256(b"rejected:" + self.problem.encode("utf-8"))
+        else:
+            digest = hashlib.sha256(self.source)
+        if not self.flags:
+            return digest.hexdigest()
+        flags = json.dumps(list(self.flags), ensure_ascii=False).encode("utf-8")
+        return hashlib.sha256(b"flagged\0" + digest.digest() + flags).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -166,7 +204,8 @@ def notebook_source(data: bytes, origin: str) -> bytes:
 
 def collect(paths: Sequence[Path | str], submission_name: str, assignment_dir: str, *,
             id_pattern: str | None = None, limits: ZipLimits = ZipLimits(),
-            max_source_mb: float = 5) -> Intake:
+            max_source_mb: float = 5, stub: bytes | None = None,
+            key: bytes | None = None) -> Intake:
     """The submissions in ``paths`` (see the module docstring for the rules).
 
     Args:
@@ -178,6 +217,11 @@ def collect(paths: Sequence[Path | str], submission_name: str, assignment_dir: s
             group ``id``, else group 1, else the whole match, of ``re.search``).
         limits: what a zip archive may hold.
         max_source_mb: the largest source accepted, in MiB.
+        stub: the assignment's pristine stub (the instructor's
+            ``assignments/hw3/backprop.py``, bytes): a folder's ``.py`` identical to it
+            yields to the notebook beside it.  None: the ``.py`` always wins.
+        key: the course key (``grader.seal``), so that ``flags`` include a release
+            record whose signature does not verify; None: records are not verified.
 
     Returns:
         The ``Intake``: every problem with a submission is a rejected ``Submission``;
@@ -194,7 +238,8 @@ def collect(paths: Sequence[Path | str], submission_name: str, assignment_dir: s
             pattern = re.compile(id_pattern)
         except re.error as exc:
             raise ValueError(f"invalid --id-pattern '{id_pattern}': {exc}") from None
-    collector = _Collector(submission_name, assignment_dir, limits, max_source_mb)
+    collector = _Collector(submission_name, assignment_dir, limits, max_source_mb,
+                           stub=stub, key=key)
     for path in paths:
         collector.add_path(Path(path))
     return collector.finish(pattern)
@@ -589,6 +634,27 @@ def _walk(node: _Node) -> Iterator[tuple[str, _Node]]:
                 stack.append((rel + "/", kid))
 
 
+def _walk_all(node: _Node) -> Iterator[tuple[str, _Node]]:
+    """``(path below node, file)`` of every file below ``node``, hidden ones included
+    (``.github/``, ``.grader/``), but not a top ``.git`` folder nor any file-system link;
+    a folder that cannot be listed counts as empty."""
+    stack: list[tuple[str, _Node]] = [("", node)]
+    while stack:
+        prefix, folder = stack.pop()
+        try:
+            kids = folder.children()
+        except SubmissionProblem:
+            continue
+        for kid in kids:
+            if kid.is_link or (not prefix and kid.name == ".git"):
+                continue
+            rel = prefix + kid.name
+            if kid.is_dir:
+                stack.append((rel + "/", kid))
+            else:
+                yield rel, kid
+
+
 def _size_words(n: int) -> str:
     if n < 10 * 1024:
         return f"{n} bytes"
@@ -603,17 +669,30 @@ class _Found:
     origin: str
     source: bytes | None
     problem: str = ""
+    flags: tuple[str, ...] = ()
+
+
+#: What a located submission gives: (origin, source, flags).
+_Source = tuple[str, bytes, tuple[str, ...]]
 
 
 class _Collector:
     """Applies the rules to the paths, one at a time; ``finish`` gives the ``Intake``."""
 
     def __init__(self, submission_name: str, assignment_dir: str, limits: ZipLimits,
-                 max_source_mb: float):
+                 max_source_mb: float, stub: bytes | None = None, key: bytes | None = None):
         self.name = submission_name
         self.dir_parts = tuple(p for p in re.split(r"[/\\]", assignment_dir) if p not in ("", "."))
-        self.wanted = tuple(dict.fromkeys(["/".join((*self.dir_parts, submission_name)),
-                                           submission_name]))
+        #: the folders looked in, in order: "assignments/hw3/", then the top ("")
+        self.places = tuple(dict.fromkeys(["".join(p + "/" for p in self.dir_parts), ""]))
+        self.wanted = tuple(place + submission_name for place in self.places)
+        self.notebook = (_stem(submission_name) + ".ipynb"
+                         if _suffix(submission_name) == ".py" else None)
+        self.wanted_notebooks = (tuple(place + self.notebook for place in self.places)
+                                 if self.notebook else ())
+        self.stub = stub
+        self.key = key
+        self.assignment = self.dir_parts[-1] if self.dir_parts else None
         self.limits = limits
         self.max_source_mb = max_source_mb
         self.max_source = int(max_source_mb * MiB)
@@ -689,18 +768,20 @@ class _Collector:
         else:
             self.skipped.append((node.origin, "not a .py, .ipynb or .zip file"))
 
-    def _add(self, name: str, origin: str, source: Callable[[], tuple[str, bytes]]) -> None:
+    def _add(self, name: str, origin: str, source: Callable[[], _Source]) -> None:
         try:
-            where, data = source()
+            where, data, flags = source()
         except SubmissionProblem as exc:
             self._reject(name, origin, exc)
             return
-        self.found.append(_Found(name, where, data))
+        self.found.append(_Found(name, where, data, flags=flags))
 
     def _reject(self, name: str, origin: str, problem: str | SubmissionProblem) -> None:
+        flags: tuple[str, ...] = ()
         if isinstance(problem, SubmissionProblem):
             origin = problem.origin or origin
-        self.found.append(_Found(name, origin, None, str(problem)))
+            flags = getattr(problem, "flags", ())
+        self.found.append(_Found(name, origin, None, str(problem), flags))
 
     # ---------------------------------------------------------------- locating
 
@@ -709,7 +790,8 @@ class _Collector:
         places (with ``unwrap``, also inside a single top folder)."""
         node = root
         for _ in range(32):
-            if any(_lookup(node, rel) is not None for rel in self.wanted):
+            if any(_lookup(node, rel) is not None
+                   for rel in (*self.wanted, *self.wanted_notebooks)):
                 return True
             if not unwrap:
                 return False
@@ -730,23 +812,26 @@ class _Collector:
         """
         top = node
         for _ in range(32):
-            for rel in self.wanted:
-                hit = _lookup(top, rel)
+            for place in self.places:
+                hit = self._choose(top, place)
                 if hit is not None:
                     return hit
             kids = _meaningful(top.children())
             if len(kids) != 1 or not kids[0].is_dir or kids[0].is_link:
                 break
             top = kids[0]
-        hits = sorted(((rel, n) for rel, n in _walk(node) if n.name == self.name),
-                      key=lambda hit: hit[0])
-        if len(hits) == 1:
-            return hits[0][1]
-        if hits:
-            raise SubmissionProblem(
-                f"{len(hits)} files named {self.name} in {node.label}: "
-                f"{', '.join(rel for rel, _ in hits)}; keep only the one to grade, in "
-                f"{self.wanted[0]}", node.origin)
+        below = dict(_walk(node))
+        for name in filter(None, (self.name, self.notebook)):
+            hits = sorted(rel for rel, n in below.items() if n.name == name)
+            if len(hits) == 1:
+                if name == self.name and self.notebook:  # the notebook beside it may win
+                    folder = hits[0][:len(hits[0]) - len(name)]
+                    return self._prefer(below[hits[0]], below.get(folder + self.notebook))
+                return below[hits[0]]
+            if hits:
+                raise SubmissionProblem(
+                    f"{len(hits)} files named {name} in {node.label}: {', '.join(hits)}; "
+                    f"keep only the one to grade, in {self.places[0]}{name}", node.origin)
         files = [k for k in _meaningful(top.children()) if not k.is_dir]
         others = ""
         for suffix in _SUFFIXES:
@@ -760,19 +845,89 @@ class _Collector:
         raise SubmissionProblem(f"no {self.name} found in {node.label} (looked for "
                                 f"{' and '.join(self.wanted)}){others}", node.origin)
 
-    def _find_source(self, node: _Node) -> tuple[str, bytes]:
-        """``(origin, source)`` of the submission that is the folder or archive root
-        ``node``.
+    def _choose(self, top: _Node, place: str) -> _Node | None:
+        """The submission file in the folder ``place`` of ``top``: the ``.py``, the
+        notebook of its stem, or, with both there, ``_prefer``'s choice."""
+        py = _lookup(top, place + self.name)
+        notebook = _lookup(top, place + self.notebook) if self.notebook else None
+        return self._prefer(py, notebook)
+
+    def _prefer(self, py: _Node | None, notebook: _Node | None) -> _Node | None:
+        """``py``, unless it is missing, or is the pristine stub and ``notebook`` exists."""
+        if py is None:
+            return notebook
+        if notebook is None or self.stub is None:
+            return py
+        try:
+            untouched = py.read(len(self.stub)) == self.stub
+        except SubmissionProblem:
+            untouched = False  # grading the .py reports why it cannot be read
+        return notebook if untouched else py
+
+    def _read_whole(self, node: _Node) -> bytes | None:
+        """``node``'s bytes for the tamper check; None when they cannot be read (or are
+        over ``max_file_mb``)."""
+        limit = int(self.limits.max_file_mb * MiB)
+        try:
+            data = node.read(limit)
+        except SubmissionProblem:
+            return None
+        return None if len(data) > limit else data
+
+    def _flags(self, node: _Node) -> tuple[str, ...]:
+        """``grader.tamper.check`` of the student repository that is the folder or
+        archive root ``node`` (or the single folder it holds, and so on); () when there
+        is no release record there."""
+        if node.problem:
+            return ()
+        repo: _Node = node
+        for _ in range(32):
+            record = _lookup(repo, tamper.RECORD_PATH)
+            if record is not None:
+                break
+            try:
+                kids = _meaningful(repo.children())
+            except SubmissionProblem:
+                return ()
+            if len(kids) != 1 or not kids[0].is_dir or kids[0].is_link:
+                return ()
+            repo = kids[0]
+        else:
+            return ()
+        files = dict(_walk_all(repo))
+        text = self._read_whole(record)
+
+        def read(rel: str) -> bytes | None:
+            found = files.get(rel)
+            return None if found is None else self._read_whole(found)
+
+        try:
+            return tuple(tamper.check(b"" if text is None else text, files, read, key=self.key,
+                                      assignment=self.assignment))
+        except Exception:  # noqa: BLE001 - a record crafted to break the check (a path "")
+            return (f"{tamper.RECORD_PATH} (the release record) is damaged",)
+
+    def _find_source(self, node: _Node) -> _Source:
+        """``(origin, source, flags)`` of the submission that is the folder or archive
+        root ``node`` (``flags``: ``_flags`` of the innermost repository that has any).
 
         Raises:
-            SubmissionProblem: it cannot be graded.
+            SubmissionProblem: it cannot be graded; its ``flags`` attribute, when set,
+                holds the repository's flags all the same.
         """
         if node.problem:
             raise SubmissionProblem(node.problem, node.origin)
-        return self._source_of(self._locate(node))
+        try:
+            origin, data, inner = self._source_of(self._locate(node))
+        except SubmissionProblem as exc:
+            if not getattr(exc, "flags", ()):
+                exc.flags = self._flags(node)  # type: ignore[attr-defined]
+            raise
+        return origin, data, inner or self._flags(node)
 
-    def _source_of(self, node: _Node) -> tuple[str, bytes]:
-        """``(origin, source)`` of the file (``.py``, ``.ipynb``, ``.zip``) ``node``.
+    def _source_of(self, node: _Node) -> _Source:
+        """``(origin, source, flags)`` of the file (``.py``, ``.ipynb``, ``.zip``) ``node``
+        (flags only from the repository a folder or archive is).
 
         Raises:
             SubmissionProblem: it cannot be graded.
@@ -792,8 +947,8 @@ class _Collector:
                 raise SubmissionProblem(
                     f"the notebook is larger than {self.limits.max_file_mb:g} MB: clear its "
                     "outputs, or export it as a .py file and submit that", node.origin)
-            return node.origin, self._checked(notebook_source(data, node.origin), node)
-        return node.origin, self._checked(node.read(self.max_source), node)
+            return node.origin, self._checked(notebook_source(data, node.origin), node), ()
+        return node.origin, self._checked(node.read(self.max_source), node), ()
 
     def _checked(self, data: bytes, node: _Node) -> bytes:
         if len(data) > self.max_source:
@@ -851,4 +1006,5 @@ def _identify(found: _Found, pattern: re.Pattern | None) -> Submission:
     if not student:
         student = found.origin
         problem = problem or "its name gives an empty student id: rename it"
-    return Submission(student, found.origin, None if problem else found.source, problem)
+    return Submission(student, found.origin, None if problem else found.source, problem,
+                      found.flags)

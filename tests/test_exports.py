@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from grader.assignment import Assignment
-from grader.exports import safe_names, summary_lines, write_exports
+from grader.exports import (safe_names, summary_lines, tamper_flags, with_tamper_note,
+                            write_exports)
 from grader.gradebook import Entry
 
 HW3 = Assignment(name="hw3", root=Path("."), title="Backpropagation", submission="backprop.py",
@@ -104,7 +105,7 @@ def test_grades_csv(exported):
     assert students == sorted(students) and len(rows) == 8
     header = list(rows[0])
     assert header == ["student", "status", "score", "max_score", "percent",
-                      *[name for name, _ in SUITE], "reason"]
+                      *[name for name, _ in SUITE], "reason", "tampered"]
     by = {r["student"]: r for r in rows}
     assert by["alice"]["score"] == "10" and by["alice"]["percent"] == "100"
     assert by["bob"]["score"] == "7" and by["bob"]["linear_backward: dW"] == "0"
@@ -119,6 +120,7 @@ def test_grades_csv(exported):
     err = by["erin"]
     assert err["status"] == "error" and err["score"] == "" and err["percent"] == ""
     assert all(err[name] == "" for name, _ in SUITE) and "BrokenPipeError" in err["reason"]
+    assert all(r["tampered"] == "" for r in rows)
 
 
 def test_canvas_csv(exported):
@@ -257,3 +259,76 @@ def test_duplicate_student_rejected(tmp_path):
     e = _entries()[1]
     with pytest.raises(ValueError, match="two entries"):
         write_exports([e, e], HW3, tmp_path)
+
+
+# ------------------------------------------------------------------ tamper flags
+
+TEST_CHANGED = "assignments/hw3/tests/test_public.py differs from the release"
+WORKFLOW_ADDED = ".github/workflows/x|*y.yml was added (it is not part of the release)"
+
+
+def _flagged_entries() -> list[Entry]:
+    doc = _doc(ALL_PASS)
+    doc["extra_data"]["tampered"] = [TEST_CHANGED, WORKFLOW_ADDED]
+    carol = _graded("carol", doc)
+    rejected = Entry(student="dan", origin="repos/dan", content_hash="cd" * 32,
+                     status="rejected", score=0, max_score=10,
+                     reason=with_tamper_note("the file is empty", [TEST_CHANGED]))
+    error = Entry(student="eve", origin="repos/eve", content_hash="ef" * 32, status="error",
+                  score=None, max_score=10,
+                  reason=with_tamper_note("the worker crashed", [WORKFLOW_ADDED]))
+    return [_graded("alice", _doc(ALL_PASS)), carol, rejected, error]
+
+
+def test_tamper_note_round_trip():
+    assert with_tamper_note("the file is empty", []) == "the file is empty"
+    noted = with_tamper_note("the file is empty", [TEST_CHANGED, WORKFLOW_ADDED])
+    assert noted.startswith("the file is empty\n\n") and TEST_CHANGED in noted
+    entry = Entry(student="d", origin="x", content_hash="0", status="rejected", score=0,
+                  max_score=10, reason=noted)
+    assert tamper_flags(entry) == [TEST_CHANGED, WORKFLOW_ADDED]
+    plain = Entry(student="d", origin="x", content_hash="0", status="rejected", score=0,
+                  max_score=10, reason="a reason\n- with a dash line")
+    assert tamper_flags(plain) == []
+    graded = _flagged_entries()[1]
+    assert tamper_flags(graded) == [TEST_CHANGED, WORKFLOW_ADDED]
+    assert tamper_flags(_graded("alice", _doc(ALL_PASS))) == []
+
+
+def test_tamper_flags_in_every_export(tmp_path):
+    paths = write_exports(_flagged_entries(), HW3, tmp_path)
+    by = {r["student"]: r for r in _rows(paths["grades"])}
+    assert list(next(iter(by.values())))[-2:] == ["reason", "tampered"]
+    assert by["alice"]["tampered"] == ""
+    assert by["carol"]["tampered"] == f"{TEST_CHANGED}; {WORKFLOW_ADDED}"
+    assert by["carol"]["reason"] == "" and by["carol"]["score"] == "10"
+    assert by["dan"]["reason"] == "the file is empty" and by["dan"]["tampered"] == TEST_CHANGED
+    assert by["eve"]["reason"] == "the worker crashed" and by["eve"]["tampered"] == WORKFLOW_ADDED
+
+    carol = json.loads((paths["results"] / "carol.json").read_text("utf-8"))
+    assert carol["extra_data"]["tampered"] == [TEST_CHANGED, WORKFLOW_ADDED]
+    dan = json.loads((paths["results"] / "dan.json").read_text("utf-8"))
+    assert dan["output"] == "the file is empty" and dan["extra_data"]["tampered"] == [TEST_CHANGED]
+    alice_doc = json.loads((paths["results"] / "alice.json").read_text("utf-8"))
+    assert "tampered" not in alice_doc["extra_data"]
+
+    feedback = (paths["feedback"] / "carol.md").read_text("utf-8")
+    assert "## Your repository differs from the release" in feedback
+    assert "- assignments/hw3/tests/test_public.py differs from the release" in feedback
+    assert "- .github/workflows/x\\|\\*y.yml was added" in feedback   # Markdown-escaped
+    dan_md = (paths["feedback"] / "dan.md").read_text("utf-8")
+    assert "the file is empty" in dan_md and "differs from the release" in dan_md
+    assert "The repository differs from the release:" not in dan_md   # the note became a section
+    assert "differs from the release" not in (paths["feedback"] / "alice.md").read_text("utf-8")
+
+    summary = paths["summary"].read_text("utf-8")
+    section = summary.split("## Repositories that differ from the release", 1)[1]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line]
+    assert [r.split(" | ")[0] for r in rows] == ["| Student", "| carol", "| dan", "| eve"]
+    assert TEST_CHANGED in rows[1] and ".github/workflows/x\\|\\*y.yml" in rows[1]
+    assert rows[1].count(" | ") == 2                                   # still three cells
+    assert "alice" not in section
+    rejected_row = next(line for line in summary.splitlines() if line.startswith("| dan | repos"))
+    assert "The repository differs" not in rejected_row
+    line = summary_lines(_flagged_entries(), HW3)[-1]
+    assert line == "3 repositories differ from the release (see summary.md): carol, dan, eve"

@@ -519,3 +519,236 @@ def test_content_hash():
     assert first["d"].content_hash == hashlib.sha256(b"rejected:the file is empty").hexdigest()
     other = Submission("d", "x", None, "another reason")
     assert other.content_hash != first["d"].content_hash
+
+
+# ------------------------------------------------------------------ notebooks in repositories
+
+
+STUB = b"def forward(x):\n    raise NotImplementedError\n"
+
+
+def notebook(code: str) -> bytes:
+    import nbformat
+
+    v4 = nbformat.v4
+    return nbformat.writes(v4.new_notebook(cells=[v4.new_markdown_cell("# hw3"),
+                                                  v4.new_code_cell(code)])).encode()
+
+
+def converted(data: bytes, name: str = "backprop.ipynb") -> bytes:
+    from grader.notebook import python_source
+
+    return python_source(data, name).encode("utf-8")
+
+
+def test_a_repository_with_only_the_notebook_is_one_submission():
+    nb = notebook(SRC.decode())
+    write("hw3-alice/assignments/hw3/backprop.ipynb", nb)
+    write("hw3-alice/README.md", b"readme\n")
+    write("bob/backprop.ipynb", nb)
+    write("bob/notes.py", b"notes = 1\n")                         # not the only candidate
+    write("repos/hw3-carol/assignments/hw3/backprop.ipynb", nb)
+    write("repos/hw3-dave/work/deep/backprop.ipynb", nb)         # the only one anywhere below
+    write("repos/hw3-dave/work/scratch.py", b"x = 1\n")
+    subs = by_id(run("hw3-alice", "bob", "repos"))
+    assert list(subs) == ["bob", "hw3-alice", "hw3-carol", "hw3-dave"]
+    accepted(subs["hw3-alice"], converted(nb), "hw3-alice/assignments/hw3/backprop.ipynb")
+    accepted(subs["bob"], converted(nb), "bob/backprop.ipynb")
+    accepted(subs["hw3-carol"], converted(nb), "repos/hw3-carol/assignments/hw3/backprop.ipynb")
+    accepted(subs["hw3-dave"], converted(nb), "repos/hw3-dave/work/deep/backprop.ipynb")
+
+
+def test_the_py_wins_unless_it_is_the_untouched_stub():
+    edited_nb = notebook(SRC.decode())
+    stub_nb = notebook(STUB.decode())
+    # every released repository holds both files
+    write("repos/hw3-alice/assignments/hw3/backprop.py", b"alice = 1\n")   # worked in the .py
+    write("repos/hw3-alice/assignments/hw3/backprop.ipynb", stub_nb)
+    write("repos/hw3-bob/assignments/hw3/backprop.py", STUB)               # worked in the notebook
+    write("repos/hw3-bob/assignments/hw3/backprop.ipynb", edited_nb)
+    write("repos/hw3-carol/assignments/hw3/backprop.py", STUB + b"\n")     # not byte-identical
+    write("repos/hw3-carol/assignments/hw3/backprop.ipynb", edited_nb)
+    write("repos/hw3-dave/assignments/hw3/backprop.py", STUB)              # did nothing
+    write("repos/hw3-erin/src/backprop.py", STUB)                          # elsewhere, side by side
+    write("repos/hw3-erin/src/backprop.ipynb", edited_nb)
+    subs = by_id(run("repos", stub=STUB))
+    accepted(subs["hw3-alice"], b"alice = 1\n", "repos/hw3-alice/assignments/hw3/backprop.py")
+    accepted(subs["hw3-bob"], converted(edited_nb),
+             "repos/hw3-bob/assignments/hw3/backprop.ipynb")
+    accepted(subs["hw3-carol"], STUB + b"\n", "repos/hw3-carol/assignments/hw3/backprop.py")
+    accepted(subs["hw3-dave"], STUB, "repos/hw3-dave/assignments/hw3/backprop.py")
+    accepted(subs["hw3-erin"], converted(edited_nb), "repos/hw3-erin/src/backprop.ipynb")
+    # without the stub, the .py always wins
+    plain = by_id(run("repos"))
+    accepted(plain["hw3-bob"], STUB, "repos/hw3-bob/assignments/hw3/backprop.py")
+
+
+def test_the_same_choice_inside_zips():
+    edited_nb = notebook(SRC.decode())
+    write_zip("hw3-bob.zip", [("hw3-bob/assignments/hw3/backprop.py", STUB),
+                              ("hw3-bob/assignments/hw3/backprop.ipynb", edited_nb),
+                              ("hw3-bob/README.md", b"readme\n")])
+    write_zip("class.zip", [
+        ("alice/assignments/hw3/backprop.py", b"alice = 1\n"),
+        ("alice/assignments/hw3/backprop.ipynb", edited_nb),
+        ("carol/assignments/hw3/backprop.py", STUB),
+        ("carol/assignments/hw3/backprop.ipynb", edited_nb),
+        ("dave/backprop.ipynb", edited_nb),
+        ("erin.zip", zip_bytes([("assignments/hw3/backprop.ipynb", edited_nb)])),
+    ])
+    subs = by_id(run("hw3-bob.zip", "class.zip", stub=STUB))
+    assert list(subs) == ["alice", "carol", "dave", "erin", "hw3-bob"]
+    accepted(subs["hw3-bob"], converted(edited_nb), "hw3-bob.zip!hw3-bob/assignments/hw3/backprop.ipynb")
+    accepted(subs["alice"], b"alice = 1\n", "class.zip!alice/assignments/hw3/backprop.py")
+    accepted(subs["carol"], converted(edited_nb), "class.zip!carol/assignments/hw3/backprop.ipynb")
+    accepted(subs["dave"], converted(edited_nb), "class.zip!dave/backprop.ipynb")
+    accepted(subs["erin"], converted(edited_nb), "class.zip!erin.zip!assignments/hw3/backprop.ipynb")
+
+
+# ------------------------------------------------------------------ tamper flags
+
+
+KEY = bytes(range(32))
+PROTECTED = {"assignments/hw3/tests/test_public.py": b"def test_x():\n    assert True\n",
+             "assignments/hw3/assignment.toml": b"name = 'hw3'\n",
+             "assignments/hw4/tests/test_public.py": b"other = 1\n",
+             ".github/workflows/grade.yml": b"on: push\n",
+             "grader/x.py": b"engine = 1\n"}
+
+
+def fake_repository(path: str | Path, key: bytes | None = None) -> Path:
+    """A released student repository in miniature: protected files, the stub and its
+    notebook, and the release record of them."""
+    import json
+
+    from grader import tamper
+
+    repo = Path(path)
+    for rel, data in PROTECTED.items():
+        write(repo / rel, data)
+    write(repo / "assignments/hw3/backprop.py", STUB)
+    write(repo / "assignments/hw3/backprop.ipynb", notebook(STUB.decode()))
+    write(repo / "README.md", b"readme\n")
+    write(repo / ".grader/release.json", json.dumps(tamper.record(repo, key)).encode())
+    return repo
+
+
+def tree_entries(folder: Path, prefix: str = "") -> list[tuple[str, bytes]]:
+    return [(prefix + p.relative_to(folder).as_posix(), p.read_bytes())
+            for p in sorted(folder.rglob("*")) if p.is_file()]
+
+
+CHANGED = "assignments/hw3/tests/test_public.py differs from the release"
+ADDED = ".github/workflows/x.yml was added (it is not part of the release)"
+
+
+def tamper_with(repo: Path) -> None:
+    write(repo / "assignments/hw3/tests/test_public.py", b"def test_x():\n    pass\n")
+    write(repo / ".github/workflows/x.yml", b"on: push\n")
+    write(repo / "assignments/hw3/backprop.py", b"alice = 1\n")
+    write(repo / "assignments/hw4/tests/test_public.py", b"not hw3's business\n")
+    write(repo / "assignments/hw3/tests/__pycache__/t.cpython-311.pyc", b"\0")  # junk
+    write(repo / ".git/config", b"[core]\n")
+
+
+def test_flags_of_a_student_repository_folder():
+    clean = fake_repository("repos/hw3-bob")
+    alice = fake_repository("repos/hw3-alice")
+    tamper_with(alice)
+    write("repos/hw3-carol/assignments/hw3/backprop.py", b"carol = 1\n")  # no release record
+    write("repos/hw3-carol/.github/workflows/x.yml", b"on: push\n")
+    subs = by_id(run("repos", stub=STUB))
+    accepted(subs["hw3-alice"], b"alice = 1\n")
+    assert subs["hw3-alice"].flags == (CHANGED, ADDED)
+    assert subs["hw3-bob"].flags == () and subs["hw3-carol"].flags == ()
+    accepted(subs["hw3-bob"], converted(notebook(STUB.decode())))  # untouched .py: notebook
+    # the repository given directly is the same
+    assert by_id(run("repos/hw3-alice"))["hw3-alice"].flags == (CHANGED, ADDED)
+    # a missing protected file, an unreadable one
+    (clean / "grader/x.py").unlink()
+    if hasattr(os, "symlink"):  # links are never listed nor followed: missing
+        (clean / ".github/workflows/grade.yml").unlink()
+        os.symlink(os.path.abspath("repos/hw3-alice/.github/workflows/grade.yml"),
+                   clean / ".github/workflows/grade.yml")
+    flags = by_id(run("repos"))["hw3-bob"].flags
+    assert "grader/x.py is missing (it is part of the release)" in flags
+    if hasattr(os, "symlink"):
+        assert ".github/workflows/grade.yml is missing (it is part of the release)" in flags
+
+
+def test_flags_verify_the_record_with_the_key():
+    repo = fake_repository("repos/hw3-alice", key=KEY)
+    assert by_id(run("repos", key=KEY))["hw3-alice"].flags == ()
+    # a student who edits a test and its checksum too: only the key can tell
+    import json
+
+    from grader import tamper
+
+    write(repo / "assignments/hw3/tests/test_public.py", b"def test_x():\n    pass\n")
+    doc = tamper.record(repo)        # recomputed, without the MAC the student cannot make
+    write(repo / ".grader/release.json", json.dumps(doc).encode())
+    assert by_id(run("repos"))["hw3-alice"].flags == ()
+    flags = by_id(run("repos", key=KEY))["hw3-alice"].flags
+    assert len(flags) == 1 and "was altered" in flags[0]
+    damaged = (".grader/release.json (the release record) is damaged",)
+    for text in (b"{not json", b'{"format": 1, "files": {"": "00"}}'):
+        write(repo / ".grader/release.json", text)
+        assert by_id(run("repos"))["hw3-alice"].flags == damaged
+
+
+def test_flags_of_zipped_repositories(tmp_path):
+    alice = fake_repository(tmp_path / "build/hw3-alice")
+    tamper_with(alice)
+    bob = fake_repository(tmp_path / "build/hw3-bob")
+    write_zip("hw3-alice.zip", tree_entries(alice, "hw3-alice/"))         # one top folder
+    write_zip("class.zip", [*tree_entries(alice, "alice/"), *tree_entries(bob, "bob/"),
+                            ("dave.zip", zip_bytes(tree_entries(alice)))])  # a zip in the zip
+    subs = by_id(run("hw3-alice.zip", "class.zip", stub=STUB))
+    assert list(subs) == ["alice", "bob", "dave", "hw3-alice"]
+    for student in ("alice", "dave", "hw3-alice"):
+        accepted(subs[student], b"alice = 1\n")
+        assert subs[student].flags == (CHANGED, ADDED), student
+    assert subs["bob"].flags == ()
+    # a protected member over the per-entry limit cannot be read: it counts as missing
+    import json
+
+    from grader import tamper
+
+    write(bob / "grader/big.py", b"#" * 5000)
+    write(bob / ".grader/release.json", json.dumps(tamper.record(bob)).encode())
+    write_zip("hw3-bob.zip", tree_entries(bob))
+    small = by_id(run("hw3-bob.zip", limits=ZipLimits(max_file_mb=3000 / (1 << 20))))
+    assert small["hw3-bob"].flags == ("grader/big.py is missing (it is part of the release)",)
+    assert by_id(run("hw3-bob.zip"))["hw3-bob"].flags == ()
+
+
+def test_a_rejected_repository_keeps_its_flags():
+    alice = fake_repository("repos/hw3-alice")
+    tamper_with(alice)
+    write(alice / "assignments/hw3/backprop.py", b"   \n")
+    sub = by_id(run("repos"))["hw3-alice"]
+    rejected(sub, "the file is empty")
+    assert sub.flags == (CHANGED, ADDED)
+
+
+def test_content_hash_with_flags():
+    src = b"alice = 1\n"
+    plain = Submission("a", "x", src)
+    assert plain.content_hash == hashlib.sha256(src).hexdigest()
+    one = Submission("a", "x", src, flags=(CHANGED,))
+    two = Submission("a", "x", src, flags=(CHANGED, ADDED))
+    assert len({plain.content_hash, one.content_hash, two.content_hash}) == 3
+    assert one.content_hash == Submission("b", "y", src, flags=(CHANGED,)).content_hash
+    gone = Submission("a", "x", None, "the file is empty")
+    flagged = Submission("a", "x", None, "the file is empty", (CHANGED,))
+    assert gone.content_hash == hashlib.sha256(b"rejected:the file is empty").hexdigest()
+    assert flagged.content_hash != gone.content_hash
+    # from collect: an unflagged repository's hash is the source's
+    fake_repository("repos/hw3-bob")
+    write("repos/hw3-bob/assignments/hw3/backprop.py", src)
+    bob = by_id(run("repos"))["hw3-bob"]
+    assert bob.flags == () and bob.content_hash == hashlib.sha256(src).hexdigest()
+    write("repos/hw3-bob/.github/workflows/x.yml", b"on: push\n")
+    bob2 = by_id(run("repos"))["hw3-bob"]
+    assert bob2.source == src and bob2.flags == (ADDED,)
+    assert bob2.content_hash != bob.content_hash
