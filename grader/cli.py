@@ -82,7 +82,8 @@ def _grade_command(assignment: Assignment) -> click.Command:
     def command(submission, fmt, fail_under, public_only):
         path = Path(submission) if submission else assignment.default_submission
         _check_submission_path(path)
-        result = _grade_file(assignment, path, fmt, public_only, _course_key())
+        key = _key_for(assignment, _course_key_text())
+        result = _grade_file(assignment, path, fmt, public_only, key)
         _render(assignment, path, result, fmt)
         if not _meets(result, fail_under):
             sys.exit(EXIT_BELOW_THRESHOLD)
@@ -99,16 +100,42 @@ def _check_submission_path(path: Path) -> None:
         raise click.UsageError(f"submission must be a .py file or a notebook (.ipynb): {path}")
 
 
-def _course_key() -> bytes | None:
-    """The course key from GRADER_KEY, then removed from this process's environment (it
-    is never passed to workers either: ``grader.limits.ALWAYS_SECRET_ENV``)."""
+def _course_key_text() -> str:
+    """GRADER_KEY's text ('' when unset), then removed from this process's environment
+    (it is never passed to workers either: ``grader.limits.ALWAYS_SECRET_ENV``)."""
     import os
 
     from grader import seal
 
-    key = seal.key_from_env()
-    os.environ.pop(seal.KEY_ENV, None)
-    return key
+    return os.environ.pop(seal.KEY_ENV, "").strip()
+
+
+def _course_key() -> bytes | None:
+    """The course key from GRADER_KEY (None when unset), for the commands that always
+    use it (seal, release).
+
+    Raises:
+        grader.seal.SealError: GRADER_KEY is set but is not a key.
+    """
+    from grader import seal
+
+    text = _course_key_text()
+    return seal.parse_key(text) if text else None
+
+
+def _key_for(assignment: Assignment, text: str) -> bytes | None:
+    """The course key where this copy of the course uses it: a student repository (a
+    sealed suite to open, a release record to verify). In the instructor's repository
+    GRADER_KEY is not used, and is not checked.
+
+    Raises:
+        grader.seal.SealError: it is used, and is not a key.
+    """
+    from grader import seal, tamper
+
+    student_copy = ((assignment.root / tamper.RECORD_PATH).is_file()
+                    or not assignment.has_hidden_suite())
+    return seal.parse_key(text) if text and student_copy else None
 
 
 def _grade_file(assignment: Assignment, path: Path, fmt: str, public_only: bool,
@@ -343,7 +370,7 @@ def batch_command(assignment_name, paths, out, jobs, scheduler, regrade, id_patt
         with BatchProgress(console) as progress:
             report = run_batch(assignment, list(paths), out, executor=executor, regrade=regrade,
                                id_pattern=id_pattern, public_only=public_only,
-                               key=_course_key(),
+                               key=_batch_key(console),
                                on_start=progress.start, on_result=progress.advance)
     except KeyboardInterrupt:
         executor.close()
@@ -405,7 +432,7 @@ def ci_command(names, fail_under, grade_all):
         assignments = [known[n] for n in names]
     changed = None if grade_all or names else ci.changed_files(root, ci.base_commit())
     chosen = ci.to_grade(assignments, changed)
-    key = _course_key()
+    text = _course_key_text()
     if not chosen:
         line = "No assignment changed in this push or pull request: nothing to grade."
         click.echo(line)
@@ -420,7 +447,7 @@ def ci_command(names, fail_under, grade_all):
             click.echo(f"::error title={assignment.name}::{path.relative_to(root)} is missing")
             ok = False
             continue
-        result = _grade_file(assignment, path, "github", False, key)
+        result = _grade_file(assignment, path, "github", False, _key_for(assignment, text))
         _render(assignment, path, result, "github")
         ok = _meets(result, fail_under) and ok
     if not ok:
@@ -512,6 +539,19 @@ def release_command(out, names, fail_under, force):
     click.echo(f"  sealed hidden suites: {', '.join(report.sealed) or 'none'}")
     for note in report.notes:
         click.echo(f"Note: {note}")
+
+
+def _batch_key(console) -> bytes | None:
+    """The course key for ``grade batch``, which verifies student repositories' release
+    records with it; a GRADER_KEY that is not a key is reported and not used."""
+    from grader import seal
+
+    text = _course_key_text()
+    try:
+        return seal.parse_key(text) if text else None
+    except seal.SealError as exc:
+        console.print(f"warning: {exc}; release records are checked without the key", markup=False)
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
