@@ -80,7 +80,7 @@ def _grade_command(assignment: Assignment) -> click.Command:
     @click.option("--public", "public_only", is_flag=True,
                   help="Run only the public tests, as a student's copy of the course does.")
     def command(submission, fmt, fail_under, public_only):
-        path = Path(submission) if submission else assignment.default_submission
+        path = Path(submission) if submission else _worked_in(assignment)
         _check_submission_path(path)
         key = _key_for(assignment, _course_key_text())
         result = _grade_file(assignment, path, fmt, public_only, key)
@@ -89,6 +89,22 @@ def _grade_command(assignment: Assignment) -> click.Command:
             sys.exit(EXIT_BELOW_THRESHOLD)
 
     return command
+
+
+def _worked_in(assignment: Assignment) -> Path:
+    """The student's file: ``assignments/hwN/<file>.py``, or in a student repository
+    whose .py is still the released stub, the notebook beside it once it was changed
+    (as ``grade batch`` and ``grade ci`` choose)."""
+    from grader import tamper
+
+    py = assignment.default_submission
+    notebook = py.with_suffix(".ipynb")
+    if (notebook.is_file() and tamper.untouched(assignment.root, py)
+            and tamper.untouched(assignment.root, notebook) is False):
+        click.echo(f"grade: grading {notebook.relative_to(assignment.root)}: {py.name} is still the "
+                   "released stub (--submission chooses another file)", err=True)
+        return notebook
+    return py
 
 
 def _check_submission_path(path: Path) -> None:

@@ -191,7 +191,9 @@ def release(root: Path, out: Path, *, names: list[str] | None = None, key: bytes
             f"{out} is incomplete; remove those lines from the public files and release again")
     record = out / tamper.RECORD_PATH
     record.parent.mkdir(parents=True, exist_ok=True)
-    record.write_text(json.dumps(tamper.record(out, key), indent=2, sort_keys=True) + "\n",
+    stubs = [f"assignments/{a.name}/{name}" for a in released
+             for name in (a.submission, Path(a.submission).with_suffix(".ipynb").name)]
+    record.write_text(json.dumps(tamper.record(out, key, stubs), indent=2, sort_keys=True) + "\n",
                       encoding="utf-8")
     return report
 

@@ -32,7 +32,8 @@ import json
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
-__all__ = ["RECORD_PATH", "check", "check_repository", "protected", "record", "tree_files"]
+__all__ = ["RECORD_PATH", "check", "check_repository", "protected", "record", "tree_files",
+           "untouched"]
 
 RECORD_PATH = ".grader/release.json"
 _FORMAT = 1
@@ -79,16 +80,35 @@ def _mac(files: dict[str, str], key: bytes) -> str:
     return hmac.new(subkey, canonical, hashlib.sha256).hexdigest()
 
 
-def record(root: Path, key: bytes | None = None) -> dict:
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def record(root: Path, key: bytes | None = None, stubs: Iterable[str] = ()) -> dict:
     """The release record of the tree at ``root``: the SHA-256 of every protected file,
     and the MAC when ``key`` (the 32-byte course key, ``grader.seal.parse_key``) is
-    given.  ``grade release`` writes it, as JSON, to ``RECORD_PATH``."""
-    files = {rel: hashlib.sha256((Path(root) / rel).read_bytes()).hexdigest()
-             for rel in tree_files(root) if protected(rel)}
+    given; ``stubs`` (paths relative to ``root``: the files students fill in, .py and
+    notebook) are recorded apart, unprotected, so that ``untouched`` can tell which one a
+    student worked in.  ``grade release`` writes it, as JSON, to ``RECORD_PATH``."""
+    files = {rel: _sha256(Path(root) / rel) for rel in tree_files(root) if protected(rel)}
     doc = {"format": _FORMAT, "files": files}
     if key is not None:
         doc["mac"] = _mac(files, key)
+    if stubs:
+        doc["stubs"] = {rel: _sha256(Path(root) / rel) for rel in stubs}
     return doc
+
+
+def untouched(root: Path, path: Path) -> bool | None:
+    """Whether the file ``path`` is still exactly the stub the release gave (True), was
+    changed (False), or is not a released stub of the repository at ``root`` (None: no
+    record, not recorded, unreadable)."""
+    try:
+        stubs = json.loads((Path(root) / RECORD_PATH).read_bytes()).get("stubs", {})
+        expected = stubs.get(Path(path).resolve().relative_to(Path(root).resolve()).as_posix())
+        return None if not isinstance(expected, str) else _sha256(path) == expected
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def _valid(item) -> bool:

@@ -250,3 +250,28 @@ def test_seal_without_a_key_refuses_to_replace_existing_bundles(released, tmp_pa
     shutil.copytree(course, copy)
     refused = run_grade("seal", cwd=copy, env={"GRADER_KEY": ""})
     assert refused.returncode == 2 and "--new-key" in refused.stderr
+
+
+def test_grade_takes_the_notebook_a_student_worked_in(released, tmp_path):
+    """In a student repository, `grade hw3` grades the notebook when the .py is still the
+    released stub and the notebook was changed; the .py as soon as it was changed."""
+    from grader.notebook import stub_notebook
+
+    course, student, key = released
+    copy = tmp_path / "student"
+    shutil.copytree(student, copy)
+    # the stub as released (the other tests grade their answers in `student`)
+    shutil.copyfile(course / "assignments" / "hw3" / "backprop.py", copy / "assignments" / "hw3" / "backprop.py")
+    notebook = copy / "assignments" / "hw3" / "backprop.ipynb"
+    untouched = run_grade("hw3", "-f", "json", cwd=copy, env={"GRADER_KEY": key})
+    assert untouched.returncode == 0 and "grading" not in untouched.stderr
+    assert json.loads(untouched.stdout)["score"] == 0  # the stub
+    notebook.write_text(stub_notebook(CORRECT, None, "hw3"))
+    done = run_grade("hw3", "-f", "json", cwd=copy, env={"GRADER_KEY": key})
+    assert done.returncode == 0, done.stderr
+    assert "grading assignments/hw3/backprop.ipynb: backprop.py is still the released stub" in done.stderr
+    doc = json.loads(done.stdout)
+    assert doc["score"] == doc["max_score"] == 100 and doc["extra_data"]["suite"] == "hidden"
+    shutil.copyfile(WRONG, copy / "assignments" / "hw3" / "backprop.py")
+    mine = run_grade("hw3", "-f", "json", cwd=copy, env={"GRADER_KEY": key})
+    assert "grading" not in mine.stderr and json.loads(mine.stdout)["score"] < 100
