@@ -354,6 +354,7 @@ def batch_command(assignment_name, paths, out, jobs, scheduler, regrade, id_patt
     from grader.gradebook import GradebookMismatch
     from grader.progress import BatchProgress
     from grader.sandbox import isolation, make_non_dumpable
+    from grader.slot import SlotDied
 
     root = _course_root()
     try:
@@ -396,6 +397,11 @@ def batch_command(assignment_name, paths, out, jobs, scheduler, regrade, id_patt
         sys.exit(EXIT_INTERRUPTED)
     except GradebookMismatch as exc:
         raise click.UsageError(str(exc)) from None
+    except SlotDied as exc:
+        console.print(f"grade: error: a grading process could not start or stopped: {exc} (see "
+                      f"{out / LOG_NAME}; grade batch needs Linux). Every result finished so far "
+                      "is saved; run the same command again to resume.", markup=False)
+        sys.exit(EXIT_BATCH_ERRORS)
     finally:
         executor.close()
         log.close()

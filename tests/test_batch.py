@@ -245,3 +245,20 @@ def test_an_assignment_set_up_wrongly_stops_the_batch(tmp_path):
     assert "configuration error" in proc.stderr and "90" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert all_gone()
+
+
+def test_a_grading_process_that_cannot_start_is_one_line_not_a_traceback(tmp_path):
+    """Slots that die at start (here: a sitecustomize that ends them) give a message
+    with what to do, exit status 4, and no traceback."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(
+        "import sys\nif 'grader.slot' in ' '.join(getattr(sys, 'orig_argv', [])):\n    sys.exit(7)\n")
+    sub = tmp_path / "alice.py"
+    shutil.copyfile(SUBMISSIONS / "hw3" / "correct_loops.py", sub)
+    proc = run_grade("batch", "hw3", str(sub), "--out", str(tmp_path / "out"), "--jobs", "1",
+                     env={"PYTHONPATH": str(site)}, timeout=120)
+    assert proc.returncode == 4, proc.stderr
+    assert "grade: error: a grading process could not start or stopped" in proc.stderr
+    assert "run the same command again to resume" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
