@@ -498,6 +498,9 @@ def seal_command(names, new_key):
 
     root = _course_root()
     everything = [a for a in list_assignments(root) if a.has_hidden_suite()]
+    if not everything:
+        raise click.UsageError(f"{root} holds no hidden suite (reference/hwN/tests/) to seal; run "
+                               "grade seal in the instructor's course repository")
     known = {a.name for a in everything}
     unknown = [n for n in names if n not in known]
     if unknown:

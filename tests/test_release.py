@@ -275,3 +275,10 @@ def test_grade_takes_the_notebook_a_student_worked_in(released, tmp_path):
     shutil.copyfile(WRONG, copy / "assignments" / "hw3" / "backprop.py")
     mine = run_grade("hw3", "-f", "json", cwd=copy, env={"GRADER_KEY": key})
     assert "grading" not in mine.stderr and json.loads(mine.stdout)["score"] < 100
+
+
+def test_seal_in_a_student_repository_says_where_to_run_it(released):
+    _, student, _ = released
+    proc = run_grade("seal", cwd=student, env={"GRADER_KEY": ""})
+    assert proc.returncode == 2 and "holds no hidden suite" in proc.stderr
+    assert not (student / "sealed" / "hw3.sealed").read_bytes() == b""  # the bundles are left alone
