@@ -79,12 +79,11 @@ def grade(assignment: Assignment, submission: Path, *, public_only: bool = False
         return _grade(assignment, submission, public_only=public_only, log=log,
                       zygote=zygote, uid=uid)
     if key is None:
-        result = _grade(assignment, submission, public_only=True, log=log, zygote=zygote, uid=uid)
-        result.notes[-1] = (
-            f"Only the public tests ran: the hidden suite ({assignment.points:g} points) is "
-            f"sealed in {bundle.relative_to(assignment.root)} and {seal.KEY_ENV} is not set here. "
-            "It runs in CI when you push.")
-        return result
+        return _grade(assignment, submission, public_only=True, log=log, zygote=zygote, uid=uid,
+                      public_note=(
+                          f"Only the public tests ran: the hidden suite ({assignment.points:g} "
+                          f"points) is sealed in {bundle.relative_to(assignment.root)} and "
+                          f"{seal.KEY_ENV} is not set here. It runs in CI when you push."))
     mode, why = isolation()
     if mode != "namespaces":
         raise seal.SealError(
@@ -97,8 +96,10 @@ def grade(assignment: Assignment, submission: Path, *, public_only: bool = False
 
 
 def _grade(assignment: Assignment, submission: Path, *, public_only: bool,
-           log: io.StringIO | None, zygote: Zygote | None, uid: int | None) -> Result:
-    """``grade`` with the suite where ``assignment`` says it is."""
+           log: io.StringIO | None, zygote: Zygote | None, uid: int | None,
+           public_note: str | None = None) -> Result:
+    """``grade`` with the suite where ``assignment`` says it is; ``public_note`` replaces
+    the note that says the hidden suite runs on submission, when the public tests run."""
     isolation()  # a GRADER_ISOLATION that cannot be honoured stops the run before it starts
     hidden = assignment.has_hidden_suite() and not public_only
     suite_dir = assignment.hidden_tests if hidden else assignment.public_tests
@@ -137,9 +138,9 @@ def _grade(assignment: Assignment, submission: Path, *, public_only: bool,
     if hidden:
         result.notes.append(f"Graded with the hidden suite of {assignment.name}.")
     else:
-        result.notes.append(
+        result.notes.append(public_note or (
             f"These are the public tests only (shapes and small worked examples). The hidden "
-            f"suite ({assignment.points:g} points) runs when you submit.")
+            f"suite ({assignment.points:g} points) runs when you submit."))
     if plugin.gpu_skipped:
         skipped = result.skipped
         result.notes.append(
