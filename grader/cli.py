@@ -45,6 +45,22 @@ def _course_root() -> Path:
         raise click.UsageError(str(exc)) from None
 
 
+def _named(root: Path, names: tuple[str, ...] | list[str]) -> list[Assignment]:
+    """The assignments of the course at ``root`` called ``names``, in that order (all of
+    them, in course order, for no names).
+
+    Raises:
+        click.UsageError: a name is not an assignment's; the message lists the known ones.
+    """
+    everything = list_assignments(root)
+    known = {a.name: a for a in everything}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise click.UsageError(f"unknown assignment {', '.join(map(repr, unknown))} "
+                               f"(assignments: {', '.join(known)})")
+    return [known[n] for n in names] or everything
+
+
 def _points(a: Assignment) -> str:
     text = f"{a.points:g} points"
     return text + (f" (+{a.gpu_points:g} on a GPU)" if a.gpu_points else "")
@@ -357,11 +373,7 @@ def batch_command(assignment_name, paths, out, jobs, scheduler, regrade, id_patt
     from grader.slot import SlotDied
 
     root = _course_root()
-    try:
-        assignment = load_assignment(root, assignment_name)
-    except KeyError:
-        known = ", ".join(a.name for a in list_assignments(root))
-        raise click.UsageError(f"unknown assignment {assignment_name!r} (assignments: {known})") from None
+    [assignment] = _named(root, [assignment_name])
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise click.UsageError(f"not found: {', '.join(missing)}")
@@ -444,14 +456,7 @@ def ci_command(names, fail_under, grade_all):
     from grader import ci
 
     root = _course_root()
-    assignments = list_assignments(root)
-    if names:
-        known = {a.name: a for a in assignments}
-        unknown = [n for n in names if n not in known]
-        if unknown:
-            raise click.UsageError(f"unknown assignment(s) {', '.join(unknown)} (assignments: "
-                                   f"{', '.join(known)})")
-        assignments = [known[n] for n in names]
+    assignments = _named(root, names)
     changed = None if grade_all or names else ci.changed_files(root, ci.base_commit())
     chosen = ci.to_grade(assignments, changed)
     text = _course_key_text()
@@ -553,12 +558,9 @@ def release_command(out, names, fail_under, force):
     from grader.release import release
 
     root = _course_root()
-    try:
-        report = release(root, out, names=list(names) or None, key=_course_key(),
-                         fail_under=fail_under, force=force)
-    except KeyError as exc:
-        known = ", ".join(a.name for a in list_assignments(root))
-        raise click.UsageError(f"unknown assignment {exc.args[0]!r} (assignments: {known})") from None
+    _named(root, names)
+    report = release(root, out, names=list(names) or None, key=_course_key(),
+                     fail_under=fail_under, force=force)
     click.echo(f"Released {', '.join(report.assignments)} into {report.out}/")
     click.echo(f"  notebooks: {', '.join(report.notebooks)}")
     click.echo(f"  sealed hidden suites: {', '.join(report.sealed) or 'none'}")
