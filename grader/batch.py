@@ -3,8 +3,8 @@
 1. **Intake** (``grader.intake``): the paths become one submission per student (a
    .py, a student repository, an LMS zip...), or a reason why one cannot be graded.
    A student repository that differs from its release (``grader.tamper``) carries
-   tamper flags: they go into the recorded result (``extra_data.tampered``) or, for
-   a rejection or an error, after its reason (``grader.exports.with_tamper_note``).
+   tamper flags: they are recorded with its entry (``Entry.flags``), and a graded
+   result holds them as the single grader's does (``extra_data.tampered``).
 2. **Gradebook** (``grader.gradebook``): a submission whose student already has a
    result for the same content, graded by the same suite (``fingerprint``), is not
    graded again; ``regrade`` forces it.  A rejected submission is recorded at once
@@ -33,7 +33,7 @@ from typing import Callable, Iterator, Protocol, Sequence
 from grader import __version__
 from grader.assignment import Assignment
 from grader.errors import ConfigurationError
-from grader.exports import summary_lines, with_tamper_note, write_exports
+from grader.exports import summary_lines, write_exports
 from grader.gradebook import Entry, Gradebook
 from grader.intake import Submission, collect
 from grader.slot import SlotDied, SlotProcess, died, request_for
@@ -167,10 +167,10 @@ def _entry(submission: Submission, outcome: dict, fp: str, max_score: float) -> 
             extra["tampered"] = list(submission.flags)
         return Entry(submission.student, submission.origin, submission.content_hash, "graded",
                      result["score"], result["max_score"], "", result,
-                     outcome.get("seconds", 0.0), fp)
-    reason = with_tamper_note(outcome.get("reason") or "unknown error", submission.flags)
+                     outcome.get("seconds", 0.0), fp, flags=list(submission.flags))
     return Entry(submission.student, submission.origin, submission.content_hash, "error",
-                 None, max_score, reason, None, outcome.get("seconds", 0.0), fp)
+                 None, max_score, outcome.get("reason") or "unknown error", None,
+                 outcome.get("seconds", 0.0), fp, flags=list(submission.flags))
 
 
 def run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *,
@@ -232,7 +232,7 @@ def run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *,
             on_start(len(todo) + len(rejections), len(intake.submissions))
         for sub in rejections:
             entry = Entry(sub.student, sub.origin, sub.content_hash, "rejected", 0.0, max_score,
-                          with_tamper_note(sub.problem, sub.flags), None, 0.0, fp)
+                          sub.problem, None, 0.0, fp, flags=list(sub.flags))
             book.record(entry)
             report.rejected += 1
             if on_result is not None:

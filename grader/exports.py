@@ -40,10 +40,8 @@ from the gradebook's entries (``grader.gradebook.Entry``).
 ``entries`` (and temporary files of an interrupted run) are removed, after the new
 files are in place.  ``<safe id>`` comes from ``safe_names``, shared by both folders.
 
-Tamper flags (``grader.intake.Submission.flags``: the protected files of a student
-repository that differ from its release) are read from a graded entry's
-``result["extra_data"]["tampered"]``, and from the end of a rejected or errored
-entry's reason, where ``grader.batch`` puts them with ``with_tamper_note``.
+Tamper flags (``Entry.flags``: the protected files of a student repository that
+differ from its release) are shown wherever the entry is.
 
 ``summary_lines(entries, assignment)`` gives the few lines printed at the end of a
 batch.
@@ -65,8 +63,9 @@ from typing import Any, Iterable
 
 from grader.assignment import Assignment
 from grader.gradebook import STATUSES, Entry
+from grader.report import fenced, number
 
-__all__ = ["safe_names", "summary_lines", "tamper_flags", "with_tamper_note", "write_exports"]
+__all__ = ["safe_names", "summary_lines", "write_exports"]
 
 #: The files ``write_exports`` writes into ``out`` (folders for ``results``, ``feedback``).
 FILES = {"grades": "grades.csv", "canvas": "canvas.csv", "results": "results",
@@ -75,8 +74,6 @@ FILES = {"grades": "grades.csv", "canvas": "canvas.csv", "results": "results",
 _GRADE_COLUMNS = ("student", "status", "score", "max_score", "percent")
 _CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 _TMP_SUFFIX = ".tmp"
-#: Starts the tamper note ``with_tamper_note`` appends to a reason.
-_TAMPER_NOTE = "\n\nThe repository differs from the release:\n"
 _MAX_NAME = 100          # characters of a safe name before its hash (file names: 255 bytes)
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                      *(f"LPT{i}" for i in range(1, 10))}
@@ -140,7 +137,7 @@ def summary_lines(entries: list[Entry], assignment: Assignment) -> list[str]:
     """A few plain lines for the terminal at the end of a batch: the counts (graded,
     rejected, errors), the mean, median, min and max score (graded and rejected
     submissions; errors have none), the three hardest tests with their pass rates, and
-    the students whose repository differs from the release (``tamper_flags``), if any.
+    the students whose repository differs from the release (``Entry.flags``), if any.
 
     Raises:
         ValueError: two entries with one student id, or an unknown status.
@@ -164,49 +161,12 @@ def summary_lines(entries: list[Entry], assignment: Assignment) -> list[str]:
         hardest = ", ".join(f"{s['name']} {_num(100 * s['rate'], 1)} % passed"
                             for s in stats[:3])
         lines.append(f"hardest tests: {hardest}")
-    flagged = [e.student for e in entries if tamper_flags(e)]
+    flagged = [e.student for e in entries if e.flags]
     if flagged:
         shown = ", ".join(flagged[:5]) + (f" and {len(flagged) - 5} more" if len(flagged) > 5 else "")
         lines.append(f"{len(flagged)} repositor{'y differs' if len(flagged) == 1 else 'ies differ'} "
                      f"from the release (see summary.md): {shown}")
     return lines
-
-
-def with_tamper_note(reason: str, flags: Iterable[str]) -> str:
-    """``reason`` followed by the tamper ``flags`` (``grader.intake.Submission.flags``),
-    for a rejected or errored entry, which has no results document to hold them: a
-    blank line, ``"The repository differs from the release:"``, then one ``"- flag"``
-    line each.  ``reason`` unchanged when there are none.  ``tamper_flags`` reads them
-    back."""
-    flags = list(flags)
-    if not flags:
-        return reason
-    return reason + _TAMPER_NOTE + "\n".join(f"- {f}" for f in flags)
-
-
-def _split_reason(reason: str) -> tuple[str, list[str]]:
-    """``(reason without its tamper note, the flags)`` (see ``with_tamper_note``)."""
-    head, found, tail = reason.rpartition(_TAMPER_NOTE)
-    lines = tail.split("\n")
-    if not found or not all(line.startswith("- ") for line in lines):
-        return reason, []
-    return head, [line[2:] for line in lines]
-
-
-def tamper_flags(entry: Entry) -> list[str]:
-    """The tamper flags of ``entry``: ``result["extra_data"]["tampered"]`` of a graded
-    one, the note at the end of the reason (``with_tamper_note``) of the others; []
-    when none."""
-    if entry.status == "graded":
-        extra = (entry.result or {}).get("extra_data")
-        flags = (extra.get("tampered") if isinstance(extra, dict) else None) or []
-        return [str(f) for f in flags] if isinstance(flags, list) else [str(flags)]
-    return _split_reason(entry.reason)[1]
-
-
-def _reason(entry: Entry) -> str:
-    """``entry.reason`` without its tamper note."""
-    return _split_reason(entry.reason)[0]
 
 
 def safe_names(students: Iterable[str]) -> dict[str, str]:
@@ -317,19 +277,15 @@ def _test_stats(entries: list[Entry]) -> list[dict[str, Any]]:
 
 
 def _rejected_doc(e: Entry) -> dict[str, Any]:
-    reason, flags = _split_reason(e.reason)
-    return {"score": 0, "max_score": e.max_score, "output": reason, "tests": [],
+    return {"score": 0, "max_score": e.max_score, "output": e.reason, "tests": [],
             "extra_data": {"rejected": True, "student": e.student, "origin": e.origin,
-                           "reason": reason, **({"tampered": flags} if flags else {})}}
+                           "reason": e.reason, **({"tampered": list(e.flags)} if e.flags else {})}}
 
 
 # ---------------------------------------------------------------------- formatting
 def _num(x: float | None, places: int = 6) -> str:
-    """A number without float noise: ``96``, ``2.5``, ``0.3``; '' for None."""
-    if x is None:
-        return ""
-    text = f"{round(float(x), places):.{places}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    """``grader.report.number``; '' for None."""
+    return "" if x is None else number(x, places)
 
 
 def _csv_text(rows: Iterable[Iterable[Any]]) -> str:
@@ -355,7 +311,7 @@ def _grades_csv(entries: list[Entry]) -> str:
             tests = [""] * len(columns)
         percent = None if e.score is None else e.percent
         rows.append([e.student, e.status, _num(e.score), _num(e.max_score), _num(percent, 2),
-                     *tests, _reason(e), "; ".join(tamper_flags(e))])
+                     *tests, e.reason, "; ".join(e.flags)])
     return _csv_text(rows)
 
 
@@ -385,15 +341,6 @@ def _md_cell(text: Any) -> str:
     return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), line)
 
 
-def _fenced(text: str, info: str = "text") -> str:
-    """``text`` verbatim in a fenced code block whose fence is longer than any run of
-    backticks inside it."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    body = text if text.endswith("\n") else text + "\n"
-    return f"{fence}{info}\n{body}{fence}\n"
-
-
 def _points(score: Any, max_score: Any) -> str:
     return f"{_num(score)}/{_num(max_score)}"
 
@@ -420,12 +367,12 @@ def _feedback_md(e: Entry, doc: dict[str, Any], assignment: Assignment) -> str:
     parts.append(score + "\n")
     if e.status == "rejected":
         parts.append("## Your submission could not be graded\n")
-        parts.append(_fenced(_reason(e) or "(no reason recorded)"))
+        parts.append(fenced(e.reason or "(no reason recorded)"))
         parts.append("## What to do\n")
         parts.append(f"Fix the problem above and submit your `{assignment.submission}` again "
                      "(one file, the one you completed, under its original name). If you "
                      "think this is a mistake, contact the course staff.\n")
-        parts.extend(_tamper_md(tamper_flags(e)))
+        parts.extend(_tamper_md(e.flags))
         return "\n".join(parts)
 
     tests = doc.get("tests", [])
@@ -445,14 +392,14 @@ def _feedback_md(e: Entry, doc: dict[str, Any], assignment: Assignment) -> str:
             points = _num(t.get("max_score"))
             unit = "point" if points == "1" else "points"
             parts.append(f"### ✗ {_md_cell(t.get('name', ''))} ({points} {unit})\n")
-            parts.append(_fenced(str(t.get("output") or "(no message)")))
+            parts.append(fenced(str(t.get("output") or "(no message)")))
     elif tests:
         parts.append("Every test passed.\n")
     notes = str(doc.get("output") or "")
     if notes.strip():
         parts.append("## Notes\n")
-        parts.append(_fenced(notes))
-    parts.extend(_tamper_md(tamper_flags(e)))
+        parts.append(fenced(notes))
+    parts.extend(_tamper_md(e.flags))
     return "\n".join(parts)
 
 
@@ -499,19 +446,18 @@ def _summary_md(entries: list[Entry], assignment: Assignment, histogram: str) ->
             table = [f"## {title}\n", "| Student | Origin | Reason |", "|---|---|---|"]
             for e in listed:
                 table.append(f"| {_md_cell(e.student)} | {_md_cell(e.origin)} | "
-                             f"{_md_cell(_reason(e))} |")
+                             f"{_md_cell(e.reason)} |")
             parts.append("\n".join(table) + "\n")
 
-    flagged = [(e, tamper_flags(e)) for e in entries]
-    flagged = [(e, flags) for e, flags in flagged if flags]
+    flagged = [e for e in entries if e.flags]
     if flagged:
         table = ["## Repositories that differ from the release\n",
                  "Protected files (tests, workflows, the grader) that differ from the student "
                  "repository as released (`.grader/release.json`).\n",
                  "| Student | Status | What differs |", "|---|---|---|"]
-        for e, flags in flagged:
+        for e in flagged:
             table.append(f"| {_md_cell(e.student)} | {_md_cell(e.status)} | "
-                         f"{'; '.join(_md_cell(f) for f in flags)} |")
+                         f"{'; '.join(_md_cell(f) for f in e.flags)} |")
         parts.append("\n".join(table) + "\n")
     return "\n".join(parts)
 

@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from grader.report import fenced, number
 from grader.result import Result, TestResult
 
 __all__ = [
@@ -217,14 +218,8 @@ def _line_of(function: str | None, lines: Mapping[str, int]) -> int | None:
     return None
 
 
-def _num(x: float) -> str:
-    """A number of points without a useless ``.0`` and never in exponent form."""
-    text = f"{round(x, 6):.6f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
-
-
 def _points(x: float) -> str:
-    return f"{_num(x)} point{'' if x == 1 else 's'}"
+    return f"{number(x)} point{'' if x == 1 else 's'}"
 
 
 def _percent(result: Result) -> str:
@@ -306,13 +301,9 @@ def _html(text: str) -> str:
 
 
 def _code_block(text: str) -> str:
-    """``text`` as a fenced code block whose fence (backticks) is longer than any run of
-    backticks in it, so that no line of it can close the block: everything in it is
-    shown literally (no Markdown, no HTML)."""
-    text = _clean(text)
-    longest = max((len(run) for run in re.findall("`+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}text\n{text.rstrip()}\n{fence}"
+    """``text`` (cleaned) as a fenced code block that no line of it can close: everything
+    in it is shown literally (no Markdown, no HTML); no line break after the fence."""
+    return fenced(_clean(text).rstrip()).rstrip("\n")
 
 
 def job_summary(result: Result, *, display_path: str, lines: Mapping[str, int] | None = None,
@@ -325,7 +316,7 @@ def job_summary(result: Result, *, display_path: str, lines: Mapping[str, int] |
     lines = lines or {}
     mark = "✅" if _all_passed(result) else "❌"
     parts = [f"## {mark} {_md(result.assignment)}: {_md(result.title)} — "
-             f"{_num(result.score)}/{_num(result.max_score)} ({_percent(result)}%)"]
+             f"{number(result.score)}/{number(result.max_score)} ({_percent(result)}%)"]
     parts.append(f"Submission: {_md(display_path)}")
     if result.notes:
         parts.append("\n>\n".join(f"> {_md(note)}" for note in result.notes))
@@ -338,9 +329,9 @@ def job_summary(result: Result, *, display_path: str, lines: Mapping[str, int] |
         name = _md(t.name, cell=True)
         if t.status == "skipped":
             reason = f"<br>*skipped: {_md(t.output, cell=True)}*" if t.output.strip() else ""
-            rows.append(f"| ⏭️ | {name}{reason} | not counted ({_num(t.max_score)}) |")
+            rows.append(f"| ⏭️ | {name}{reason} | not counted ({number(t.max_score)}) |")
         else:
-            rows.append(f"| {marks.get(t.status, '❔')} | {name} | {_num(t.score)}/{_num(t.max_score)} |")
+            rows.append(f"| {marks.get(t.status, '❔')} | {name} | {number(t.score)}/{number(t.max_score)} |")
     parts.append("\n".join(rows))
 
     groups = failure_groups(result)
@@ -443,7 +434,7 @@ def render_github(result: Result, *, source: Path | None, display_path: str, res
 
     output_file = environ.get("GITHUB_OUTPUT")
     if output_file:
-        outputs = {"score": _num(result.score), "max-score": _num(result.max_score),
+        outputs = {"score": number(result.score), "max-score": number(result.max_score),
                    "percent": _percent(result),
                    "passed": "true" if _all_passed(result) else "false",
                    "results": str(results_path)}
@@ -454,5 +445,5 @@ def render_github(result: Result, *, source: Path | None, display_path: str, res
     where = "see the job summary" if summary_file else f"see {results_path}"
     status = (f"{failed} test(s) failed; {where}" if failed
               else f"all {len(result.counted)} test(s) passed")
-    stream.write(f"{result.assignment}: {_num(result.score)}/{_num(result.max_score)} "
+    stream.write(f"{result.assignment}: {number(result.score)}/{number(result.max_score)} "
                  f"({_percent(result)}%) — {status}\n")

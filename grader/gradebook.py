@@ -8,7 +8,8 @@ Tables:
 ``entries``
     one row per student: the current ``Entry`` (see below), keyed by ``student``,
     with the ``content_hash`` of what was graded and the ``fingerprint`` of the suite
-    that graded it.
+    that graded it.  Schema 2 added ``flags`` (a JSON list); a schema-1 file gets the
+    column when it is opened.
 ``gradings``
     an append-only log: one row per grading that finished (``student``,
     ``content_hash``, ``finished_at``), so that "each submission graded exactly once"
@@ -37,7 +38,7 @@ __all__ = ["Entry", "Gradebook", "GradebookMismatch", "STATUSES"]
 #: (not the student's fault), no score, retried by the next run.
 STATUSES = ("graded", "rejected", "error")
 
-_SCHEMA = 1
+_SCHEMA = 2
 
 
 class GradebookMismatch(ValueError):
@@ -62,6 +63,8 @@ class Entry:
         seconds: wall-clock seconds the grading took.
         fingerprint: the suite fingerprint it was graded with (``grader.batch``).
         graded_at: ISO 8601 UTC time it was recorded.
+        flags: for a student repository, each protected file that differs from its
+            release (``grader.intake.Submission.flags``), whatever the status.
     """
 
     student: str
@@ -75,6 +78,7 @@ class Entry:
     seconds: float = 0.0
     fingerprint: str = ""
     graded_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    flags: list[str] = field(default_factory=list)
 
     @property
     def percent(self) -> float | None:
@@ -85,7 +89,9 @@ class Entry:
 
 
 _COLUMNS = ("student", "origin", "content_hash", "status", "score", "max_score", "reason",
-            "result", "seconds", "fingerprint", "graded_at")
+            "result", "seconds", "fingerprint", "graded_at", "flags")
+#: Columns stored as JSON text.
+_JSON_COLUMNS = ("result", "flags")
 
 
 class Gradebook:
@@ -106,7 +112,7 @@ class Gradebook:
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS entries (student TEXT PRIMARY KEY, origin TEXT, "
             "content_hash TEXT, status TEXT, score REAL, max_score REAL, reason TEXT, "
-            "result TEXT, seconds REAL, fingerprint TEXT, graded_at TEXT)")
+            "result TEXT, seconds REAL, fingerprint TEXT, graded_at TEXT, flags TEXT)")
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS gradings (id INTEGER PRIMARY KEY, student TEXT, "
             "content_hash TEXT, status TEXT, finished_at TEXT)")
@@ -122,6 +128,12 @@ class Gradebook:
         elif int(meta.get("schema", 0)) > _SCHEMA:
             self.db.close()
             raise GradebookMismatch(f"{self.path} was written by a newer version of the grader")
+        elif int(meta.get("schema", 0)) < _SCHEMA:
+            columns = {row[1] for row in self.db.execute("PRAGMA table_info(entries)")}
+            with _transaction(self.db):
+                if "flags" not in columns:  # schema 1 -> 2
+                    self.db.execute("ALTER TABLE entries ADD COLUMN flags TEXT")
+                self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(_SCHEMA),))
 
     def close(self) -> None:
         self.db.close()
@@ -136,6 +148,7 @@ class Gradebook:
     def _entry(self, row: tuple) -> Entry:
         values = dict(zip(_COLUMNS, row))
         values["result"] = json.loads(values["result"]) if values["result"] else None
+        values["flags"] = json.loads(values["flags"]) if values["flags"] else []
         return Entry(**values)
 
     def get(self, student: str) -> Entry | None:
@@ -172,8 +185,10 @@ class Gradebook:
         if entry.status not in STATUSES:
             raise ValueError(f"status must be one of {STATUSES}, not {entry.status!r}")
         values = [getattr(entry, c) for c in _COLUMNS]
-        values[_COLUMNS.index("result")] = (json.dumps(entry.result, ensure_ascii=False)
-                                            if entry.result is not None else None)
+        for name in _JSON_COLUMNS:
+            value = getattr(entry, name)
+            values[_COLUMNS.index(name)] = (json.dumps(value, ensure_ascii=False)
+                                            if value is not None else None)
         with _transaction(self.db):
             self.db.execute(f"INSERT OR REPLACE INTO entries ({', '.join(_COLUMNS)}) "
                             f"VALUES ({', '.join('?' * len(_COLUMNS))})", values)

@@ -7,6 +7,7 @@ form is a table of tests with points, the total, and each failed test's message.
 from __future__ import annotations
 
 import json
+import re
 
 from rich.console import Console
 from rich.markup import escape
@@ -15,12 +16,29 @@ from rich.text import Text
 
 from grader.result import Result
 
-__all__ = ["render_json", "render_terminal"]
+__all__ = ["fenced", "number", "render_json", "render_terminal"]
 
 
 def render_json(result: Result) -> str:
     """The results document as JSON text (UTF-8, not ASCII-escaped)."""
     return json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+
+
+def number(x: float, places: int = 6) -> str:
+    """A number of points as people write it, without float noise and never in exponent
+    form: ``96``, ``2.5``, ``0.3`` (rounded to ``places`` decimals)."""
+    text = f"{round(float(x), places):.{places}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def fenced(text: str, info: str = "text") -> str:
+    """``text`` verbatim in a Markdown fenced code block (ending in a line break) whose
+    fence is longer than any run of backticks inside it, so that no line of ``text``
+    can close it (CommonMark, "Fenced code blocks")."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    body = text if text.endswith("\n") else text + "\n"
+    return f"{fence}{info}\n{body}{fence}\n"
 
 
 def _points(x: float) -> str:

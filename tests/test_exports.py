@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from grader.assignment import Assignment
-from grader.exports import (safe_names, summary_lines, tamper_flags, with_tamper_note,
-                            write_exports)
+from grader.exports import safe_names, summary_lines, write_exports
 from grader.gradebook import Entry
 
 HW3 = Assignment(name="hw3", root=Path("."), title="Backpropagation", submission="backprop.py",
@@ -268,31 +267,18 @@ WORKFLOW_ADDED = ".github/workflows/x|*y.yml was added (it is not part of the re
 
 
 def _flagged_entries() -> list[Entry]:
+    """As ``grader.batch`` records them: the flags with every entry, and in a graded
+    result's ``extra_data`` as the single grader puts them."""
     doc = _doc(ALL_PASS)
     doc["extra_data"]["tampered"] = [TEST_CHANGED, WORKFLOW_ADDED]
     carol = _graded("carol", doc)
+    carol.flags = [TEST_CHANGED, WORKFLOW_ADDED]
     rejected = Entry(student="dan", origin="repos/dan", content_hash="cd" * 32,
-                     status="rejected", score=0, max_score=10,
-                     reason=with_tamper_note("the file is empty", [TEST_CHANGED]))
+                     status="rejected", score=0, max_score=10, reason="the file is empty",
+                     flags=[TEST_CHANGED])
     error = Entry(student="eve", origin="repos/eve", content_hash="ef" * 32, status="error",
-                  score=None, max_score=10,
-                  reason=with_tamper_note("the worker crashed", [WORKFLOW_ADDED]))
+                  score=None, max_score=10, reason="the worker crashed", flags=[WORKFLOW_ADDED])
     return [_graded("alice", _doc(ALL_PASS)), carol, rejected, error]
-
-
-def test_tamper_note_round_trip():
-    assert with_tamper_note("the file is empty", []) == "the file is empty"
-    noted = with_tamper_note("the file is empty", [TEST_CHANGED, WORKFLOW_ADDED])
-    assert noted.startswith("the file is empty\n\n") and TEST_CHANGED in noted
-    entry = Entry(student="d", origin="x", content_hash="0", status="rejected", score=0,
-                  max_score=10, reason=noted)
-    assert tamper_flags(entry) == [TEST_CHANGED, WORKFLOW_ADDED]
-    plain = Entry(student="d", origin="x", content_hash="0", status="rejected", score=0,
-                  max_score=10, reason="a reason\n- with a dash line")
-    assert tamper_flags(plain) == []
-    graded = _flagged_entries()[1]
-    assert tamper_flags(graded) == [TEST_CHANGED, WORKFLOW_ADDED]
-    assert tamper_flags(_graded("alice", _doc(ALL_PASS))) == []
 
 
 def test_tamper_flags_in_every_export(tmp_path):

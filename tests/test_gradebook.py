@@ -75,3 +75,41 @@ def test_a_record_survives_the_process_being_killed_right_after(tmp_path):
     with Gradebook(path, "hw3") as book:
         assert book.get("alice").score == 7.0
     assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+FLAG = "assignments/hw3/tests/test_public.py differs from the release"
+
+
+def test_tamper_flags_are_kept_with_every_status(tmp_path):
+    with Gradebook(tmp_path / "g.sqlite", "hw3") as book:
+        book.record(Entry("alice", "repos/alice", "h1", "graded", 80, 100, "", {"score": 80},
+                          1.0, "fp1", flags=[FLAG]))
+        book.record(Entry("bob", "repos/bob", "h2", "rejected", 0, 100, "the file is empty",
+                          flags=[FLAG, "x"]))
+        book.record(graded("carol"))
+    with Gradebook(tmp_path / "g.sqlite", "hw3") as book:
+        flags = {e.student: e.flags for e in book.entries()}
+        assert flags == {"alice": [FLAG], "bob": [FLAG, "x"], "carol": []}
+        assert book.get("bob").reason == "the file is empty"
+
+
+def test_a_schema_1_gradebook_gets_the_flags_column_and_keeps_its_entries(tmp_path):
+    path = tmp_path / "g.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
+        "INSERT INTO meta VALUES ('assignment', 'hw3'), ('schema', '1');"
+        "CREATE TABLE entries (student TEXT PRIMARY KEY, origin TEXT, content_hash TEXT, "
+        "status TEXT, score REAL, max_score REAL, reason TEXT, result TEXT, seconds REAL, "
+        "fingerprint TEXT, graded_at TEXT);"
+        "INSERT INTO entries VALUES ('alice', 'alice.py', 'h1', 'graded', 80, 100, '', "
+        "'{\"score\": 80}', 1.5, 'fp1', '2026-11-01T00:00:00+00:00');")
+    db.commit()
+    db.close()
+    with Gradebook(path, "hw3") as book:
+        [alice] = book.entries()
+        assert (alice.score, alice.flags, alice.result) == (80, [], {"score": 80})
+        assert book.is_done("alice", "h1", "fp1")
+        book.record(graded("bob"))
+    schema = sqlite3.connect(path).execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    assert schema == ("2",)
