@@ -12,14 +12,31 @@ import select
 import struct
 import time
 
-__all__ = ["Channel", "ChannelClosed", "ChannelTimeout", "MAX_FRAME_BYTES"]
+__all__ = ["Channel", "ChannelClosed", "ChannelTimeout", "FrameRefused", "MAX_FRAME_BYTES"]
 
-#: Largest frame accepted (bytes): a bound on what a worker can make the grader buffer.
+#: Largest frame accepted by default (bytes): a bound on what the other end can make
+#: this one buffer.  The grader reads a worker's answers with the assignment's smaller
+#: ``reply_mb`` (``grader.limits.Limits``).
 MAX_FRAME_BYTES = 1 << 30
 
 
 class ChannelClosed(EOFError):
     """The other end closed its pipe (for the grader: the worker died)."""
+
+
+class FrameRefused(ChannelClosed):
+    """The other end announced a frame larger than this channel accepts; nothing of it
+    was read, and the channel is unusable from now on.
+
+    Attributes:
+        size: the announced length in bytes.
+        limit: the largest frame this channel accepts.
+    """
+
+    def __init__(self, size: int, limit: int):
+        super().__init__(f"frame of {size} bytes is over the limit of {limit}")
+        self.size = size
+        self.limit = limit
 
 
 class ChannelTimeout(TimeoutError):
@@ -32,11 +49,14 @@ class Channel:
     Args:
         read_fd: file descriptor frames are read from.
         write_fd: file descriptor frames are written to.
+        max_bytes: the largest frame ``recv`` accepts (its length is checked before
+            any of it is read).
     """
 
-    def __init__(self, read_fd: int, write_fd: int):
+    def __init__(self, read_fd: int, write_fd: int, max_bytes: int = MAX_FRAME_BYTES):
         self.read_fd = read_fd
         self.write_fd = write_fd
+        self.max_bytes = max_bytes
 
     def send(self, payload: bytes) -> None:
         """Write one frame. Raises ``ChannelClosed`` if the reader is gone."""
@@ -79,11 +99,12 @@ class Channel:
 
         Raises:
             ChannelTimeout: the deadline passed first.
-            ChannelClosed: the writer closed its end (or sent an oversized frame).
+            FrameRefused: the frame announced is over ``max_bytes``.
+            ChannelClosed: the writer closed its end.
         """
         (length,) = struct.unpack("<Q", self._read_exact(8, deadline, watch))
-        if length > MAX_FRAME_BYTES:
-            raise ChannelClosed(f"frame of {length} bytes is over the limit")
+        if length > self.max_bytes:
+            raise FrameRefused(length, self.max_bytes)
         return self._read_exact(length, deadline, watch)
 
     def close(self) -> None:

@@ -27,7 +27,7 @@ from rich.cells import cell_len
 
 from grader import __version__
 from grader.assignment import Assignment, find_course_root, list_assignments, load_assignment
-from grader.errors import ConfigurationError
+from grader.errors import ConfigurationError, GraderFault
 
 __all__ = ["main", "cli"]
 
@@ -596,6 +596,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigurationError as exc:
         click.echo(f"grade: configuration error: {exc}", err=True)
         return EXIT_CONFIG
+    except GraderFault as exc:
+        click.echo(f"grade: the grader failed: {exc}", err=True)
+        return EXIT_BATCH_ERRORS
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     return EXIT_OK

@@ -30,6 +30,15 @@ can at worst send wrong numbers, never code.
 Frame layout (all integers little-endian): ``u32 header_length``, the header as UTF-8
 JSON, then the concatenated array buffers that the header's nodes point into by
 offset and length.
+
+A frame from a worker is student-controlled data, so decoding is bounded by what the
+frame itself holds: the header is at most ``MAX_HEADER_BYTES``, holds at most
+``MAX_NODES`` values nested at most ``MAX_DEPTH`` deep, each string at most
+``MAX_STRING_CHARS``; and the buffers are used in the order they were written, each
+byte once, so that what a frame decodes to is never larger than the frame (a header
+whose nodes all point at one buffer would otherwise decode to that buffer times the
+number of nodes).  ``dumps(..., max_bytes=N)`` refuses to build a frame over N bytes
+before it copies the arrays, with the size it would have had.
 """
 
 from __future__ import annotations
@@ -45,14 +54,28 @@ import numpy as np
 
 __all__ = [
     "CodecError",
+    "FrameTooLarge",
     "dumps",
     "loads",
     "tensor_device",
     "MAX_DEPTH",
+    "MAX_NODES",
+    "MAX_STRING_CHARS",
+    "MAX_HEADER_BYTES",
+    "human_bytes",
 ]
 
 #: Deepest nesting of lists/tuples/dicts accepted, in either direction.
 MAX_DEPTH = 64
+
+#: Most values (scalars, containers, arrays) one frame may hold.
+MAX_NODES = 1_000_000
+
+#: Longest string one frame may hold (characters).
+MAX_STRING_CHARS = 1_000_000
+
+#: Largest JSON header one frame may have (bytes); arrays travel outside it.
+MAX_HEADER_BYTES = 16 << 20
 
 # Longest decimal integer accepted in a frame (Python's own int/str limit is 4300).
 _MAX_BIGINT_DIGITS = 1000
@@ -73,6 +96,28 @@ class CodecError(ValueError):
     """A value that cannot cross, or a frame that is malformed."""
 
 
+class FrameTooLarge(CodecError):
+    """A value whose frame would be larger than allowed.
+
+    Attributes:
+        size: the frame's size in bytes (at least; the arrays counted by ``nbytes``).
+        limit: the largest frame allowed, in bytes.
+    """
+
+    def __init__(self, size: int, limit: int):
+        super().__init__(f"it is {human_bytes(size)}, over the limit of {human_bytes(limit)}")
+        self.size = size
+        self.limit = limit
+
+
+def human_bytes(n: float) -> str:
+    """``1.15 GB``, ``640 KB``, ``12 bytes``: a size in decimal units, for messages."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if n >= scale:
+            return f"{n / scale:.3g} {unit}"
+    return f"{int(n)} bytes"
+
+
 def _torch():
     """The torch module if it is already imported in this process, else None.
 
@@ -85,16 +130,20 @@ def _torch():
 # ---------------------------------------------------------------------------- encode
 
 class _Encoder:
-    def __init__(self, fallback: Callable[[Any], dict] | None):
+    def __init__(self, fallback: Callable[[Any], dict] | None, max_bytes: int | None = None):
         self.fallback = fallback
         self.buffers: list[bytes] = []
         self.offset = 0
+        self.max_bytes = max_bytes
 
-    def buffer(self, data: bytes) -> list[int]:
+    def buffer(self, nbytes: int, data: Callable[[], bytes]) -> list[int]:
+        """Place ``nbytes`` bytes made by ``data()``; past ``max_bytes`` they are only
+        counted (never copied), so that the size can be reported."""
         start = self.offset
-        self.buffers.append(data)
-        self.offset += len(data)
-        return [start, len(data)]
+        self.offset += nbytes
+        if self.max_bytes is None or self.offset <= self.max_bytes:
+            self.buffers.append(data())
+        return [start, nbytes]
 
     def node(self, value: Any, depth: int) -> Any:
         if depth > MAX_DEPTH:
@@ -108,17 +157,17 @@ class _Encoder:
             return value if math.isfinite(value) else {"$": "float", "v": repr(value)}
         if isinstance(value, np.generic) and value.dtype.kind in _ALLOWED_KINDS:
             arr = np.asarray(value)
-            return {"$": "npscalar", "dtype": arr.dtype.str, "b": self.buffer(arr.tobytes())}
+            return {"$": "npscalar", "dtype": arr.dtype.str, "b": self.buffer(arr.nbytes, arr.tobytes)}
         if isinstance(value, np.ndarray) and value.dtype.kind in _ALLOWED_KINDS:
-            arr = np.asarray(value, order="C").view(np.ndarray)  # keeps 0-d arrays 0-d
+            arr = np.ndarray.view(value, np.ndarray)  # a subclass crosses as a plain ndarray
             return {"$": "nd", "dtype": arr.dtype.str, "shape": list(arr.shape),
-                    "b": self.buffer(arr.tobytes())}
+                    "b": self.buffer(arr.nbytes, arr.tobytes)}
         torch = _torch()
         if torch is not None and isinstance(value, torch.Tensor):
             return self.tensor(torch, value)
         if torch is not None and t is torch.Generator and value.device.type == "cpu":
             state = value.get_state().numpy()  # a copy: the other side's draws do not advance this one
-            return {"$": "generator", "b": self.buffer(state.tobytes())}
+            return {"$": "generator", "b": self.buffer(state.nbytes, state.tobytes)}
         if isinstance(value, bool):
             return bool(value)
         if isinstance(value, int):
@@ -151,15 +200,20 @@ class _Encoder:
         if name not in _TORCH_DTYPES:
             raise CodecError(f"tensor dtype {t.dtype} cannot cross")
         device = str(t.device)
-        t = t.to("cpu")
-        if name == "bfloat16":
-            t = t.float()
-        arr = np.asarray(t.resolve_conj().resolve_neg().numpy(), order="C")
-        return {"$": "tensor", "dtype": name, "shape": list(arr.shape), "device": device,
-                "requires_grad": bool(value.requires_grad), "b": self.buffer(arr.tobytes())}
+        nbytes = t.numel() * np.dtype(_TORCH_DTYPES[name]).itemsize
+
+        def data() -> bytes:
+            c = t.to("cpu")
+            if name == "bfloat16":
+                c = c.float()
+            return c.resolve_conj().resolve_neg().numpy().tobytes()
+
+        return {"$": "tensor", "dtype": name, "shape": list(t.shape), "device": device,
+                "requires_grad": bool(value.requires_grad), "b": self.buffer(nbytes, data)}
 
 
-def dumps(value: Any, fallback: Callable[[Any], dict] | None = None) -> bytes:
+def dumps(value: Any, fallback: Callable[[Any], dict] | None = None,
+          max_bytes: int | None = None) -> bytes:
     """Encode ``value`` into one frame of bytes.
 
     Args:
@@ -169,13 +223,24 @@ def dumps(value: Any, fallback: Callable[[Any], dict] | None = None) -> bytes:
             ``callback_node``).  Without it such an object raises ``CodecError``.
             When a fallback is given, subclasses of list/tuple/dict are not trusted to
             be plain containers and go to the fallback too.
+        max_bytes: the largest frame allowed; a larger value raises ``FrameTooLarge``
+            without its arrays ever being copied.
 
     Raises:
         CodecError: for values that cannot cross and no fallback.
+        FrameTooLarge: the frame would be over ``max_bytes`` (its header alone over
+            ``MAX_HEADER_BYTES``).
     """
-    enc = _Encoder(fallback)
+    enc = _Encoder(fallback, max_bytes)
     root = enc.node(value, 0)
+    if max_bytes is not None and enc.offset > max_bytes:
+        raise FrameTooLarge(enc.offset, max_bytes)
     header = json.dumps(root, separators=(",", ":"), allow_nan=False).encode()
+    size = 4 + len(header) + enc.offset
+    if len(header) > MAX_HEADER_BYTES:
+        raise FrameTooLarge(size, min(max_bytes or MAX_HEADER_BYTES, MAX_HEADER_BYTES))
+    if max_bytes is not None and size > max_bytes:
+        raise FrameTooLarge(size, max_bytes)
     return struct.pack("<I", len(header)) + header + b"".join(enc.buffers)
 
 
@@ -196,12 +261,17 @@ class _Decoder:
     def __init__(self, data: memoryview, resolve: Callable[[dict], Any] | None):
         self.data = data
         self.resolve = resolve
+        self.next = 0  # where the next buffer must start: each byte is used once
+        self.nodes = 0
 
     def buf(self, node: dict) -> memoryview:
         start, length = node["b"]
-        if not (isinstance(start, int) and isinstance(length, int)) or start < 0 or length < 0 \
+        if not (type(start) is int and type(length) is int) or length < 0 \
                 or start + length > len(self.data):
             raise CodecError("array buffer outside the frame")
+        if start != self.next:
+            raise CodecError("array buffers out of order or used twice")
+        self.next = start + length
         return self.data[start:start + length]
 
     @staticmethod
@@ -227,6 +297,11 @@ class _Decoder:
     def node(self, node: Any, depth: int) -> Any:
         if depth > MAX_DEPTH:
             raise CodecError(f"value nested deeper than {MAX_DEPTH} levels")
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise CodecError(f"more than {MAX_NODES:,} values in one answer")
+        if type(node) is str and len(node) > MAX_STRING_CHARS:
+            raise CodecError(f"a string longer than {MAX_STRING_CHARS:,} characters")
         if node is None or type(node) in (bool, int, float, str):
             return node
         if type(node) is list:
@@ -323,6 +398,8 @@ def loads(data: bytes, resolve: Callable[[dict], Any] | None = None) -> Any:
     (hlen,) = struct.unpack_from("<I", view, 0)
     if 4 + hlen > len(view):
         raise CodecError("frame header longer than the frame")
+    if hlen > MAX_HEADER_BYTES:
+        raise CodecError(f"frame header over {human_bytes(MAX_HEADER_BYTES)}")
     try:
         root = json.loads(bytes(view[4:4 + hlen]))
     except (ValueError, RecursionError, OverflowError) as exc:  # JSONDecodeError is a ValueError

@@ -13,19 +13,28 @@ see.  Still running only the grader's code, the worker then:
    copy of the submission) and ``/tmp``; then moves it over ``/`` and ``chroot``s into
    it.  The course repository (``reference/``, hidden suites), the grader's temporary
    files and everyone's home directories are not in it.
-2. ``drop_privileges``: when the grader runs as root, becomes an unprivileged user
-   (uid/gid 65534, "nobody", no supplementary groups).
-3. ``restrict``: ``PR_SET_NO_NEW_PRIVS``; the ``setrlimit`` limits of
+2. ``restrict``: ``PR_SET_NO_NEW_PRIVS``; the ``setrlimit`` limits of
    ``grader.limits.Limits`` (address space, CPU, file size, processes, open files, no
-   core dumps); and SIGXFSZ ignored, so that a write past the file size limit fails
-   with ``OSError(EFBIG)`` instead of killing the process.
+   core dumps); SIGXFSZ ignored, so that a write past the file size limit fails
+   with ``OSError(EFBIG)`` instead of killing the process; and a seccomp filter
+   (``deny_syscalls``) that refuses the system calls whose objects would outlive the
+   worker: kernel keyrings and System V / POSIX message IPC.
+3. ``drop_privileges``: when the grader runs as root, becomes a user of its own (the
+   uid ``grader.sandbox.private_uid`` gives, no supplementary groups), with or without
+   namespaces, and dies with its parent.  ``apply`` runs steps 1 to 3 in this order.
 4. ``serve_as_init``: the first process of a PID namespace ignores signals it has no
    handler for (SIGXCPU among them), so it forks: the child is the worker, the parent
    stays as the namespace's init, reaps orphans, and exits with the worker's status
    (128 + N for a signal N), which tears the namespace down.
 
-Without namespaces (macOS, Windows, containers that forbid them) only step 3 applies,
-and on Windows not even that: ``docs/sandbox.md`` says what is enforced where.
+Without namespaces (macOS, Windows, containers that forbid them) step 1 is left out;
+as root, step 3 still applies (a uid of the worker's own), and on Windows only the
+environment is scrubbed: ``docs/sandbox.md`` says what is enforced where.
+
+``python -m grader.confine --probe SPEC`` runs steps 1 to 3 on an empty submission,
+checks that the Python installation is still readable, and exits 0, or prints why not
+and exits 1: ``grader.sandbox.isolation`` uses it to
+decide, before any student code runs, whether workers can be confined here.
 The mount calls follow mount(2), chroot(2) and the ``switch_root`` idiom of util-linux.
 """
 
@@ -36,9 +45,9 @@ import ctypes.util
 import os
 from pathlib import Path
 
-__all__ = ["enter_view", "drop_privileges", "restrict", "serve_as_init", "prctl",
-           "unshare_namespaces", "die_with_parent", "STUDENT_HOME", "ConfinementError",
-           "PR_SET_DUMPABLE"]
+__all__ = ["apply", "enter_view", "drop_privileges", "restrict", "deny_syscalls", "serve_as_init",
+           "prctl", "unshare_namespaces", "die_with_parent", "STUDENT_HOME", "ConfinementError",
+           "PR_SET_DUMPABLE", "DENIED_SYSCALLS"]
 
 #: The student's working directory inside the view (also $HOME).
 STUDENT_HOME = "/home/student"
@@ -56,6 +65,13 @@ _PR_SET_PDEATHSIG, PR_SET_DUMPABLE, _PR_SET_NO_NEW_PRIVS = 1, 4, 38
 # --uts`` (and ``--user`` for an unprivileged grader)
 _CLONE_NEWNS, _CLONE_NEWUTS, _CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 _CLONE_NEWUSER, _CLONE_NEWPID, _CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
+
+
+#: System calls a worker may not make (they fail with EPERM): kernel keyrings, kept per
+#: uid by the kernel after the worker is gone (keyrings(7)), and System V and POSIX
+#: message IPC objects, which outlive their creator where there is no IPC namespace.
+DENIED_SYSCALLS = ("add_key", "keyctl", "request_key", "shmget", "semget", "msgget",
+                   "mq_open")
 
 
 class ConfinementError(OSError):
@@ -293,3 +309,99 @@ def restrict(limits: dict, cpu_left: float, separate_user: bool) -> None:
                 continue
             raise ConfinementError(0, f"setrlimit({which}, {soft}, {hard}): {exc}") from None
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    if linux:
+        deny_syscalls()
+
+
+def deny_syscalls(names: tuple[str, ...] = DENIED_SYSCALLS) -> None:
+    """Load a seccomp filter (seccomp(2), through libseccomp's ``pyseccomp`` binding) that
+    makes ``names`` fail with EPERM in this process and every process it starts; every
+    other system call is allowed.  Needs ``PR_SET_NO_NEW_PRIVS`` or root (libseccomp
+    sets the former).
+
+    Raises:
+        ConfinementError: libseccomp is missing or the kernel refused the filter.
+    """
+    import errno
+
+    try:
+        import pyseccomp as seccomp
+
+        rules = seccomp.SyscallFilter(seccomp.ALLOW)
+        for name in names:
+            rules.add_rule(seccomp.ERRNO(errno.EPERM), name)
+        rules.load()
+    except (ImportError, OSError, RuntimeError, ValueError) as exc:
+        raise ConfinementError(0, f"seccomp filter: {exc} (install libseccomp2)") from None
+
+
+def apply(spec: dict, submission: Path, module_name: str) -> Path:
+    """The whole confinement, in its order: the view (``enter_view``, where ``spec``
+    has one), the limits and the seccomp filter (``restrict``, while still root, so that
+    the modules it needs are read before the uid changes), the uid (``drop_privileges``)
+    and death with the parent (a change of uid clears it, prctl(2)).
+
+    Args:
+        spec: ``{"limits": Limits.to_dict(), "cpu_left": s, "view": enter_view's spec or
+            None, "uid": int or None}`` (``grader.sandbox.Worker._spec``).
+        submission: the student's file; module_name: its module's name.
+
+    Returns:
+        The submission's path as the worker now sees it.
+
+    Raises:
+        ConfinementError: a step failed (the worker must then not run student code).
+    """
+    if spec.get("view"):
+        submission = enter_view(spec["view"], submission, module_name)
+    uid = spec.get("uid")
+    restrict(spec["limits"], spec["cpu_left"], uid is not None)
+    drop_privileges(uid)
+    if uid is not None and os.uname().sysname == "Linux":
+        die_with_parent()
+    return submission
+
+
+def _readable_python(paths: dict[str, str]) -> str | None:
+    """Why this process cannot read the Python installation it runs from (``paths``,
+    ``sysconfig.get_paths()``: its standard library and site-packages), or None."""
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        folder = paths.get(key)
+        try:
+            if folder:
+                os.listdir(folder)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            return (f"uid {os.getuid()} cannot read {folder} ({exc.strerror}): install Python "
+                    "where every user may read it (not under a private home such as /root), "
+                    "or run the grader where Linux namespaces work")
+    return None
+
+
+def _probe(spec: dict) -> str | None:
+    """Apply ``spec`` to this process with an empty submission (made in the working
+    directory, which the caller removes), and check that the Python installation is
+    still readable; the reason it failed, or None."""
+    import sysconfig
+
+    paths = sysconfig.get_paths()  # read while they are readable
+    empty = Path("probe.py").resolve()
+    empty.write_bytes(b"")
+    try:
+        apply(spec, empty, "probe")
+    except (ConfinementError, OSError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return _readable_python(paths)
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    if len(sys.argv) != 3 or sys.argv[1] != "--probe":
+        sys.exit("usage: python -m grader.confine --probe SPEC")
+    reason = _probe(json.loads(sys.argv[2]))
+    if reason is not None:
+        print(reason)
+    sys.exit(0 if reason is None else 1)

@@ -22,6 +22,7 @@ __all__ = [
     "MissingFunction",
     "ValueCannotCross",
     "ConfigurationError",
+    "GraderFault",
 ]
 
 
@@ -213,3 +214,11 @@ class ValueCannotCross(StudentCodeError):
 
 class ConfigurationError(Exception):
     """An assignment or suite is set up wrongly (an instructor's error, not a student's)."""
+
+
+class GraderFault(Exception):
+    """The grader could not grade this submission safely, through no fault of the
+    student's: a worker could not be confined as the machine allows (a failed mount or
+    uid change, reported by the worker before any student code ran, once more after a
+    retry).  The submission's grading stops; no score is given for it (``grade hwN``
+    exits 4, ``grade batch`` records an error and grades it again on the next run)."""

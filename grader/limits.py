@@ -15,6 +15,7 @@ assignments on a laptop or a 2-core CI machine)::
     processes = 256            # processes and threads (RLIMIT_NPROC)
     open_files = 256           # open file descriptors (RLIMIT_NOFILE)
     output_kb = 64             # student output kept per call; the rest is dropped
+    reply_mb = 16              # largest answer one call may send back, MiB
 
     [sandbox]
     pass_env = ["OMP_NUM_THREADS"]   # variables the worker may inherit beyond the defaults
@@ -58,6 +59,10 @@ class Limits:
         open_files: file descriptors the worker may have open at once.
         output_kb: characters of the student's output kept per call, in thousands;
             the rest is counted and dropped.
+        reply_mb: the largest answer (return value and arguments changed in place,
+            encoded by ``grader.codec``) one call may send back, in MiB; a larger one
+            is refused before it is encoded (by an honest worker) and before it is
+            read (by the grader), and the call fails saying how large it was.
     """
 
     call_seconds: float = 10.0
@@ -70,6 +75,7 @@ class Limits:
     processes: int = 256
     open_files: int = 256
     output_kb: int = 64
+    reply_mb: int = 16
 
     @classmethod
     def from_toml(cls, data: dict) -> "Limits":

@@ -29,7 +29,11 @@ from grader.proxy import StudentProxy
 from grader.result import Result
 from grader.sandbox import Worker, isolation
 
-__all__ = ["grade"]
+__all__ = ["grade", "MAX_TEST_OUTPUT"]
+
+#: Most characters of one test's message kept in a result (the student's output and
+#: messages are cut before, but never let one submission make the document large).
+MAX_TEST_OUTPUT = 6000
 
 
 @contextlib.contextmanager
@@ -71,6 +75,8 @@ def grade(assignment: Assignment, submission: Path, *, public_only: bool = False
     Raises:
         ConfigurationError: the suite could not be collected or its points do not add
             up to the totals declared in ``assignment.toml``.
+        GraderFault: a worker for this submission could not be confined (twice): it
+            gets no result, rather than one graded with less protection.
         grader.seal.SealError: the key does not open the sealed suite, or the worker
             could not be isolated from it (Linux namespaces are required to run one).
     """
@@ -124,6 +130,8 @@ def _grade(assignment: Assignment, submission: Path, *, public_only: bool,
     finally:
         worker.close()
     elapsed = time.monotonic() - start
+    if worker.fault is not None:
+        raise worker.fault
     if plugin.problems:
         raise ConfigurationError(f"{assignment.name}: " + "; ".join(plugin.problems))
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
@@ -131,9 +139,14 @@ def _grade(assignment: Assignment, submission: Path, *, public_only: bool,
             f"{assignment.name}: the test suite did not run (pytest exit code {int(code)}):\n"
             + output.getvalue()[-3000:])
 
+    tests = plugin.collected()
+    for test in tests:  # what a student's code makes the grader say is bounded too
+        if len(test.output) > MAX_TEST_OUTPUT:
+            test.output = (test.output[:MAX_TEST_OUTPUT]
+                           + f"\n... (cut: {len(test.output) - MAX_TEST_OUTPUT:,} more characters)")
     result = Result(assignment=assignment.name, title=assignment.title,
                     submission=str(submission), suite="hidden" if hidden else "public",
-                    tests=plugin.collected(), execution_time=elapsed,
+                    tests=tests, execution_time=elapsed,
                     isolation=worker.isolation, isolation_note=worker.isolation_note)
     if hidden:
         result.notes.append(f"Graded with the hidden suite of {assignment.name}.")

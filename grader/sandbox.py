@@ -22,6 +22,17 @@ How a worker is confined (the threat model and what each platform enforces are i
 
 ``GRADER_ISOLATION`` chooses: ``auto`` (namespaces where possible, the default),
 ``namespaces`` (refuse to grade without them) or ``process`` (never use them).
+
+The isolation is decided once per process, before any student code runs, by a probe
+that confines an empty submission (``isolation``); it never changes afterwards.  What
+the worker says about itself is believed only in its first frame (``ready``), which it
+sends before it imports the submission; every later frame is the student's data: the
+value or exception of the call that was asked, checked against the request it
+answers, bounded in size before it is read.  The arguments a call changed in place are
+found here, by comparing what the worker sends back with what was sent.  As root,
+every worker runs as a uid of its own grading (``private_uid``), namespaces or not; in
+process isolation, its processes and its files in the shared temporary directories are
+removed when the submission is done (``Worker.close``).
 """
 
 from __future__ import annotations
@@ -40,10 +51,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
+import numpy as np
+
 from grader import codec, confine
-from grader.channel import Channel, ChannelClosed, ChannelTimeout
+from grader.channel import Channel, ChannelClosed, ChannelTimeout, FrameRefused
 from grader.errors import (
     ConfigurationError,
+    GraderFault,
     LimitExceeded,
     MissingFunction,
     StudentCodeError,
@@ -57,15 +71,26 @@ from grader.errors import (
 )
 from grader.launch import ForkedProcess, SpawnedProcess, Zygote, ZygoteError
 from grader.limits import EnvPolicy, Limits
+from grader.text import printable
 
 __all__ = ["Worker", "Handle", "Reply", "isolation", "OutputCapture", "grader_lib",
-           "worker_environment", "make_non_dumpable", "cuda_driver_present"]
+           "worker_environment", "make_non_dumpable", "cuda_driver_present", "private_uid",
+           "remove_user_traces"]
 
 #: After this many worker restarts in one run, no more are made.
 MAX_RESTARTS = 25
 
-#: The uid (and gid) a worker runs as when the grader runs as root ("nobody").
-UNPRIVILEGED_UID = 65534
+#: Workers run as uid (and gid) ``PRIVATE_UID_BASE + pid`` of the grading process when
+#: the grader is root: a user of their own, who owns nothing on the machine.
+PRIVATE_UID_BASE = 2_000_000_000
+
+#: Longest text kept of one message from the worker (an exception's message, a
+#: traceback), in characters; the worker cuts them shorter, but a forged frame need not.
+MAX_MESSAGE_CHARS = 8000
+
+#: Attempts at starting a confined worker before the submission's grading is given up
+#: as the grader's failure (``GraderFault``).
+CONFINE_ATTEMPTS = 2
 
 # The namespaces a worker gets (unshare(1) options); --kill-child ties the worker's
 # life to the unshare process the grader kills.
@@ -82,12 +107,86 @@ def _unshare_command() -> list[str]:
     return [unshare, *user, *_NAMESPACES, "--"]
 
 
-class _SandboxFailed(Exception):
-    """The worker could not confine itself (``grader.confine`` raised)."""
+def private_uid(pid: int | None = None) -> int:
+    """The uid a grading process's workers run as when the grader is root: one of their
+    own per grading process (``pid``, default this one), so that no other grading's
+    worker shares it, ``RLIMIT_NPROC`` counts only its processes, and what it leaves
+    behind can be found and removed by owner."""
+    return PRIVATE_UID_BASE + (os.getpid() if pid is None else pid) % (1 << 22)
 
 
-#: why namespaces, although unshare works, could not be used in this process
-_FELL_BACK: list[str] = []
+#: Where a worker without a view of its own may leave files: the directories every user
+#: may write (their files are removed by owner when its submission is done).
+SHARED_TEMP_DIRS = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")
+
+
+def _searchable_temp_dir() -> str:
+    """A temporary directory every user can reach (each folder on its path searchable
+    by others): where a worker without namespaces, running as a uid of its own, gets
+    its folder; ``tempfile.gettempdir()`` where it can."""
+    for top in (tempfile.gettempdir(), *SHARED_TEMP_DIRS):
+        path = Path(top).resolve()
+        try:
+            if all(os.stat(p).st_mode & 0o001 for p in (path, *path.parents)):
+                return str(path)
+        except OSError:
+            continue
+    return tempfile.gettempdir()
+
+
+def _processes_of(uid: int) -> list[int]:
+    """The pids of the live processes (zombies left out) whose real uid is ``uid``,
+    from /proc."""
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/status") as f:
+                fields = dict(line.split(":", 1) for line in f if ":" in line)
+        except OSError:
+            continue
+        if fields.get("Uid", "").split()[:1] == [str(uid)] and \
+                not fields.get("State", "").strip().startswith("Z"):
+            found.append(int(name))
+    return found
+
+
+def remove_user_traces(uid: int, rounds: int = 50) -> None:
+    """Kill every process of ``uid`` and remove every file it owns in the shared
+    temporary directories (``SHARED_TEMP_DIRS`` and ``tempfile.gettempdir()``): what a
+    worker that ran as ``uid`` without namespaces could leave behind.  Linux, as root.
+
+    Args:
+        uid: the workers' uid (``private_uid``); never a uid anything else runs as.
+        rounds: kill passes at most (a process may fork while the first is made).
+    """
+    if not sys.platform.startswith("linux") or os.geteuid() != 0 or uid < PRIVATE_UID_BASE:
+        return
+    for _ in range(rounds):
+        pids = _processes_of(uid)
+        if not pids:
+            break
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        time.sleep(0.01)
+    for top in dict.fromkeys((*SHARED_TEMP_DIRS, tempfile.gettempdir())):
+        for folder, dirs, files in os.walk(top):
+            for name in dirs + files:
+                path = os.path.join(folder, name)
+                try:
+                    if os.lstat(path).st_uid != uid:
+                        continue
+                    if name in dirs and not os.path.islink(path):
+                        shutil.rmtree(path, ignore_errors=True)
+                        dirs.remove(name)
+                    else:
+                        os.unlink(path)
+                except OSError:
+                    pass
 
 
 def _requested_isolation() -> str:
@@ -99,46 +198,74 @@ def _requested_isolation() -> str:
     return mode
 
 
-def _fall_back_to_process(reason: str) -> None:
-    """From now on in this process, ``auto`` means process isolation, for ``reason``
-    (e.g. a container where unshare works but mounting a new /proc is refused)."""
-    _FELL_BACK.append(reason)
-    isolation.cache_clear()
+def _probe(namespaces: bool) -> str:
+    """Confine an empty submission as a worker would be (``python -m grader.confine
+    --probe``), with namespaces and a view or without; '' when it worked, else why not.
+    Nothing of any student's runs here."""
+    if namespaces:
+        if not sys.platform.startswith("linux"):
+            return f"Linux namespaces do not exist on {sys.platform}"
+        if shutil.which("unshare") is None:
+            return "the unshare command (util-linux) is not installed"
+    elif not sys.platform.startswith("linux"):
+        return ""  # setrlimit only (docs/sandbox.md): nothing to probe
+    root = Path(tempfile.mkdtemp(prefix="grader-probe-"))
+    try:
+        uid = private_uid() if os.geteuid() == 0 else None
+        spec = {"limits": Limits().to_dict(), "cpu_left": 60, "view": None, "uid": uid}
+        if namespaces:
+            for part in ("view", "rw"):
+                (root / part).mkdir()
+            spec["view"] = {"root": str(root / "view"), "writable": str(root / "rw"),
+                            "readonly": list(_SYSTEM_DIRS) + [str(Path(sys.prefix).resolve())],
+                            "disk_mb": 1, "uid": uid}
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+               "PYTHONPATH": str(grader_lib(root)), "PYTHONDONTWRITEBYTECODE": "1"}
+        prefix = _unshare_command() if namespaces else []
+        try:
+            probe = subprocess.run(
+                [*prefix, sys.executable, "-s", "-P", "-m", "grader.confine", "--probe",
+                 json.dumps(spec)], capture_output=True, timeout=60, cwd=root, env=env,
+                stdin=subprocess.DEVNULL)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return f"the confinement probe failed: {exc}"
+        said = (probe.stdout + probe.stderr).decode("utf-8", "replace").strip()
+        if probe.returncode == 0:
+            return ""
+        what = ("namespaces and the worker's view" if namespaces
+                else "a worker without namespaces (its uid, limits and seccomp filter)")
+        return f"{what} could not be set up here: " + (said[-400:] or f"exit code {probe.returncode}")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @lru_cache(maxsize=None)
 def isolation() -> tuple[str, str]:
-    """How workers are isolated on this machine: ``("namespaces", "")``, or
+    """How workers are isolated in this process: ``("namespaces", "")``, or
     ``("process", reason)`` when Linux namespaces cannot be used (or are turned off
     with ``GRADER_ISOLATION=process``).
 
+    Decided once, before any student code runs, by confining an empty submission the
+    way a worker is confined (``_probe``); it never changes afterwards, whatever a
+    worker later says or does.
+
     Raises:
-        ConfigurationError: ``GRADER_ISOLATION=namespaces`` but they are unavailable,
-            or ``GRADER_ISOLATION`` has another value than auto/namespaces/process.
+        ConfigurationError: ``GRADER_ISOLATION=namespaces`` but they are unavailable;
+            a worker could not be confined even without them (as root: its own uid,
+            its limits, its seccomp filter), since student code never runs as root or
+            unlimited; or ``GRADER_ISOLATION`` has another value than
+            auto/namespaces/process.
     """
     mode = _requested_isolation()
-    if mode == "process":
-        return "process", "GRADER_ISOLATION=process"
-    if _FELL_BACK and mode == "auto":
-        return "process", _FELL_BACK[-1]
-    if not sys.platform.startswith("linux"):
-        reason = f"Linux namespaces do not exist on {sys.platform}"
-    elif shutil.which("unshare") is None:
-        reason = "the unshare command (util-linux) is not installed"
-    else:
-        try:
-            probe = subprocess.run([*_unshare_command(), "true"], capture_output=True,
-                                   timeout=20, stdin=subprocess.DEVNULL)
-            said = probe.stderr.decode("utf-8", "replace").strip()[:200]
-            reason = "" if probe.returncode == 0 else (
-                "unshare could not create namespaces here: "
-                + (said or f"exit code {probe.returncode}"))
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            reason = f"unshare failed: {exc}"
+    reason = "GRADER_ISOLATION=process" if mode == "process" else _probe(True)
     if not reason:
         return "namespaces", ""
     if mode == "namespaces":
         raise ConfigurationError(f"GRADER_ISOLATION=namespaces, but {reason}")
+    failed = _probe(False)
+    if failed:
+        raise ConfigurationError(f"student code cannot be run safely here: {failed}"
+                                 + ("" if mode == "process" else f" (and {reason})"))
     return "process", reason
 
 
@@ -357,8 +484,8 @@ class Worker:
         zygote: fork workers from this warm ``grader.launch.Zygote`` (batch grading)
             instead of starting a fresh interpreter for each.
         uid: the uid (and gid) the worker runs as when the grader runs as root
-            (default ``UNPRIVILEGED_UID``; each batch slot has its own, so that
-            RLIMIT_NPROC counts only its own worker's processes).
+            (default ``private_uid()``, of this grading process; each batch slot has
+            its own), with or without namespaces: student code never runs as root.
     """
 
     def __init__(self, submission: Path, module_name: str, limits: Limits = Limits(),
@@ -373,7 +500,8 @@ class Worker:
         self.hidden = tuple(Path(h).resolve() for h in hidden)
         self.display_name = self.submission.name
         self.zygote = zygote
-        self.uid = UNPRIVILEGED_UID if uid is None else uid
+        #: the worker's uid where the grader is root (None: the grader's own, unprivileged)
+        self.uid = (private_uid() if uid is None else uid) if os.geteuid() == 0 else None
         self.process: SpawnedProcess | ForkedProcess | None = None
         self.channel: Channel | None = None
         self.output: OutputCapture | None = None
@@ -381,7 +509,12 @@ class Worker:
         self.restarts = 0
         self.import_error: SubmissionNotImportable | None = None
         self.timed_out: dict[str, float] = {}
-        self.callbacks: dict[int, Callable] = {}
+        self.callbacks: dict[int, Callable] = {}  # those of the request in flight
+        self.seq = 0  # the last request's sequence number
+        self._next_callback = 0
+        self._depth = 0  # requests in flight (a callback may make one while another waits)
+        #: set when a worker could not be confined: the grading must stop (``GraderFault``)
+        self.fault: GraderFault | None = None
         #: called after every call of the student's code (functions and handle
         #: methods alike) as on_call(label, args, kwargs, reply or None, error or None);
         #: the ``student`` proxy logs them for failure reports
@@ -395,7 +528,11 @@ class Worker:
         #: whether the address-space limit is set: not where a CUDA driver is present,
         #: as it reserves far more address space than it uses (docs/sandbox.md)
         self.memory_limited = not cuda_driver_present()
-        self.root = Path(tempfile.mkdtemp(prefix="grader-"))
+        self.root = Path(tempfile.mkdtemp(prefix="grader-", dir=(
+            _searchable_temp_dir() if self.uid is not None and self.isolation == "process"
+            else None)))
+        if self.uid is not None:
+            os.chmod(self.root, 0o711)  # its own run folder is all the worker's uid reaches
         self._lib = grader_lib(self.root)
         make_non_dumpable()
 
@@ -431,31 +568,53 @@ class Worker:
         limits = self.limits.to_dict()
         if not self.memory_limited:
             limits["memory_mb"] = 0  # 0: not set
-        spec = {"limits": limits, "cpu_left": cpu_left, "view": None, "separate_user": False}
+        spec = {"limits": limits, "cpu_left": cpu_left, "view": None, "uid": self.uid}
         if self.isolation == "namespaces":
             view, writable = self.root / f"view{self.generation}", self.root / f"rw{self.generation}"
             view.mkdir()
             writable.mkdir()
-            uid = self.uid if os.geteuid() == 0 else None
             spec["view"] = {"root": str(view), "writable": str(writable),
                             "readonly": self._readonly_paths(),
-                            "disk_mb": self.limits.disk_mb, "uid": uid}
-            spec["separate_user"] = uid is not None
+                            "disk_mb": self.limits.disk_mb, "uid": self.uid}
         return spec
 
     def _start(self) -> None:
+        if self.fault is not None:
+            raise self.fault
         if self.restarts >= MAX_RESTARTS:
             raise SubmissionNotImportable(
                 f"the process running your code was restarted {MAX_RESTARTS} times after "
                 "timeouts or crashes; the remaining tests were not run")
+        self.restarts += self.generation > 0
+        self._cpu_done, self._cpu_now = self._cpu_done + self._cpu_now, 0.0
+        for attempt in range(1, CONFINE_ATTEMPTS + 1):
+            failure = self._launch()
+            if failure is None:
+                break
+            self.kill()
+        else:
+            self.fault = GraderFault(
+                f"the worker for this submission could not be confined ({failure}), "
+                f"{CONFINE_ATTEMPTS} times; it was not graded, and none of its code ran. "
+                "This is the grader's failure, not the student's: grade it again, and if it "
+                "happens again, check the machine (docs/sandbox.md)")
+            raise self.fault
+        self._import()
+
+    def _launch(self) -> str | None:
+        """Start a worker process and wait for its ``ready`` frame (sent before any
+        student code can run); returns None when it is confined as ``self.isolation``
+        says, else why it is not (the worker then exits without running anything)."""
         cpu_left = self.limits.cpu_seconds - self.cpu_used
         self.generation += 1
-        self.restarts += self.generation > 1
-        self._cpu_done, self._cpu_now = self._cpu_done + self._cpu_now, 0.0
         work = self.root / f"run{self.generation}"
-        work.mkdir(exist_ok=True)  # exists when the namespaces could not be used
+        work.mkdir()
         target = work / f"{self.module_name}.py"
         shutil.copyfile(self.submission, target)
+        if self.uid is not None and self.isolation == "process":
+            for path in (work, target):
+                os.chown(path, self.uid, self.uid)
+            os.chmod(work, 0o700)
         spec = self._spec(cpu_left)
         if spec["view"]:
             env = self._environment(Path(confine.STUDENT_HOME), Path("/tmp"))
@@ -486,19 +645,35 @@ class Worker:
         finally:
             for fd in (to_worker_r, from_worker_w, output_w):
                 os.close(fd)
-        self.channel = Channel(from_worker_r, to_worker_w)
+        # a frame's header and a little slack on top of the answer's own limit
+        self.channel = Channel(from_worker_r, to_worker_w,
+                               max_bytes=(self.limits.reply_mb << 20) + (1 << 20))
         self.output = OutputCapture(output_r, self.limits.output_kb * 1000)
+        return self._await_ready()
+
+    def _await_ready(self) -> str | None:
+        """Read the worker's first frame: the one message about itself the grader
+        believes, since no student code can have run before it was sent."""
+        try:
+            frame = self.channel.recv(time.monotonic() + max(60.0, self.limits.import_seconds),
+                                      watch=self.output)
+            ready = codec.loads(frame)
+        except (ChannelClosed, ChannelTimeout, codec.CodecError) as exc:
+            said = self._read_output().strip()[-500:]
+            return f"it did not start: {type(exc).__name__} {exc}".rstrip() + (
+                f"; it printed: {said}" if said else "")
+        if not isinstance(ready, dict) or ready.get("op") != "ready":
+            return "its first message was not the ready message"
+        if ready.get("failure"):
+            return printable(str(ready["failure"]))[:500]
+        if self.uid is not None and ready.get("uid") != self.uid:
+            return f"it runs as uid {ready.get('uid')!r} instead of {self.uid}"
+        return None
+
+    def _import(self) -> None:
+        """Import the submission in the worker just started."""
         try:
             self._request({"op": "import"}, self.limits.import_seconds, label=None)
-        except _SandboxFailed as exc:
-            reason = f"the namespaces worked but the worker's view could not be set up ({exc})"
-            if _requested_isolation() == "namespaces":
-                raise ConfigurationError(f"GRADER_ISOLATION=namespaces, but {reason}") from None
-            _fall_back_to_process(reason)  # auto: grade on, with what every platform has
-            self.isolation, self.isolation_note = isolation()
-            self.generation -= 1  # not a restart of the student's code
-            self.restarts -= self.generation > 0
-            return self._start()
         except StudentTimeout as exc:
             raise self._not_importable(
                 f"importing it took longer than {exc.seconds:g} s (the time limit for "
@@ -589,8 +764,11 @@ class Worker:
         return code
 
     def close(self) -> None:
-        """Kill the worker and remove its temporary directory."""
+        """Kill the worker and remove its temporary directory; without namespaces, as
+        root, also every process and shared temporary file of its uid."""
         self.kill()
+        if self.uid is not None and self.isolation == "process":
+            remove_user_traces(self.uid)
         shutil.rmtree(self.root, ignore_errors=True)
 
     # ------------------------------------------------------------------ codec hooks
@@ -602,9 +780,9 @@ class Worker:
                     "process was restarted after a timeout or crash")
             return codec.handle_node(obj.handle_id, obj)
         if callable(obj):
-            cid = len(self.callbacks) + 1
-            self.callbacks[cid] = obj
-            return codec.callback_node(cid)
+            self._next_callback += 1
+            self.callbacks[self._next_callback] = obj
+            return codec.callback_node(self._next_callback)
         raise codec.CodecError(f"a {type(obj).__name__} cannot be passed to student code")
 
     def _resolve(self, node: dict, label: str) -> Any:
@@ -613,7 +791,7 @@ class Worker:
         return Handle(self, self.generation, node["id"], str(node.get("type", "?")), label)
 
     def _read_output(self) -> str:
-        return self.output.take() if self.output is not None else ""
+        return printable(self.output.take()) if self.output is not None else ""
 
     # ------------------------------------------------------------------ requests
     def _request(self, msg: dict, timeout: float, label: str | None) -> Reply:
@@ -623,13 +801,18 @@ class Worker:
         whole_submission = left < timeout
         timeout = min(timeout, left)
         start = time.monotonic()
+        if self._depth == 0:
+            self.callbacks.clear()  # a worker may call back only what this request carries
+        self.seq += 1
+        self._depth += 1
         try:
-            return self._exchange(msg, start, start + timeout, label)
+            return self._exchange({**msg, "seq": self.seq}, start, start + timeout, label)
         except StudentTimeout as exc:
             if whole_submission:
                 raise self._time_spent(label, exc.output) from None
             raise
         finally:
+            self._depth -= 1
             self.seconds_used += time.monotonic() - start
 
     def _exchange(self, msg: dict, start: float, deadline: float, label: str | None) -> Reply:
@@ -648,29 +831,68 @@ class Worker:
                 if label:
                     self.timed_out[label] = seconds
                 raise StudentTimeout(label, seconds, output=self._read_output()) from None
+            except FrameRefused as exc:
+                self.kill()
+                raise ValueCannotCross(label, (
+                    f"its answer was refused: it is {codec.human_bytes(exc.size)}, over the "
+                    f"limit of {self.limits.reply_mb} MiB (an answer here is at most a few "
+                    "MB). Return only what the function is asked for."),
+                    self._read_output()) from None
             except ChannelClosed:
                 return self._crashed(label)
             try:
                 answer = codec.loads(frame, resolve=lambda n: self._resolve(n, label or "?"))
+                if not isinstance(answer, dict) or answer.get("seq") != msg["seq"]:
+                    raise codec.CodecError("not an answer to the request it was sent")
             except codec.CodecError as exc:
                 self.kill()
-                raise ValueCannotCross(label, f"its answer was malformed: {exc}") from None
-            if isinstance(answer, dict) and answer.get("op") == "callback":
+                raise ValueCannotCross(label, f"its answer was malformed: {exc}",
+                                       self._read_output()) from None
+            if answer.get("op") == "callback":
                 self._serve_callback(answer)
                 continue
             output = self._read_output()
-            if not isinstance(answer, dict):
-                raise ValueCannotCross(label, "its answer was malformed")
-            if isinstance(answer.get("cpu"), (int, float)):
-                self._cpu_now = float(answer["cpu"])
+            if isinstance(answer.get("cpu"), (int, float)):  # it can only ever grow
+                self._cpu_now = max(self._cpu_now, float(answer["cpu"]))
             if "error" in answer:
                 self._raise(answer["error"], label, output)
-            changed = [tuple(c) for c in answer.get("changed", [])]
-            return Reply(answer.get("value"), changed, output, time.monotonic() - start,
-                         list(answer.get("params", [])), list(answer.get("warnings", [])))
+            params = _texts(answer.get("params"), 64, 100)
+            return Reply(answer.get("value"), self._changed(msg, answer.get("after"), params),
+                         output, time.monotonic() - start, params,
+                         _texts(answer.get("warnings"), 20, 1000))
+
+    def _changed(self, msg: dict, after: Any, params: list[str]) -> list:
+        """``Reply.changed``, found here: each argument of ``msg`` (a call) that the
+        grader asked about (``report``) and that the worker's ``after`` shows different
+        from what was sent.  A reported argument missing from ``after`` makes the
+        answer malformed."""
+        if msg.get("op") != "call" or not msg.get("report"):
+            return []
+        sent = {k: msg["args"][k] if isinstance(k, int) else msg["kwargs"][k] for k in msg["report"]}
+        got = dict(item for item in after if isinstance(item, (list, tuple)) and len(item) == 2
+                   and not isinstance(item[0], (list, dict))) if isinstance(after, list) else {}
+        if set(got) != set(sent):
+            self.kill()
+            raise ValueCannotCross(None, "its answer was malformed: the arguments after the "
+                                   "call are missing from it")
+        changed = []
+        for key, value in sent.items():
+            try:
+                same = codec.dumps(value) == codec.dumps(got[key])
+            except codec.CodecError:  # e.g. an argument that came back as a handle
+                same = False
+            if not same:
+                name = params[key] if isinstance(key, int) and key < len(params) else (
+                    f"argument {key + 1}" if isinstance(key, int) else key)
+                changed.append((key, name, got[key]))
+        return changed
 
     def _serve_callback(self, msg: dict) -> None:
         func = self.callbacks.get(msg.get("id"))
+        if func is None:  # not one this request carries
+            self.kill()
+            raise ValueCannotCross(None, "its answer was malformed: it called a function "
+                                   "that was not passed to it")
         try:
             value = func(*msg.get("args", []), **msg.get("kwargs", {}))
             payload = codec.dumps({"op": "callback_result", "value": value}, fallback=self._fallback)
@@ -744,14 +966,21 @@ class Worker:
                 f"and threads {told}."), output)
         return None
 
-    def _raise(self, error: dict, label: str | None, output: str):
-        kind, etype = error.get("kind"), str(error.get("type", "Exception"))
-        message, tb = str(error.get("message", "")), str(error.get("traceback", ""))
-        if kind == "sandbox":
-            self.kill()
-            raise _SandboxFailed(message)
+    def _raise(self, error: Any, label: str | None, output: str):
+        """Raise what the worker's error answer says the student's code did; any kind of
+        error is the student's own (nothing a worker says changes the grading)."""
+        error = error if isinstance(error, dict) else {}
+        kind = error.get("kind")
+        etype = printable(str(error.get("type", "Exception")))[:100]
+        message = printable(str(error.get("message", "")))[:MAX_MESSAGE_CHARS]
+        tb = printable(str(error.get("traceback", "")))[:MAX_MESSAGE_CHARS]
         limit = self._limit_hit(error, label, output) if kind == "exception" else None
-        if limit is not None:
+        if kind == "too_large" and isinstance(error.get("size"), int):
+            exc = ValueCannotCross(label, (
+                f"its answer is {codec.human_bytes(error['size'])}, over the limit of "
+                f"{self.limits.reply_mb} MiB for one answer (an answer here is at most a few "
+                "MB), so it was not sent. Return only what the function is asked for."), output)
+        elif limit is not None:
             exc = limit
         elif kind == "missing":
             exc = MissingFunction(label or message, output=output)
@@ -763,11 +992,10 @@ class Worker:
             exc = ValueCannotCross(label, message, output)
         else:
             exc = StudentException(label, etype, message, tb, output)
-        params = error.get("params")
-        exc.params = [str(p) for p in params] if isinstance(params, list) else []
+        exc.params = _texts(error.get("params"), 64, 100)
         if isinstance(exc, StudentException):
             classes = error.get("classes")
-            exc.exc_classes = [str(c) for c in classes] if isinstance(classes, list) else [etype]
+            exc.exc_classes = _texts(classes, 16, 100) if isinstance(classes, list) else [etype]
         raise exc
 
     def call(self, target: "str | Handle", method: str | None, args, kwargs, label: str) -> Reply:
@@ -785,7 +1013,9 @@ class Worker:
             self._check_budget(label)
             self.ensure_started()
             msg = {"op": "call", "target": target, "method": method, "args": list(args),
-                   "kwargs": dict(kwargs)}
+                   "kwargs": dict(kwargs),
+                   "report": [i for i, a in enumerate(args) if _mutable_data(a)]
+                   + [k for k, v in kwargs.items() if _mutable_data(v)]}
             reply = self._request(msg, self.limits.call_seconds, label)
         except StudentCodeError as exc:
             if self.on_call is not None:
@@ -814,3 +1044,26 @@ class Worker:
         self.ensure_started()
         return bool(self._request({"op": "hasattr", "name": name}, self.limits.call_seconds,
                                   name).value)
+
+
+def _texts(items: Any, count: int, length: int) -> list[str]:
+    """A list of at most ``count`` strings of at most ``length`` printable characters,
+    from what a worker sent as one (anything else: an empty list)."""
+    if not isinstance(items, list):
+        return []
+    return [printable(str(item))[:length] for item in items[:count]]
+
+
+def _mutable_data(value: Any) -> bool:
+    """Whether ``value`` is plain data that a call could change in place (an array, a
+    tensor, a generator, a list, dict or tuple holding data), so that the worker is asked
+    to send it back after the call."""
+    torch = sys.modules.get("torch")
+    kinds = (list, tuple, dict, np.ndarray) + ((torch.Tensor, torch.Generator) if torch else ())
+    if not isinstance(value, kinds):
+        return False
+    try:
+        codec.dumps(value)  # plain data only: no handles, no callables
+    except codec.CodecError:
+        return False
+    return True

@@ -51,14 +51,9 @@ import traceback
 from pathlib import Path
 
 from grader.channel import Channel, ChannelClosed, ChannelTimeout
-from grader.errors import ConfigurationError
+from grader.errors import ConfigurationError, GraderFault
 
-__all__ = ["SlotProcess", "SlotDied", "request_for", "failed", "died",
-           "SLOT_UID_BASE"]
-
-#: Workers of the slot with pid P run as uid SLOT_UID_BASE + P (when the grader is
-#: root): unique among the slots running on one machine, and far above real users.
-SLOT_UID_BASE = 2_000_000_000
+__all__ = ["SlotProcess", "SlotDied", "request_for", "failed", "died"]
 
 
 class SlotDied(RuntimeError):
@@ -104,12 +99,13 @@ def forking_graders() -> bool:
 class _Slot:
     def __init__(self, root: Path, name: str, public_only: bool, tmp: Path | None = None):
         from grader.assignment import load_assignment
+        from grader.sandbox import private_uid
 
         self.root = root
         self.assignment = load_assignment(root, name)
         self.public_only = public_only
         self.tmp = tmp or Path(tempfile.mkdtemp(prefix="grader-slot-"))
-        self.uid = SLOT_UID_BASE + os.getpid() if os.geteuid() == 0 else None
+        self.uid = private_uid() if os.geteuid() == 0 else None
         self.zygote = None
         self.fork = forking_graders()
         #: the grading child while it runs: a pid (forked) or a Popen (spawned)
@@ -224,6 +220,8 @@ class _Slot:
             return {"status": "graded", "result": result.to_dict(), "reason": ""}
         except ConfigurationError as exc:
             return {"status": "config", "result": None, "reason": str(exc)}
+        except GraderFault as exc:  # this submission only; the batch goes on
+            return failed(request, str(exc))
         except BaseException as exc:  # noqa: BLE001 - the grader's failure, reported
             tail = "".join(traceback.format_exception(exc)[-3:]).strip()
             return failed(request, f"the grader failed on this submission: {tail}")

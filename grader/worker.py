@@ -1,24 +1,35 @@
 """The worker: the only process where student code runs.
 
 Started by ``grader.sandbox.Worker`` as ``python -u -s -P -m grader.worker ...`` in a
-fresh temporary directory that holds a copy of the submission.  It imports the
-submission, then answers requests read from a pipe, one frame at a time (see
-``grader.channel`` and ``grader.codec``):
+fresh temporary directory that holds a copy of the submission.  It confines itself
+(``--spec``, ``grader.confine``) and, before any student code can run, sends one
+frame that says whether that worked:
+
+``{"op": "ready", "failure": None | str, "uid": N}``
+    the only frame the grader believes about the worker itself.  On a failure the
+    worker exits without importing anything of the student's.
+
+Then it answers requests read from a pipe, one frame at a time (see
+``grader.channel`` and ``grader.codec``).  Every request carries a sequence number
+``seq`` that its answer echoes:
 
 ``{"op": "import"}``
     import the submission; answer ``{"ok": True}`` or an error.
 ``{"op": "call", "target": NAME | handle, "method": str | None, "args": [...],
-"kwargs": {...}}``
-    call ``module.NAME`` (or a handle's method); answer ``{"value": ...,
-    "changed": [[position, parameter name, value after the call], ...]}``.  Arguments
-    the call modified in place are sent back in ``changed``.
+"kwargs": {...}, "report": [positions and keyword names]}``
+    call ``module.NAME`` (or a handle's method); answer ``{"value": ..., "after":
+    [[position or keyword, value after the call], ...], "params": [...],
+    "warnings": [...]}``: ``after`` holds the arguments the grader named in
+    ``report`` as the call left them (the grader compares them with what it sent, to
+    find the ones changed in place).
 ``{"op": "getattr", "target": ..., "name": str}``
     an attribute's value (``{"value": ...}``).
 ``{"op": "list", "target": handle}``
     ``list(obj)``: the items of an iterable (a DataLoader's batches, say).
 
 An error answer is ``{"error": {"kind": ..., "type": ..., "message": ...,
-"traceback": ...}}``.  Objects that are not plain data stay here and cross as handles;
+"traceback": ...}}``.  An answer larger than the ``reply_mb`` limit is not encoded:
+its error says how large it was (kind ``too_large``).  Objects that are not plain data stay here and cross as handles;
 grader-side callables arrive as callbacks, which send ``{"op": "callback"}`` back and
 wait for its answer (serving nested requests meanwhile).
 
@@ -66,17 +77,18 @@ class CallbackError(RuntimeError):
 class Server:
     """Holds the submission module and the objects handed out as handles."""
 
-    def __init__(self, channel: Channel, path: str, module_name: str, display_name: str):
+    def __init__(self, channel: Channel, path: str, module_name: str, display_name: str,
+                 max_reply: int | None = None):
         self.channel = channel
         self.path = path
         self.module_name = module_name
         self.display_name = display_name
+        self.max_reply = max_reply
         self.module = None
         self.objects: dict[int, Any] = {}
         self.ids: dict[int, int] = {}  # id(obj) -> handle id
         self.next_id = 1
-        #: set when the confinement failed: every request is then answered with it
-        self.sandbox_error: str | None = None
+        self.seq = None  # the sequence number of the request being answered
 
     # -- codec hooks
     def fallback(self, obj: Any) -> dict:
@@ -170,15 +182,14 @@ class Server:
                               "traceback": ""}}
         args, kwargs = list(msg.get("args", [])), dict(msg.get("kwargs", {}))
         names = self.call_params = _parameter_names(func, len(args))
-        before_args = [self.encode(a) for a in args]
-        before_kwargs = {k: self.encode(v) for k, v in kwargs.items()}
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             value = func(*args, **kwargs)
         raised = [f"{w.category.__name__}: {w.message}" for w in caught[:20]]
-        changed = [[i, names[i], a] for i, a in enumerate(args) if self.encode(a) != before_args[i]]
-        changed += [[k, k, v] for k, v in kwargs.items() if self.encode(v) != before_kwargs[k]]
-        return {"value": value, "changed": changed, "params": names, "warnings": raised}
+        after = [[k, args[k] if isinstance(k, int) else kwargs[k]]
+                 for k in msg.get("report", []) if (k in kwargs if isinstance(k, str)
+                                                    else 0 <= k < len(args))]
+        return {"value": value, "after": after, "params": names, "warnings": raised}
 
     def do_getattr(self, msg: dict) -> dict:
         obj = msg["target"] if not isinstance(msg["target"], str) else self.module
@@ -191,9 +202,6 @@ class Server:
     def dispatch(self, msg: dict) -> dict:
         op = msg.get("op")
         self.call_params = []
-        if self.sandbox_error is not None:
-            return {"error": {"kind": "sandbox", "type": "ConfinementError",
-                              "message": self.sandbox_error, "traceback": ""}}
         try:
             if op == "import":
                 return self.do_import()
@@ -221,11 +229,17 @@ class Server:
     def reply(self, answer: dict) -> None:
         times = os.times()  # CPU seconds so far, counted against the submission's budget
         answer["cpu"] = times.user + times.system + times.children_user + times.children_system
+        answer["seq"] = self.seq
         try:
-            frame = self.encode(answer)
+            frame = codec.dumps(answer, fallback=self.fallback, max_bytes=self.max_reply)
+        except codec.FrameTooLarge as exc:
+            frame = self.encode({"error": {"kind": "too_large", "type": "FrameTooLarge",
+                                           "message": str(exc), "size": exc.size,
+                                           "traceback": ""}, "seq": self.seq})
         except codec.CodecError as exc:
             frame = self.encode({"error": {"kind": "codec", "type": "CodecError",
-                                           "message": str(exc), "traceback": ""}})
+                                           "message": str(exc), "traceback": ""},
+                                 "seq": self.seq})
         self.channel.send(frame)
 
     def serve_one(self, frame: bytes) -> dict | None:
@@ -238,12 +252,16 @@ class Server:
             return None
         if msg.get("op") == "callback_result":
             return msg
-        self.reply(self.dispatch(msg))
+        outer, self.seq = self.seq, msg.get("seq")
+        try:
+            self.reply(self.dispatch(msg))
+        finally:
+            self.seq = outer  # a request served while a callback waited: back to the call's
         return None
 
     def callback(self, callback_id: int, args: list, kwargs: dict) -> Any:
         self.channel.send(self.encode({"op": "callback", "id": callback_id, "args": args,
-                                       "kwargs": kwargs}))
+                                       "kwargs": kwargs, "seq": self.seq}))
         while True:
             answer = self.serve_one(self.channel.recv())
             if answer is not None:
@@ -285,10 +303,11 @@ def _parameter_names(func, count: int) -> list[str]:
 
 
 def main(argv: list[str] | None = None, *, confinement_failure: str | None = None) -> int:
-    """Run the worker: confine this process as ``--spec`` says, import nothing yet, and
-    serve requests until the grader closes the pipe.  ``confinement_failure``: a
-    confinement step that already failed (``grader.zygote``'s unshare), so that every
-    request is answered with it instead of running student code."""
+    """Run the worker: confine this process as ``--spec`` says, tell the grader whether
+    that worked (the ``ready`` frame, before any student code can run), then serve
+    requests until the grader closes the pipe; exit 1 at once if the confinement
+    failed.  ``confinement_failure``: a confinement step that already failed
+    (``grader.zygote``'s unshare)."""
     parser = argparse.ArgumentParser(prog="grader.worker", description=__doc__)
     parser.add_argument("--submission", required=True)
     parser.add_argument("--module", required=True)
@@ -300,32 +319,31 @@ def main(argv: list[str] | None = None, *, confinement_failure: str | None = Non
     channel = Channel(args.read_fd, args.write_fd)
     # Make sure the student's code cannot read the grader's requests from stdin.
     sys.stdin = open(os.devnull)  # noqa: SIM115
+    spec = json.loads(args.spec)
     if confinement_failure is None:
-        path, failure = _confine(json.loads(args.spec), os.path.abspath(args.submission),
-                                 args.module)
+        path, failure = _confine(spec, os.path.abspath(args.submission), args.module)
     else:
         path, failure = os.path.abspath(args.submission), confinement_failure
-    if os.getpid() == 1:  # the first process of a PID namespace: fork the real worker
+    if failure is None and os.getpid() == 1:  # first of a PID namespace: fork the real worker
         confine.serve_as_init(close=(args.read_fd, args.write_fd, 0, 1, 2))
+    channel.send(codec.dumps({"op": "ready", "failure": failure, "uid": os.getuid()}))
+    if failure is not None:
+        return 1
     _forget_grader_modules()
-    server = Server(channel, path, args.module, args.display)
-    server.sandbox_error = failure
+    server = Server(channel, path, args.module, args.display,
+                    max_reply=int(spec["limits"]["reply_mb"]) << 20)
     server.serve()
     return 0
 
 
 def _confine(spec: dict, path: str, module: str) -> tuple[str, str | None]:
-    """Apply ``spec`` (see ``grader.sandbox.Worker._spec``) before any student code
-    runs; returns the submission's path as the worker now sees it, and the reason
-    the confinement failed (None when it holds)."""
+    """Apply ``spec`` (``grader.confine.apply``) before any student code runs; returns the
+    submission's path as the worker now sees it, and the reason the confinement failed
+    (None when it holds)."""
     try:
-        if spec.get("view"):
-            path = str(confine.enter_view(spec["view"], Path(path), module))
-            confine.drop_privileges(spec["view"].get("uid"))
-        confine.restrict(spec["limits"], spec["cpu_left"], spec.get("separate_user", False))
+        return str(confine.apply(spec, Path(path), module)), None
     except (confine.ConfinementError, OSError) as exc:
         return path, f"{type(exc).__name__}: {exc}"
-    return path, None
 
 
 def _forget_grader_modules() -> None:

@@ -69,6 +69,12 @@ EXPECTED_FAILURES = {
     "steal_secrets.py": [NG],
     "reduce_payload.py": [NG, "train_quadratic:"],
     "kill_parent.py": [NG],
+    "forge_confinement_failure.py": [NG],
+    "forge_replies.py": [NG],
+    "hide_in_place_change.py": [NG],
+    "decoding_amplifier.py": [NG],
+    "terminal_escapes.py": [NG],
+    "keyrings.py": [NG],
 }
 
 # What the failed tests' messages must say, where the attack hits a limit or a rule.
@@ -82,7 +88,16 @@ EXPECTED_MESSAGES = {
     "disk_hog.py": "past the file size limit of 8 MiB",
     "eq_always_true.py": "got an object of type backprop.AlwaysEqual",
     "reduce_payload.py": "got an object of type backprop.Payload",
+    "forge_confinement_failure.py": "its answer was malformed",
+    "forge_replies.py": "its answer was malformed: not an answer to the request it was sent",
+    "hide_in_place_change.py": "the arguments after the call are missing",
+    "decoding_amplifier.py": "array buffers out of order or used twice",
+    "keyrings.py": "add_key: Operation not permitted",
 }
+
+#: What student text must never bring into a report: terminal escapes (ESC, C1 CSI),
+#: carriage returns and Unicode bidirectional overrides.
+CONTROL_CHARACTERS = ("\x1b", "\r", "\x9b", "\u202e", "\u202c")
 
 
 def needs_namespaces(name: str) -> bool:
@@ -152,6 +167,7 @@ def test_gains_nothing_where_it_cheats_and_keeps_the_honest_points(hostile, name
     assert doc["max_score"] == 100
     assert_loses_exactly(doc, EXPECTED_FAILURES[name], name)
     assert_actionable_messages(doc)
+    assert doc["extra_data"]["isolation"] == isolation()[0], "the isolation changed midway"
     if name in EXPECTED_MESSAGES:
         outputs = "\n".join(t["output"] for t in doc["tests"] if t["status"] == "failed")
         assert EXPECTED_MESSAGES[name] in outputs, outputs[:3000]
@@ -167,9 +183,12 @@ def test_leaves_nothing_behind_and_its_output_never_reaches_the_grader(hostile, 
     assert run["proc"].stderr == ""
     stdout = run["proc"].stdout
     assert stdout.lstrip().startswith("{") and json.loads(stdout) == run["doc"]
-    assert len(stdout) < 2_000_000, "the student's output was not cut"
+    assert len(stdout) < 500_000, "the student's output was not cut"
     for secret in SECRETS.values():
         assert secret not in stdout
+    for char in CONTROL_CHARACTERS:
+        assert char not in json.loads(stdout)["output"] + "".join(
+            t["output"] for t in json.loads(stdout)["tests"]), (name, char)
 
 
 def test_fake_results_do_not_replace_the_real_ones(hostile):
@@ -200,6 +219,42 @@ def test_children_that_escape_the_session_are_killed(hostile):
         pytest.skip("without namespaces a process that calls setsid() leaves the worker's "
                     "process group and survives it (docs/sandbox.md)")
     assert wait_until_gone(marker), f"processes survived: {processes_with(marker)}"
+
+
+def test_a_forged_confinement_failure_changes_nothing(hostile):
+    """The old escape: a worker "says" its confinement failed, and the grader ran the
+    submission again without namespaces, as root."""
+    if "forge_confinement_failure.py" not in hostile:
+        pytest.skip("needs namespaces")
+    doc = hostile["forge_confinement_failure.py"]["doc"]
+    assert doc["extra_data"]["isolation"] == "namespaces"
+    assert "isolation_note" not in doc["extra_data"]
+    assert not Path("/tmp/dl-grader-hostile-unconfined-root").exists()
+
+
+def test_no_kernel_key_outlives_grading(hostile):
+    """add_key(2) is refused, so no uid's keyring holds the student's key afterwards."""
+    outputs = "\n".join(t["output"] for t in hostile["keyrings.py"]["doc"]["tests"])
+    assert "add_key worked" not in outputs
+    users = Path("/proc/key-users")
+    if users.exists() and os.geteuid() == 0:
+        for line in users.read_text().splitlines():
+            uid = int(line.split(":")[0])
+            assert uid < 2_000_000_000, f"a worker's uid holds keys: {line}"
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_terminal_escapes_never_reach_a_report(course, tmp_path, fmt):
+    submission = tmp_path / "backprop.py"
+    submission.write_text(HONEST.read_text() + "\n\n" + (HOSTILE / "terminal_escapes.py").read_text())
+    summary = tmp_path / "summary.md"
+    proc = run_grade("hw3", "--submission", str(submission), "--format", fmt, cwd=course,
+                     env={"GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(tmp_path / "out")})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    shown = proc.stdout + (summary.read_text() if summary.exists() else "")
+    assert "numerical_gradient" in shown and "Score: 100/100" in shown, shown[-2000:]
+    for char in CONTROL_CHARACTERS:
+        assert char not in shown, char
 
 
 def test_printing_200_mb_costs_only_the_cut(hostile):
@@ -342,6 +397,7 @@ def test_a_class_batch_gives_everyone_the_verdict_they_get_alone(class_batch, ho
         want = hostile[key]["doc"] if kind == "hostile" else alone[key]
         got = entries[student]
         assert got.status == "graded", (student, got.reason)
+        assert got.result["extra_data"]["isolation"] == isolation()[0], student
         assert (got.score, got.max_score) == (want["score"], want["max_score"]), student
         assert failed_names(got.result) == failed_names(want), student
     assert entries["empty_student"].status == "rejected"
@@ -360,5 +416,9 @@ def test_a_class_batch_leaks_no_secret_and_leaves_nothing_behind(class_batch):
                                           for p in exported]
     for secret in SECRETS.values():
         assert not any(secret in text for text in texts), secret
+    reports = [p.read_text() for p in exported if p.suffix in (".md", ".json", ".csv")]
+    for char in CONTROL_CHARACTERS:
+        assert not any(char in text for text in reports), char
+    assert not Path("/tmp/dl-grader-hostile-unconfined-root").exists()
     marker = f"GRADER_KEY={SECRETS['GRADER_KEY']}"  # in the batch's environment, so its slots'
     assert wait_until_gone(marker, 10, find=processes_in_environment)

@@ -19,7 +19,8 @@ import pytest
 from conftest import call, processes_with, wait_until_gone
 from grader.errors import ConfigurationError, LimitExceeded, StudentTimeout
 from grader.limits import ALWAYS_SECRET_ENV, DEFAULT_PASS_ENV, EnvPolicy, Limits
-from grader.sandbox import Worker, isolation
+from grader import sandbox
+from grader.sandbox import Worker, isolation, private_uid
 
 MODULE = "limited"
 
@@ -146,6 +147,36 @@ def write_tmp(name, text):
         f.write(text)
     with open(os.path.join("/tmp", name)) as f:
         return f.read()
+
+
+def try_write(path):
+    try:
+        with open(path, "w") as f:
+            f.write("100/100")
+    except OSError as exc:
+        return type(exc).__name__ + ": " + str(exc)
+    return "written"
+
+
+def try_kill(pid):
+    import signal
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except OSError as exc:
+        return type(exc).__name__ + ": " + str(exc)
+    return "killed"
+
+
+def leave_traces(name):
+    import subprocess
+    for folder in ("/tmp", "/dev/shm", "/var/tmp"):
+        try:
+            os.makedirs(os.path.join(folder, name + "-dir", "inner"))
+            open(os.path.join(folder, name), "w").close()
+        except OSError:
+            pass
+    subprocess.Popen(["sleep", "300"], start_new_session=True)
+    return "left"
 '''
 
 
@@ -395,10 +426,12 @@ def test_cpu_limit(make_worker):
     _spin_until_cpu_limit(make_worker(cpu_seconds=2, call_seconds=20))
 
 
+@pytest.mark.process_isolation
 def test_cpu_limit_without_namespaces(process_worker):
     _spin_until_cpu_limit(process_worker(cpu_seconds=2, call_seconds=20))
 
 
+@pytest.mark.process_isolation
 def test_cpu_limit_is_for_the_whole_submission(process_worker):
     w = process_worker(cpu_seconds=2, call_seconds=20)
     _spin_until_cpu_limit(w)
@@ -515,8 +548,33 @@ def test_writes_to_fd_1_and_2_are_captured(make_worker, capfd):
 
 @namespaces_only
 @pytest.mark.skipif(os.geteuid() != 0, reason="workers change uid only when the grader is root")
-def test_worker_runs_as_nobody(make_worker):
-    assert tuple(call(make_worker(), "whoami").value) == (65534, 65534, 65534)
+def test_worker_runs_as_a_uid_of_its_own(make_worker):
+    uid = private_uid()
+    assert uid >= 2_000_000_000 and uid != private_uid(os.getpid() + 1)
+    assert tuple(call(make_worker(), "whoami").value) == (uid, uid, uid)
+
+
+@pytest.mark.process_isolation
+@pytest.mark.skipif(os.geteuid() != 0, reason="workers change uid only when the grader is root")
+def test_without_namespaces_the_worker_is_not_root_either(process_worker, tmp_path):
+    """As root, with process isolation, the worker runs as a uid of its own, cannot
+    write into the course or the grader's folders, cannot signal the grader, and
+    nothing of its uid is left when the worker is closed."""
+    uid = private_uid()
+    w = process_worker()
+    assert tuple(call(w, "whoami").value) == (uid, uid, uid)
+    course = tmp_path / "course"
+    course.mkdir()
+    os.chmod(course, 0o755)
+    told = call(w, "try_write", str(course / "gradebook.sqlite")).value
+    assert told.startswith("PermissionError"), told
+    assert call(w, "try_kill", os.getpid()).value.startswith("PermissionError")
+    assert call(w, "leave_traces", "hostile-trace-6c1d").value == "left"
+    assert sandbox._processes_of(uid), "the daemon it started runs"
+    w.close()
+    assert sandbox._processes_of(uid) == []
+    assert not any("hostile-trace-6c1d" in p.name for d in ("/tmp", "/dev/shm", "/var/tmp")
+                   for p in Path(d).iterdir())
 
 
 @namespaces_only

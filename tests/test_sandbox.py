@@ -4,6 +4,8 @@ student-like submissions written to a temporary directory."""
 from __future__ import annotations
 
 import os
+import re
+import subprocess
 import sys
 import textwrap
 import time
@@ -14,6 +16,7 @@ import pytest
 
 from grader.errors import (
     ConfigurationError,
+    GraderFault,
     MissingFunction,
     NotImplementedYet,
     StudentException,
@@ -23,8 +26,9 @@ from grader.errors import (
     ValueCannotCross,
     WorkerCrashed,
 )
-from conftest import call, processes_with, wait_until_gone
-from grader.limits import Limits
+from conftest import (ROOT, call, processes_with, python_hidden_from_other_users,
+                      wait_until_gone, without_namespaces)
+from grader.limits import EnvPolicy, Limits
 from grader import sandbox
 from grader.sandbox import Handle, Reply, Worker, isolation
 
@@ -696,30 +700,218 @@ def _broken_view(monkeypatch):
     monkeypatch.setattr(Worker, "_spec", spec)
 
 
-def test_auto_falls_back_to_process_isolation_when_the_view_cannot_be_built(
-        fresh_worker, monkeypatch):
-    _broken_view(monkeypatch)
-    monkeypatch.setattr(sandbox, "_FELL_BACK", [])
+@pytest.fixture
+def probes(monkeypatch):
+    """``probes(namespaces=reason, process=reason)``: what the start-up probes of
+    ``isolation()`` find ('' = it worked), without running them."""
+    def set_(namespaces: str, process: str):
+        monkeypatch.setattr(sandbox, "_probe", lambda namespaces_: namespaces if namespaces_ else process)
+        isolation.cache_clear()
+
+    yield set_
+    monkeypatch.undo()
+    isolation.cache_clear()
+
+
+def test_auto_chooses_process_isolation_at_start_up_when_namespaces_fail(probes, monkeypatch):
     monkeypatch.setenv("GRADER_ISOLATION", "auto")
+    probes(namespaces="mount proc on /proc: Operation not permitted", process="")
+    assert isolation() == ("process", "mount proc on /proc: Operation not permitted")
+
+
+def test_no_isolation_at_all_is_refused_rather_than_run_as_root(probes, monkeypatch):
+    monkeypatch.setenv("GRADER_ISOLATION", "auto")
+    probes(namespaces="no unshare", process="uid 2000000001 cannot read /root/.pyenv")
+    with pytest.raises(ConfigurationError, match="cannot be run safely here.*cannot read"):
+        isolation()
+    monkeypatch.setenv("GRADER_ISOLATION", "process")
     isolation.cache_clear()
-    try:
-        w = fresh_worker()
-        assert call(w, "mse_loss", np.array([1.0, 3.0]), np.array([1.0, 1.0])).value == 2.0
-        assert w.isolation == "process" and "could not be set up" in w.isolation_note
-        assert w.restarts == 0
-    finally:
-        monkeypatch.undo()
-        isolation.cache_clear()
+    with pytest.raises(ConfigurationError, match="cannot read /root/.pyenv"):
+        isolation()
 
 
-def test_namespaces_required_refuses_to_grade_without_them(fresh_worker, monkeypatch):
-    _broken_view(monkeypatch)
+def test_namespaces_required_refuses_to_grade_without_them(probes, monkeypatch):
     monkeypatch.setenv("GRADER_ISOLATION", "namespaces")
-    isolation.cache_clear()
+    probes(namespaces="unshare: Operation not permitted", process="")
+    with pytest.raises(ConfigurationError, match="GRADER_ISOLATION=namespaces, but unshare"):
+        isolation()
+
+
+def test_the_probe_confines_an_empty_submission_for_real(monkeypatch):
+    if isolation()[0] != "namespaces":
+        pytest.skip("this machine's workers have no namespaces to probe")
+    assert sandbox._probe(True) == ""
+    monkeypatch.setattr(sandbox, "_unshare_command", lambda: ["false", "--"])
+    assert "could not be set up here" in sandbox._probe(True)
+
+
+MARKS_ITS_IMPORT = """
+import os
+open(os.environ.get("MARKER", "/tmp/never"), "w").write("student code ran")
+
+def mse_loss(y_pred, y):
+    return 0.0
+"""
+
+
+@pytest.mark.parametrize("mode", ["auto", "namespaces"])
+def test_a_worker_that_cannot_be_confined_is_the_graders_failure_never_unconfined(
+        tmp_path, monkeypatch, mode):
+    """Namespaces work (the start-up probe said so), but this worker's view cannot be
+    built: the worker says so before any student code runs, is retried once, and the
+    submission is not graded at all (GraderFault), never graded with less isolation."""
+    _broken_view(monkeypatch)
+    monkeypatch.setenv("GRADER_ISOLATION", mode)
+    marker = tmp_path / "marker"
+    monkeypatch.setenv("MARKER", str(marker))
+    path = write(tmp_path / "marks.py", MARKS_ITS_IMPORT)
+    w = Worker(path, "marks", limits=LIMITS, env_policy=EnvPolicy(pass_env=("MARKER",)))
     try:
-        w = fresh_worker()
-        with pytest.raises(ConfigurationError, match="GRADER_ISOLATION=namespaces"):
-            call(w, "mse_loss", np.array([1.0, 3.0]), np.array([1.0, 1.0]))
+        with pytest.raises(GraderFault, match="could not be confined.*2 times") as info:
+            call(w, "mse_loss", np.array([1.0]), np.array([1.0]))
+        assert "/nonexistent/view" in str(info.value)
+        assert w.generation == sandbox.CONFINE_ATTEMPTS == 2
+        with pytest.raises(GraderFault):
+            call(w, "mse_loss", np.array([1.0]), np.array([1.0]))
+        assert w.generation == 2, "no third worker"
+        assert w.isolation == "namespaces"
+        assert not marker.exists(), "the student's code ran"
     finally:
-        monkeypatch.undo()
-        isolation.cache_clear()
+        w.close()
+
+
+def test_process_isolation_tests_run_where_python_is_readable():
+    """The ``process_isolation`` tests, which this session skips as root where Python is
+    private (conftest.py), run in a mount namespace where it is readable, as on a
+    machine without namespaces whose Python lives in /usr or /opt."""
+    if os.geteuid() != 0 or not python_hidden_from_other_users():
+        pytest.skip("they run in this session directly")
+    proc = subprocess.run(
+        without_namespaces([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                            "-m", "process_isolation", "tests/test_limits.py",
+                            "tests/test_sandbox.py"]),
+        cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert re.search(r"\b[3-9]\d* passed", proc.stdout) and "skipped" not in proc.stdout, proc.stdout[-2000:]
+
+
+# ------------------------------------------------------------ the reply channel is data
+FORGES = '''
+import json, os, struct, sys, time
+import numpy as np
+
+def _fd():
+    return int(sys.argv[sys.argv.index("--write-fd") + 1])
+
+def _frame(header, buffers=b""):
+    raw = json.dumps(header).encode()
+    payload = struct.pack("<I", len(raw)) + raw + buffers
+    return struct.pack("<Q", len(payload)) + payload
+
+def _answer(items):
+    return {"$": "dict", "items": [[k, v] for k, v in items.items()]}
+
+def send(kind):
+    node = {"$": "nd", "dtype": "<f8", "shape": [1 << 17], "b": [0, 1 << 20]}
+    if kind == "alias":
+        os.write(_fd(), _frame(_answer({"value": [node] * 100_000}), b"\\0" * (1 << 20)))
+    elif kind == "announce":
+        os.write(_fd(), struct.pack("<Q", 1 << 30))
+    elif kind == "long string":
+        os.write(_fd(), _frame(_answer({"value": "x" * 1_500_000})))
+    elif kind == "deep":
+        raw = ('{"$": "dict", "items": [["value", ' + "[" * 100_000 + "0" + "]" * 100_000
+               + "]]}").encode()
+        payload = struct.pack("<I", len(raw)) + raw
+        os.write(_fd(), struct.pack("<Q", len(payload)) + payload)
+    elif kind == "many values":
+        os.write(_fd(), _frame(_answer({"value": [0] * 1_500_000})))
+    elif kind == "huge message":
+        os.write(_fd(), _frame(_answer({"error": {"$": "dict", "items": [
+            ["kind", "exception"], ["type", "ValueError"], ["message", "m" * 900_000]]},
+            "seq": _seq()})))
+    elif kind == "ready again":
+        os.write(_fd(), _frame(_answer({"op": "ready", "failure": "mount proc on /proc: denied"})))
+    time.sleep(3)
+    return 0.0
+
+def big(megabytes):
+    return np.ones(int(megabytes * 2**20) // 8)
+
+def _seq():
+    import gc
+    return next(o.seq for o in gc.get_objects() if type(o).__name__ == "Server")
+
+def callback_not_given():
+    os.write(_fd(), _frame(_answer({"op": "callback", "id": 1, "args": [], "seq": _seq(),
+                                    "kwargs": {"$": "dict", "items": []}})))
+    time.sleep(3)
+'''
+
+
+@pytest.fixture
+def forger(tmp_path, new_worker):
+    return new_worker(write(tmp_path / "forger.py", FORGES), "forger",
+                      limits=Limits(call_seconds=10, import_seconds=30, reply_mb=12))
+
+
+@pytest.mark.parametrize("kind, message", [
+    ("alias", "array buffers out of order or used twice"),
+    ("announce", "its answer was refused: it is 1.07 GB, over the limit of 12 MiB"),
+    ("long string", "a string longer than 1,000,000 characters"),
+    ("deep", "malformed frame header"),
+    ("many values", "more than 1,000,000 values"),
+    ("ready again", "not an answer to the request it was sent"),
+])
+def test_a_forged_answer_is_refused_before_it_costs_memory(forger, kind, message):
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.monotonic()
+    with pytest.raises(ValueCannotCross, match=re.escape(message)):
+        call(forger, "send", kind)
+    assert time.monotonic() - start < 2.5, "it waited instead of refusing at once"
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 150, f"the grader grew by {grown_mb:.0f} MB"
+    assert forger.isolation == isolation()[0] and forger.fault is None
+    assert call(forger, "big", 0.001).value.shape == (131,), "the next call gets a fresh worker"
+
+
+def test_an_error_message_is_cut_whatever_the_worker_sends(forger):
+    with pytest.raises(StudentException) as info:
+        call(forger, "send", "huge message")
+    assert len(info.value.message) == sandbox.MAX_MESSAGE_CHARS
+
+
+def test_an_answer_over_the_limit_is_refused_before_it_is_encoded(forger):
+    """An honest worker does not even encode it: the student learns its size."""
+    start = time.monotonic()
+    with pytest.raises(ValueCannotCross, match=r"its answer is 16.8 MB, over the limit of 12 MiB"):
+        call(forger, "big", 16)
+    assert time.monotonic() - start < 5
+    assert call(forger, "big", 1).value.nbytes == 1 << 20, "and an answer under it crosses"
+
+
+def test_a_callback_the_request_did_not_carry_is_refused(forger):
+    with pytest.raises(ValueCannotCross, match="called a function that was not passed to it"):
+        call(forger, "callback_not_given")
+
+
+def test_the_cpu_count_a_worker_reports_never_goes_down(worker):
+    worker._cpu_now = 5.0
+    call(worker, "mse_loss", np.array([1.0]), np.array([1.0]))  # reports far less than 5 s
+    assert worker._cpu_now == 5.0
+
+
+def test_changed_arguments_are_found_by_the_grader(worker):
+    """The worker sends the arguments back as the call left them; the grader compares
+    them with what it sent.  A dict changed in place (bn_param) comes back as data."""
+    x = np.array([1.0, -2.0, 3.0])
+    bn_param = {"running_mean": np.zeros(2), "momentum": 0.9}
+    reply = call(worker, "update_running_mean", np.ones((4, 2)), bn_param)
+    assert [(k, name) for k, name, _ in reply.changed] == [(1, "bn_param")]
+    np.testing.assert_allclose(reply.changed[0][2]["running_mean"], [0.1, 0.1])
+    np.testing.assert_array_equal(bn_param["running_mean"], [0.0, 0.0])  # the grader's copy
+    assert [name for _, name, _ in call(worker, "normalize", x).changed] == ["x"]
+    np.testing.assert_array_equal(x, [1.0, -2.0, 3.0])
+    assert call(worker, "mse_loss", x, x).changed == []
