@@ -50,7 +50,8 @@ def render_terminal(result: Result, console: Console) -> None:
     console.print(Text(f"{result.assignment}: {result.title}", style="bold"))
     console.print(f"submission: {escape(result.submission)}")
     for note in result.notes:
-        console.print(Text(note, style="yellow" if result.suite == "public" or "skipped" in note else ""))
+        loud = result.suite == "public" or "skipped" in note or note.startswith("Isolation:")
+        console.print(Text(note, style="yellow" if loud else ""))
     if result.tampered:
         console.print(Text("This repository differs from the release in files you must not change "
                            "(your instructor sees this):", style="red bold"))

@@ -154,6 +154,13 @@ def _grade(assignment: Assignment, submission: Path, *, public_only: bool,
         result.notes.append(public_note or (
             f"These are the public tests only (shapes and small worked examples). The hidden "
             f"suite ({assignment.points:g} points) runs when you submit."))
+    if worker.isolation != "namespaces":
+        who = f"as uid {worker.uid}, a user of its own" if worker.uid is not None else \
+            "as the user running the grader"
+        result.notes.append(
+            f"Isolation: process only, not Linux namespaces ({worker.isolation_note}). The "
+            f"submission ran {who}, with its limits, and could read the files every user of "
+            "this machine can read (docs/sandbox.md).")
     if plugin.gpu_skipped:
         skipped = result.skipped
         result.notes.append(

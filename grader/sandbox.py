@@ -11,10 +11,11 @@ How a worker is confined (the threat model and what each platform enforces are i
   Python directories plus a writable, size-limited home and /tmp (never the course
   repository, the reference or the hidden suites), only its own processes, and no
   network; when its PID namespace's first process dies the kernel kills every process
-  in it, daemons included.  As root, the worker also becomes uid 65534.
+  in it, daemons included.
   (``grader.confine`` does the worker's half.)
 - Everywhere: a process of its own in its own session, killed with its whole process
-  group; ``setrlimit`` limits (POSIX); a scrubbed environment (``grader.limits``);
+  group; as root, a uid of its own (``private_uid``); ``setrlimit`` limits (POSIX) and
+  a seccomp filter (Linux); a scrubbed environment (``grader.limits``);
   stdin closed; stdout and stderr into a pipe that the grader reads and cuts to
   ``output_kb`` per call; the grader process made non-dumpable (Linux), so no worker
   can read its memory or environment through /proc or ptrace.  Nothing the worker

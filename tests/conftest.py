@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -89,7 +90,8 @@ def without_namespaces(command: list[str]) -> list[str]:
     caller; it never uses namespaces for its workers."""
     if os.geteuid() != 0 or not python_hidden_from_other_users():
         return command
-    return ["unshare", "--mount", "--propagation", "private", "--",
+    return [shutil.which("unshare", path=os.defpath + ":/usr/bin:/bin") or "unshare",
+            "--mount", "--propagation", "private", "--",
             sys.executable, "-c", _READABLE_PYTHON, *command]
 
 

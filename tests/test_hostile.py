@@ -23,7 +23,7 @@ import pytest
 
 from conftest import (GRADING_JOBS, ROOT, SUBMISSIONS, assert_actionable_messages,
                       assert_loses_exactly, failed_names, processes_in_environment,
-                      processes_with, run_grade, wait_until_gone)
+                      processes_with, run_grade, wait_until_gone, without_namespaces)
 from grader.sandbox import isolation
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -422,3 +422,57 @@ def test_a_class_batch_leaks_no_secret_and_leaves_nothing_behind(class_batch):
     assert not Path("/tmp/dl-grader-hostile-unconfined-root").exists()
     marker = f"GRADER_KEY={SECRETS['GRADER_KEY']}"  # in the batch's environment, so its slots'
     assert wait_until_gone(marker, 10, find=processes_in_environment)
+
+
+def test_on_a_machine_without_namespaces_grade_still_grades_unprivileged(course, tmp_path):
+    """`unshare` refuses here (as in a container that forbids namespaces): `auto` picks
+    process isolation at start-up, says so in the report, and, as root, runs the
+    student's code as a uid of its own."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "unshare").write_text("#!/bin/sh\necho 'unshare: unshare failed: Operation not "
+                                  "permitted' >&2\nexit 1\n")
+    (fake / "unshare").chmod(0o755)
+    submission = tmp_path / "backprop.py"
+    submission.write_text(HONEST.read_text() + "\n\nimport os\n\ndef numerical_gradient(f, x, "
+                          "h=1e-5):\n    raise RuntimeError(f'uid {os.getuid()}')\n")
+    env = {**os.environ, "GRADER_ISOLATION": "auto", "PATH": f"{fake}:{os.environ['PATH']}"}
+    for fmt in ("json", "text"):
+        proc = subprocess.run(without_namespaces(
+            [sys.executable, "-m", "grader.cli", "hw3", "--submission", str(submission),
+             "--format", fmt]), cwd=course, env=env, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        if fmt == "json":
+            doc = json.loads(proc.stdout)
+            assert doc["extra_data"]["isolation"] == "process"
+            assert "Operation not permitted" in doc["extra_data"]["isolation_note"]
+            assert_loses_exactly(doc, [NG], "uid")
+            said = "\n".join(t["output"] for t in doc["tests"] if t["status"] == "failed")
+            if os.geteuid() == 0:
+                assert "uid 0" not in said and "uid 2" in said, said
+        else:
+            assert "Isolation: process only, not Linux namespaces" in proc.stdout
+            assert "Score: 90/100" in proc.stdout
+
+
+def test_one_student_never_stops_the_class(course, tmp_path):
+    """With GRADER_ISOLATION=namespaces, a forged confinement failure once made the
+    whole batch stop (exit 3) before anything was exported."""
+    if isolation()[0] != "namespaces":
+        pytest.skip("needs namespaces")
+    folder = tmp_path / "class"
+    folder.mkdir()
+    honest = HONEST.read_text()
+    (folder / "forger.py").write_text(honest + "\n" + (HOSTILE / "forge_confinement_failure.py").read_text())
+    (folder / "amplifier.py").write_text(honest + "\n" + (HOSTILE / "decoding_amplifier.py").read_text())
+    shutil.copyfile(HONEST, folder / "honest.py")
+    out = tmp_path / "out"
+    proc = run_grade("batch", "hw3", str(folder), "--out", str(out), "--jobs", "1", cwd=course,
+                     env={"GRADER_ISOLATION": "namespaces"}, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    from grader.gradebook import Gradebook
+
+    with Gradebook(out / "gradebook.sqlite", "hw3") as book:
+        got = {e.student: (e.status, e.score) for e in book.entries()}
+    assert got == {"forger": ("graded", 90), "amplifier": ("graded", 90), "honest": ("graded", 100)}
+    assert (out / "grades.csv").exists()
