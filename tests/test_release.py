@@ -54,7 +54,7 @@ def test_the_student_repository_holds_what_students_get_and_no_reference(release
     course, student, _ = released
     names = set(tamper.tree_files(student))
     for must in ("README.md", "pyproject.toml", ".gitignore", ".github/workflows/grade.yml",
-                 "grader/cli.py", "grader/templates/grade.yml", ".grader/release.json",
+                 ".github/workflows/grade-pull-request.yml", "grader/cli.py", "grader/templates/grade.yml", ".grader/release.json",
                  "assignments/hw3/backprop.py", "assignments/hw3/backprop.ipynb",
                  "assignments/hw3/README.md", "assignments/hw3/tests/test_public.py",
                  "assignments/hw6/data/pima.csv", "assignments/hw1/figures/cost_surface.png",
@@ -224,7 +224,7 @@ def test_changed_tests_and_workflows_are_reported(released, tmp_path):
     signed = json.loads(grade_there(copy, "-f", "json", key=key).stdout)
     assert signed["extra_data"]["tampered"] == [
         ".grader/release.json (the release record) was altered: its signature does not match "
-        "the course key"]
+        "the course key or the assignment's key"]
 
 
 def test_release_refuses_a_non_empty_folder_and_a_stale_bundle(released, tmp_path):
@@ -242,6 +242,37 @@ def test_release_refuses_a_non_empty_folder_and_a_stale_bundle(released, tmp_pat
                     env={"GRADER_KEY": key})
     assert out.returncode == 0, out.stderr
     assert sorted(p.name for p in (tmp_path / "out" / "assignments").iterdir()) == ["hw3"]
+
+
+def test_release_refuses_to_write_an_unsigned_record_or_to_sign_with_an_assignment_key(released, tmp_path):
+    course, _, key = released
+    unsigned = run_grade("release", str(tmp_path / "a"), "hw3", cwd=course, env={"GRADER_KEY": ""})
+    assert unsigned.returncode == 3
+    assert "signs .grader/release.json with the course key" in unsigned.stderr
+    assert "set it to the course key" in unsigned.stderr
+    assert not (tmp_path / "a" / tamper.RECORD_PATH).exists()
+    own = run_grade("keys", "hw3", cwd=course, env={"GRADER_KEY": key})
+    assert own.returncode == 0, own.stderr
+    name, hw3_key = own.stdout.strip().split("=", 1)
+    assert name == "GRADER_KEY_HW3" and seal.parse_key(hw3_key) != seal.parse_key(key)
+    refused = run_grade("release", str(tmp_path / "b"), "hw3", cwd=course, env={"GRADER_KEY": hw3_key})
+    assert refused.returncode == 3 and "is hw3's key, not the course key" in refused.stderr
+    assert hw3_key not in refused.stderr + refused.stdout
+
+
+def test_the_record_is_signed_with_each_assignments_key(released):
+    course, student, key = released
+    record = json.loads((student / tamper.RECORD_PATH).read_text())
+    assert sorted(record["macs"]) == [f"hw{i}" for i in range(1, 8)]
+    lines = run_grade("keys", cwd=course, env={"GRADER_KEY": key}).stdout.splitlines()
+    own = dict(line.split("=", 1) for line in lines)
+    assert sorted(own) == [f"GRADER_KEY_HW{i}" for i in range(1, 8)]
+    assert len(set(own.values())) == 7 and key not in own.values()
+    names = tamper.tree_files(student)
+    read = (lambda rel: (student / rel).read_bytes())
+    text = (student / tamper.RECORD_PATH).read_bytes()
+    assert tamper.check(text, names, read, key=seal.parse_key(own["GRADER_KEY_HW3"]), assignment="hw3") == []
+    assert tamper.check(text, names, read, key=seal.parse_key(own["GRADER_KEY_HW1"]), assignment="hw3") != []
 
 
 def test_seal_without_a_key_refuses_to_replace_existing_bundles(released, tmp_path):
