@@ -67,6 +67,7 @@ EXPECTED_FAILURES = {
     "escaping_children.py": [NG],
     "print_200mb.py": [],
     "steal_secrets.py": [NG],
+    "hunt_keys.py": [NG],
     "reduce_payload.py": [NG, "train_quadratic:"],
     "kill_parent.py": [NG],
 }
@@ -360,5 +361,6 @@ def test_a_class_batch_leaks_no_secret_and_leaves_nothing_behind(class_batch):
                                           for p in exported]
     for secret in SECRETS.values():
         assert not any(secret in text for text in texts), secret
-    marker = f"GRADER_KEY={SECRETS['GRADER_KEY']}"  # in the batch's environment, so its slots'
+    # in the batch's environment, so its slots' (GRADER_KEY is not: the grader takes it out)
+    marker = f"COURSE_TOKEN={SECRETS['COURSE_TOKEN']}"
     assert wait_until_gone(marker, 10, find=processes_in_environment)

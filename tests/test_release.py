@@ -4,18 +4,23 @@ its tamper evidence, used as students and their CI use it."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from conftest import ROOT, SUBMISSIONS, run_grade
+from conftest import ROOT, SUBMISSIONS, processes_with, run_grade
 from grader import seal, tamper
 from grader.release import find_leaks, secret_lines
 
 CORRECT = SUBMISSIONS / "hw3" / "correct_loops.py"
 WRONG = SUBMISSIONS / "hw3" / "wrong_db_not_summed.py"
+HUNT = ROOT / "tests" / "hostile" / "hunt_keys.py"
 
 
 def course_copy(target: Path) -> Path:
@@ -194,6 +199,79 @@ def sigmoid(z):
     assert key not in done.stdout
     own = {line.strip() for line in spy.read_text().splitlines()}  # the student's code may quote itself
     assert not [s for s in secret_lines(course) - own if s in messages]
+
+
+def assignment_key(course: Path, key: str, name: str) -> str:
+    """``name``'s key, as `grade keys` prints it for CI's secret."""
+    done = run_grade("keys", name, cwd=course, env={"GRADER_KEY": key})
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().split("=", 1)[1]
+
+
+@pytest.mark.parametrize("which", ["course key", "assignment key"])
+def test_a_key_hunt_finds_the_key_nowhere_while_the_grader_holds_it(released, tmp_path, which):
+    """tests/hostile/hunt_keys.py (every /proc/*/environ and cmdline, the files it can
+    reach) graded with the key set, as CI grades a pull request: its report shows the
+    search ran and found no key; the key is in no output or result, and the grader's own
+    /proc/PID/environ never holds it while it grades (read from outside, where this
+    test may: as root, or where the grader is readable)."""
+    course, student, key = released
+    text = key if which == "course key" else assignment_key(course, key, "hw3")
+    marker = f"hunt-{os.getpid()}-{which.split()[0]}"
+    spy = tmp_path / marker / "backprop.py"
+    spy.parent.mkdir()
+    spy.write_text(CORRECT.read_text() + "\n\n# ---- the hostile part ----\n" + HUNT.read_text())
+    copy = tmp_path / "student"
+    shutil.copytree(student, copy)
+    proc = subprocess.Popen([sys.executable, "-m", "grader.cli", "hw3", "-f", "json", "--submission",
+                             str(spy)], cwd=copy, env={**os.environ, "GRADER_KEY": text},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen: dict[int, str] = {}  # the grader's processes: what their environment showed
+    while proc.poll() is None:
+        for pid in processes_with(marker):
+            try:
+                environ = Path(f"/proc/{pid}/environ").read_bytes()
+                seen[pid] = "holds the key" if text.encode() in environ else "clean"
+            except OSError:
+                seen.setdefault(pid, "unreadable")
+        time.sleep(0.2)
+    stdout, stderr = proc.communicate()
+    assert proc.returncode == 0, stderr[-3000:]
+    assert seen and "holds the key" not in seen.values(), seen
+    doc = json.loads(stdout)
+    assert doc["extra_data"]["suite"] == "hidden"
+    failed = [t for t in doc["tests"] if t["status"] == "failed"]
+    assert failed and all(t["name"].startswith("numerical_gradient") for t in failed)
+    assert any("KEY HUNT searched" in t["output"] for t in failed)  # it ran, and reported
+    for secret in {text, key}:
+        assert secret not in stdout and secret not in stderr
+        assert secret.rstrip("=") not in stdout
+
+
+def test_the_grader_re_executes_itself_without_the_key_in_its_environment(tmp_path):
+    """Where GRADER_KEY holds a key, the `grade` process's exec-time environment (what
+    /proc/PID/environ shows) and command line never hold it: it re-executes itself with
+    the key in a pipe; the key still reaches the grader, and nothing else changes."""
+    script = tmp_path / "probe.py"
+    script.write_text(
+        "import os, sys\n"
+        "from grader import keys\n"
+        "before = os.getpid()\n"
+        "keys.keep_out_of_environment()\n"
+        "env = open('/proc/self/environ', 'rb').read().split(b'\\0')\n"
+        "cmd = open('/proc/self/cmdline', 'rb').read()\n"
+        "print(repr(keys.held()), before == os.getpid(), sys.argv[1:],\n"
+        "      [e.split(b'=')[0].decode() for e in env if b'GRADER' in e],\n"
+        "      any(b'K3Y' in e for e in env), b'K3Y' in cmd, sorted(k for k in os.environ if 'GRADER' in k))\n")
+    secret = "K3Y-" + "x" * 40
+    done = subprocess.run([sys.executable, str(script), "arg"], capture_output=True, text=True,
+                          env={**os.environ, "GRADER_KEY": secret, "GRADER_KEY_HW3": "K3Y-hw3"},
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"'{secret}' True ['arg'] ['GRADER_SECRET_FD'] False False []"
+    empty = subprocess.run([sys.executable, str(script), "arg"], capture_output=True, text=True,
+                           env={**os.environ, "GRADER_KEY": " "}, timeout=60)
+    assert empty.stdout.strip() == "'' True ['arg'] ['GRADER_KEY'] False False []"  # blank: no re-exec
 
 
 def test_changed_tests_and_workflows_are_reported(released, tmp_path):
