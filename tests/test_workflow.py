@@ -111,8 +111,9 @@ def secret_forms(*secrets: str) -> set[str]:
     forms = set()
     for text in secrets:
         raw = base64.urlsafe_b64decode(text)
-        forms |= {text, text.rstrip("="), base64.b64encode(text.encode()).decode().rstrip("="),
-                  text.encode().hex(), raw.hex(), base64.b64encode(raw).decode().rstrip("=")}
+        plain = {text.rstrip("="), base64.b64encode(text.encode()).decode().rstrip("="),
+                 text.encode().hex(), raw.hex(), base64.b64encode(raw).decode().rstrip("=")}
+        forms |= plain | {form[::-1] for form in plain}
     return forms
 
 
