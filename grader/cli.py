@@ -325,7 +325,7 @@ into a gradebook in --out.
 \b
 Each PATH is a submission or holds several:
   alice.py                  a student's file (the student id is the file name: alice)
-  hw3-alice/                a student repository (a GitHub Classroom clone): the file
+  hw3-alice/                a student repository (a clone): the file
                             is found at assignments/hw3/<file>; the id is the folder name
   submissions/              a folder of such files, repositories and zips
   export.zip                an LMS or Gradescope export (one folder or file per
