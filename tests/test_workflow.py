@@ -275,6 +275,56 @@ def test_a_pull_request_without_the_secret_says_why_and_fails(released, repo, tm
     assert results["extra_data"]["suite"] == "public" and results["score"] == results["max_score"] == 10
 
 
+def test_the_plan_copies_only_regular_files_of_the_submissions(released, repo, tmp_path):
+    """A link, a deleted file and a file over the size limit are not taken (and said so);
+    a notebook changed alone is taken; nothing else of the head is written."""
+    import os
+
+    from grader import ci
+    from grader.assignment import list_assignments
+
+    git(repo.work, "checkout", "-q", "-B", "odd", repo.main)
+    hw3 = repo.work / "assignments/hw3/backprop.py"
+    hw3.unlink()
+    os.symlink("/etc/passwd", hw3)
+    (repo.work / "assignments/hw1/linear_model.py").unlink()
+    (repo.work / "assignments/hw1/linear_model.ipynb").write_text("{}")
+    (repo.work / "grader/ci.py").write_text("print('not taken')\n")
+    git(repo.work, "add", "-A")
+    git(repo.work, "commit", "-q", "-m", "odd")
+    head = git(repo.work, "rev-parse", "HEAD")
+    out = tmp_path / "out"
+    done = ci.plan(repo.work, list_assignments(repo.work), repo.main, head, out)
+    assert done.graded == []
+    assert any("assignments/hw3/backprop.py: not a regular file" in p for p in done.problems)
+    assert any("assignments/hw1/linear_model.py: deleted" in p for p in done.problems)
+    assert "grader/ci.py" in done.ignored and "assignments/hw1/linear_model.ipynb" in done.ignored
+    assert not out.exists() or not any(p.is_file() for p in out.rglob("*"))
+    git(repo.work, "checkout", "-q", "-B", "big", repo.main)
+    (repo.work / "assignments/hw1/linear_model.ipynb").write_bytes(b"x" * (ci.MAX_SUBMISSION_BYTES + 1))
+    git(repo.work, "commit", "-q", "-am", "big")
+    big = ci.plan(repo.work, list_assignments(repo.work), repo.main, git(repo.work, "rev-parse", "HEAD"), out)
+    assert big.graded == [] and "larger than 5 MB" in big.problems[0]
+    git(repo.work, "checkout", "-q", "-B", "nb", repo.main)
+    (repo.work / "assignments/hw1/linear_model.ipynb").write_text('{"cells": []}')
+    git(repo.work, "commit", "-q", "-am", "notebook")
+    nb = ci.plan(repo.work, list_assignments(repo.work), repo.main, git(repo.work, "rev-parse", "HEAD"), out)
+    assert nb.graded == [("hw1", "assignments/hw1/linear_model.ipynb")]
+    assert (out / "assignments/hw1/linear_model.ipynb").read_text() == '{"cells": []}'
+    assert nb.matrix() == [{"assignment": "hw1", "secret": "GRADER_KEY_HW1"}]
+
+
+def test_the_plan_needs_nothing_but_the_standard_library():
+    """The job that reads the pull request installs nothing: `python -m grader.ci plan`
+    runs on the runner's bare Python (here: without site-packages)."""
+    import sys
+
+    done = subprocess.run([sys.executable, "-S", "-m", "grader.ci", "--help"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "pull_request_target" in done.stdout
+
+
 def test_a_pull_request_that_changes_no_assignment_file_grades_nothing(released, repo, tmp_path):
     head = repo.commit("notes", {"README.md": "my notes\n", "assignments/hw3/README.md": "x\n"})
     run = github(released, repo, tmp_path).pull_request_target(PULL_REQUEST, number=5, head=head)
