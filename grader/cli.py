@@ -100,7 +100,7 @@ def _grade_command(assignment: Assignment) -> click.Command:
     def command(submission, fmt, fail_under, public_only):
         path = Path(submission) if submission else _worked_in(assignment)
         _check_submission_path(path)
-        key = _key_for(assignment, _course_key_text())
+        key = _key_for(assignment)
         result = _grade_file(assignment, path, fmt, public_only, key,
                              public_why=_public_reason(assignment))
         _render(assignment, path, result, fmt)
@@ -157,16 +157,18 @@ def _course_key() -> bytes | None:
     return seal.parse_key(text) if text else None
 
 
-def _key_for(assignment: Assignment, text: str) -> bytes | None:
-    """The course key where this copy of the course uses it: a student repository (a
-    sealed suite to open, a release record to verify). In the instructor's repository
-    GRADER_KEY is not used, and is not checked.
+def _key_for(assignment: Assignment) -> bytes | None:
+    """The key (the course's or the assignment's: GRADER_KEY, else GRADER_KEY_HWN) where
+    this copy of the course uses it: a student repository (a sealed suite to open, a
+    release record to verify). In the instructor's repository it is not used, and is
+    not checked.
 
     Raises:
         grader.seal.SealError: it is used, and is not a key.
     """
-    from grader import seal, tamper
+    from grader import keys, seal, tamper
 
+    text = keys.held(assignment.name)
     student_copy = ((assignment.root / tamper.RECORD_PATH).is_file()
                     or not assignment.has_hidden_suite())
     return seal.parse_key(text) if text and student_copy else None
@@ -485,13 +487,12 @@ def ci_command(names, fail_under, grade_all, public_only, submissions):
     from grader import ci
 
     root = _course_root()
-    text = _course_key_text()
     if submissions is not None:
         if len(names) != 1 or grade_all or public_only:
             raise click.UsageError("--submissions grades exactly one assignment: grade ci "
                                    "--submissions DIR hwN")
         [assignment] = _named(root, names)
-        if not _grade_handed_in(assignment, submissions, text, fail_under):
+        if not _grade_handed_in(assignment, submissions, fail_under):
             sys.exit(EXIT_BELOW_THRESHOLD)
         return
     assignments = _named(root, names)
@@ -511,7 +512,7 @@ def ci_command(names, fail_under, grade_all, public_only, submissions):
             click.echo(f"::error title={assignment.name}::{path.relative_to(root)} is missing")
             ok = False
             continue
-        key = None if public_only else _key_for(assignment, text)
+        key = None if public_only else _key_for(assignment)
         result = _grade_file(assignment, path, "github", public_only, key,
                              public_why=_public_reason(assignment))
         _render(assignment, path, result, "github")
@@ -520,8 +521,7 @@ def ci_command(names, fail_under, grade_all, public_only, submissions):
         sys.exit(EXIT_BELOW_THRESHOLD)
 
 
-def _grade_handed_in(assignment: Assignment, folder: Path, text: str,
-                     fail_under: float | None) -> bool:
+def _grade_handed_in(assignment: Assignment, folder: Path, fail_under: float | None) -> bool:
     """``grade ci --submissions``: grade ``assignment``'s file in ``folder`` (as
     ``grader.ci.plan`` laid it out) against this checkout's suite; whether it passes
     (False also when the hidden suite could not run for want of a key)."""
@@ -536,7 +536,7 @@ def _grade_handed_in(assignment: Assignment, folder: Path, text: str,
                                  "python -m grader.ci plan writes it)")
     path = folder / rel
     _check_submission_path(path)
-    key = _key_for(assignment, text)
+    key = _key_for(assignment)
     result = _grade_file(assignment, path, "github", False, key,
                          public_why=_public_reason(assignment))
     _render(assignment, path, result, "github", display=rel)

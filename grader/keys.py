@@ -21,7 +21,8 @@ An assignment's key
 
 Out of the environment
     ``keep_out_of_environment()`` is the first thing the ``grade`` command does.  Where a
-    variable ``GRADER_KEY`` (or ``GRADER_KEY_<NAME>``) holds a value, removing it from
+    variable ``GRADER_KEY`` (or ``GRADER_KEY_<NAME>``, read where ``GRADER_KEY`` is not
+    set: a secret's name used as the variable) holds a value, removing it from
     ``os.environ`` is not enough: Linux keeps a process's exec-time environment in its
     memory and shows it in ``/proc/PID/environ``.  So the grader writes the key into a
     pipe, and re-executes itself (``os.execve``, the same pid and arguments) with an
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import re
 import stat
@@ -62,9 +64,9 @@ _FD_ENV = "GRADER_SECRET_FD"
 _INFO = b"dl-grader assignment key v2\0"
 _CHECK_LABEL = b"dl-grader key check v2"
 #: More than this is not a key (a key is 44 characters); it is cut, and refused later
-#: by ``grader.seal.parse_key``, so that writing it into the pipe can never block.
-_MAX_TEXT = 4096
-_held: str | None = None
+#: by ``grader.seal.parse_key``.
+_MAX_TEXT = 1024
+_held: dict[str, str] | None = None
 
 
 def derive(course_key: bytes, name: str, salt: bytes) -> bytes:
@@ -103,19 +105,18 @@ def _key_variables(environ) -> list[str]:
 
 
 def keep_out_of_environment(*, reexec: bool = True) -> None:
-    """Take the key from ``GRADER_KEY`` for ``held()`` and leave it in no environment.
+    """Take the keys from ``GRADER_KEY`` and ``GRADER_KEY_<NAME>`` for ``held()`` and
+    leave them in no environment.
 
-    Every variable named ``GRADER_KEY`` or ``GRADER_KEY_<NAME>`` is removed.  When one
-    of them holds a value and ``reexec`` is true, this process re-executes itself
-    (``os.execve`` of ``sys.executable`` with ``sys.orig_argv``: the same command, the
-    same pid) with the key in a pipe instead, so that ``/proc/PID/environ`` never shows
-    it; the call in the new image reads the pipe and returns.  ``reexec=False`` (the
-    ``grade`` command called as a function, in a process that is not its own) only
-    removes the variables from ``os.environ``.  Calling it again changes nothing unless
-    a key variable was set since.
-
-    Raises:
-        OSError: the pipe cannot be made or the process cannot re-execute itself.
+    Every such variable is removed.  When one of them holds a value and ``reexec`` is
+    true, this process re-executes itself (``os.execve`` of ``sys.executable`` with
+    ``sys.orig_argv``: the same command, the same pid) with the keys in a pipe instead,
+    so that ``/proc/PID/environ`` never shows them; the call in the new image reads the
+    pipe and returns.  ``reexec=False`` (the ``grade`` command called as a function, in
+    a process that is not its own) only removes the variables from ``os.environ``, as
+    does a process that cannot re-execute itself (no ``execve``: Windows; the execve
+    failing is said on stderr).  Calling it again changes nothing unless a key
+    variable was set since.
     """
     global _held
     inherited = os.environ.pop(_FD_ENV, None)
@@ -126,48 +127,61 @@ def keep_out_of_environment(*, reexec: bool = True) -> None:
             del os.environ[name]
         return
     if not names:
-        _held = _held or ""
+        _held = _held or {}
         return
-    text = os.environ.get(KEY_ENV, "").strip()[:_MAX_TEXT]
-    _held = text
-    if not (reexec and text and os.name == "posix" and hasattr(sys, "orig_argv")):
-        for name in names:
-            del os.environ[name]
+    _held = {n: os.environ[n].strip()[:_MAX_TEXT] for n in names if os.environ[n].strip()}
+    for name in names:
+        del os.environ[name]
+    if not (reexec and _held and os.name == "posix" and sys.executable
+            and hasattr(sys, "orig_argv")):
         return
-    environment = {k: v for k, v in os.environ.items() if k not in names}
+    payload = json.dumps(_held).encode("utf-8")
+    if len(payload) > 60_000:  # a pipe holds 64 KiB: more would block (and is no key)
+        payload = json.dumps({KEY_ENV: _held.get(KEY_ENV, "")}).encode("utf-8")
     read_end, write_end = os.pipe()
     try:
-        os.write(write_end, text.encode("utf-8"))
+        os.write(write_end, payload)
     finally:
         os.close(write_end)
     os.set_inheritable(read_end, True)
-    environment[_FD_ENV] = f"{read_end}:{os.getpid()}"
+    environment = {**os.environ, _FD_ENV: f"{read_end}:{os.getpid()}"}
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
-    os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]], environment)
+    try:
+        os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]], environment)
+    except OSError as exc:
+        os.close(read_end)
+        print(f"grade: warning: could not restart without {KEY_ENV} in the process "
+              f"environment ({exc}); it was only removed from os.environ", file=sys.stderr)
 
 
-def _read_pipe(value: str) -> str:
-    """The key text that this process, before its ``execve``, wrote into the pipe
-    ``value`` names (``FD:PID``); '' when it names no pipe of this process (a variable
-    inherited from elsewhere is ignored, never read from)."""
+def _read_pipe(value: str) -> dict[str, str]:
+    """The keys that this process, before its ``execve``, wrote into the pipe ``value``
+    names (``FD:PID``); {} when it names no pipe of this process (a variable inherited
+    from elsewhere is ignored, never read from)."""
     try:
         fd_text, pid_text = value.split(":")
         fd = int(fd_text)
         if int(pid_text) != os.getpid() or not stat.S_ISFIFO(os.fstat(fd).st_mode):
-            return ""
+            return {}
         chunks = []
         while chunk := os.read(fd, 65536):
             chunks.append(chunk)
         os.close(fd)
+        found = json.loads(b"".join(chunks).decode("utf-8"))
     except (ValueError, OSError):
-        return ""
-    return b"".join(chunks).decode("utf-8", errors="replace").strip()
+        return {}
+    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)} \
+        if isinstance(found, dict) else {}
 
 
-def held() -> str:
-    """The key text ``keep_out_of_environment`` took ('' when there was none); where it
-    was not called, ``GRADER_KEY``'s value, then removed from ``os.environ``."""
+def held(name: str | None = None) -> str:
+    """The key text ``keep_out_of_environment`` took from ``GRADER_KEY`` ('' when there
+    was none); with an assignment ``name``, where ``GRADER_KEY`` was not set, the text
+    of ``secret_name(name)`` (``GRADER_KEY_HW3``: a secret's name used as the variable).
+    Where ``keep_out_of_environment`` was not called, it is called first (without
+    re-executing)."""
     if _held is None:
         keep_out_of_environment(reexec=False)
-    return _held or ""
+    texts = _held or {}
+    return texts.get(KEY_ENV) or (texts.get(secret_name(name), "") if name else "")

@@ -214,9 +214,11 @@ def test_a_key_hunt_finds_the_key_nowhere_while_the_grader_holds_it(released, tm
     reach) graded with the key set, as CI grades a pull request: its report shows the
     search ran and found no key; the key is in no output or result, and the grader's own
     /proc/PID/environ never holds it while it grades (read from outside, where this
-    test may: as root, or where the grader is readable)."""
+    test may: as root, or where the grader is readable).  The assignment's key is given
+    as GRADER_KEY_HW3, the secret's name, which the grader also reads."""
     course, student, key = released
     text = key if which == "course key" else assignment_key(course, key, "hw3")
+    variable = "GRADER_KEY" if which == "course key" else "GRADER_KEY_HW3"
     marker = f"hunt-{os.getpid()}-{which.split()[0]}"
     spy = tmp_path / marker / "backprop.py"
     spy.parent.mkdir()
@@ -224,7 +226,7 @@ def test_a_key_hunt_finds_the_key_nowhere_while_the_grader_holds_it(released, tm
     copy = tmp_path / "student"
     shutil.copytree(student, copy)
     proc = subprocess.Popen([sys.executable, "-m", "grader.cli", "hw3", "-f", "json", "--submission",
-                             str(spy)], cwd=copy, env={**os.environ, "GRADER_KEY": text},
+                             str(spy)], cwd=copy, env={**os.environ, "GRADER_KEY": "", variable: text},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     seen: dict[int, str] = {}  # the grader's processes: what their environment showed
     while proc.poll() is None:
@@ -260,7 +262,7 @@ def test_the_grader_re_executes_itself_without_the_key_in_its_environment(tmp_pa
         "keys.keep_out_of_environment()\n"
         "env = open('/proc/self/environ', 'rb').read().split(b'\\0')\n"
         "cmd = open('/proc/self/cmdline', 'rb').read()\n"
-        "print(repr(keys.held()), before == os.getpid(), sys.argv[1:],\n"
+        "print(repr(keys.held()), repr(keys.held('hw3')), before == os.getpid(), sys.argv[1:],\n"
         "      [e.split(b'=')[0].decode() for e in env if b'GRADER' in e],\n"
         "      any(b'K3Y' in e for e in env), b'K3Y' in cmd, sorted(k for k in os.environ if 'GRADER' in k))\n")
     secret = "K3Y-" + "x" * 40
@@ -268,10 +270,13 @@ def test_the_grader_re_executes_itself_without_the_key_in_its_environment(tmp_pa
                           env={**os.environ, "GRADER_KEY": secret, "GRADER_KEY_HW3": "K3Y-hw3"},
                           timeout=60)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == f"'{secret}' True ['arg'] ['GRADER_SECRET_FD'] False False []"
+    assert done.stdout.strip() == f"'{secret}' '{secret}' True ['arg'] ['GRADER_SECRET_FD'] False False []"
+    only = subprocess.run([sys.executable, str(script), "arg"], capture_output=True, text=True,
+                          env={**os.environ, "GRADER_KEY_HW3": secret}, timeout=60)
+    assert only.stdout.strip() == f"'' '{secret}' True ['arg'] ['GRADER_SECRET_FD'] False False []"
     empty = subprocess.run([sys.executable, str(script), "arg"], capture_output=True, text=True,
                            env={**os.environ, "GRADER_KEY": " "}, timeout=60)
-    assert empty.stdout.strip() == "'' True ['arg'] ['GRADER_KEY'] False False []"  # blank: no re-exec
+    assert empty.stdout.strip() == "'' '' True ['arg'] ['GRADER_KEY'] False False []"  # blank: no re-exec
 
 
 def test_changed_tests_and_workflows_are_reported(released, tmp_path):
