@@ -295,8 +295,8 @@ class _GradeGroup(click.Group):
           "assignments/hw3 file: you get each test's points, the total, and for each failed "
           "test what was expected and what your code returned. `grade list` shows the "
           "assignments; `grade hw3 --help` the options.\n\n"
-          "Instructors: `grade batch` grades a class, `grade seal` and `grade release` build "
-          "the student repository, whose CI runs `grade ci`.\n\n"
+          "Instructors: `grade batch` grades a class, `grade seal`, `grade keys` and `grade "
+          "release` build the student repository, whose CI runs `grade ci` (docs/ci.md).\n\n"
           "Exit status: 0 when grading ran, whatever the score; 1 below --fail-under; 2 for a "
           "usage error; 3 when an assignment is set up wrongly."),
 )
@@ -603,6 +603,7 @@ def seal_command(names, new_key, rotate):
         text = seal.new_key()
         key = seal.parse_key(text)
         chosen = [a.name for a in everything] if new_key else chosen
+    before = {n: _bundle_key_or_none(root, n, key) for n in chosen}
     paths = seal.write_bundles(root, chosen, key, rotate=rotate)
     for path in paths:
         click.echo(f"sealed {path.relative_to(root)}")
@@ -611,10 +612,19 @@ def seal_command(names, new_key, rotate):
                    f"  {text}\n\n"
                    f"Set it here too (export {seal.KEY_ENV}=...) before `grade keys` and "
                    "`grade release`.")
-    changed = chosen if (made or rotate) else []
+    changed = [n for n in chosen if before[n] != seal.bundle_key(root, n, key)]
     if changed:
         click.echo(f"\nNew assignment keys for {', '.join(changed)}: `grade keys` prints them for "
                    "the CI secrets (docs/ci.md).")
+
+
+def _bundle_key_or_none(root: Path, name: str, key: bytes) -> bytes | None:
+    from grader import seal
+
+    try:
+        return seal.bundle_key(root, name, key)
+    except (OSError, seal.SealError):
+        return None
 
 
 @cli.command(name="keys", context_settings={"help_option_names": ["-h", "--help"]})

@@ -125,14 +125,15 @@ class GitHub:
         return self._run(workflow, "push", payload, sha=after, ref=f"refs/heads/{ref}")
 
     def pull_request_target(self, workflow: str, *, number: int, head: str,
-                            head_repo: str = "course/student") -> Run:
+                            head_repo: str = "course/student", base_ref: str = DEFAULT_BRANCH) -> Run:
         """A pull request into the default branch: the default branch's workflow file,
         at its last commit; the head is in the repository as ``refs/pull/N/head``."""
         main = git(self.origin, "rev-parse", DEFAULT_BRANCH)
         git(self.origin, "update-ref", f"refs/pull/{number}/head", head)
+        base = git(self.origin, "rev-parse", base_ref)
         payload = {"number": number, "pull_request": {
             "number": number,
-            "base": {"sha": main, "ref": DEFAULT_BRANCH, "repo": {"full_name": "course/student"}},
+            "base": {"sha": base, "ref": base_ref, "repo": {"full_name": "course/student"}},
             "head": {"sha": head, "ref": "answers", "repo": {"full_name": head_repo}}},
             "repository": {"full_name": "course/student", "default_branch": DEFAULT_BRANCH,
                            "fork": False}}
@@ -160,8 +161,8 @@ class GitHub:
         for name, job in _in_order(spec["jobs"]):
             needs = job.get("needs", [])
             needs = [needs] if isinstance(needs, str) else needs
-            if not all(j.ok for n in needs for j in done[n]):
-                done[name] = []
+            if not all(done[n] and all(j.ok for j in done[n]) for n in needs):
+                done[name] = []  # a needed job failed or was skipped: this one is skipped
                 continue
             context["needs"] = {n: {"outputs": done[n][0].outputs if done[n] else {}} for n in needs}
             if "if" in job and not _truthy(condition(job["if"], context)):

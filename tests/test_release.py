@@ -358,6 +358,32 @@ def test_the_record_is_signed_with_each_assignments_key(released):
     assert tamper.check(text, names, read, key=seal.parse_key(own["GRADER_KEY_HW1"]), assignment="hw3") != []
 
 
+def test_rotating_one_assignments_key_leaves_the_others(released, tmp_path):
+    course, _, key = released
+    copy = tmp_path / "course"
+    shutil.copytree(course, copy)
+
+    def keys() -> dict[str, str]:
+        done = run_grade("keys", cwd=copy, env={"GRADER_KEY": key})
+        assert done.returncode == 0, done.stderr
+        return dict(line.split("=", 1) for line in done.stdout.splitlines())
+
+    before = keys()
+    again = run_grade("seal", "hw3", cwd=copy, env={"GRADER_KEY": key})  # sealed again: same key
+    assert again.returncode == 0 and "New assignment keys" not in again.stdout
+    assert keys() == before
+    rotated = run_grade("seal", "--rotate", "hw3", cwd=copy, env={"GRADER_KEY": key})
+    assert rotated.returncode == 0, rotated.stderr
+    assert "New assignment keys for hw3: `grade keys` prints them" in rotated.stdout
+    after = keys()
+    assert after["GRADER_KEY_HW3"] != before["GRADER_KEY_HW3"]
+    assert {k: v for k, v in after.items() if k != "GRADER_KEY_HW3"} == \
+        {k: v for k, v in before.items() if k != "GRADER_KEY_HW3"}
+    assert key not in rotated.stdout + rotated.stderr
+    nothing = run_grade("seal", "--rotate", cwd=copy, env={"GRADER_KEY": key})
+    assert nothing.returncode == 2 and "--rotate needs the assignments" in nothing.stderr
+
+
 def test_seal_without_a_key_refuses_to_replace_existing_bundles(released, tmp_path):
     course, _, _ = released
     copy = tmp_path / "course"

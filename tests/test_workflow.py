@@ -330,6 +330,11 @@ def test_a_pull_request_that_changes_no_assignment_file_grades_nothing(released,
     run = github(released, repo, tmp_path).pull_request_target(PULL_REQUEST, number=5, head=head)
     assert [j.name for j in run.jobs] == ["plan"] and run.jobs[0].ok
     assert "Nothing to grade" in run.jobs[0].steps[-2].summary
+    # a pull request into another branch than the default one is not a submission
+    answers = repo.commit("answers", {"assignments/hw3/backprop.py": CORRECT})
+    aside = github(released, repo, tmp_path / "aside").pull_request_target(
+        PULL_REQUEST, number=6, head=answers, base_ref="notes")
+    assert aside.jobs == []
 
 
 # ------------------------------------------------------------------ pushes
