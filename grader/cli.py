@@ -9,6 +9,7 @@
     grade keys                         each assignment's key, for CI's secrets
     grade release OUTDIR               build the student repository
     grade ci                           in GitHub Actions: grade a push or a pull request
+    grade report hw3 OUT --repos DIR   report batch results to the students' repositories
 
 Exit status: 0 when grading ran (whatever the score); 1 when ``--fail-under`` is not
 met; 2 for a usage error (unknown assignment, missing file), with a one-line reason;
@@ -444,6 +445,75 @@ def batch_command(assignment_name, paths, out, jobs, scheduler, regrade, id_patt
     if report.errors:
         console.print(f"The grader failed on {report.errors} submission(s) (see summary.md and "
                       f"{out / LOG_NAME}); run the same command again to retry them.", markup=False)
+        sys.exit(EXIT_BATCH_ERRORS)
+
+
+@cli.command(name="report", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("assignment_name", metavar="ASSIGNMENT")
+@click.argument("out", metavar="OUT", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--repos", metavar="DIR", type=click.Path(path_type=Path, exists=True, file_okay=False),
+              required=True, help="The folder of the students' clones that `grade batch` graded, "
+                                  "each named after its repository.")
+@click.option("--owner", metavar="ORG", required=True,
+              help="The organisation or user owning the students' repositories.")
+@click.option("--fail-under", metavar="PERCENT", type=click.FloatRange(0, 100), default=100.0,
+              show_default=True, help="Percent of the points from which the status is success.")
+@click.option("--comment", is_flag=True,
+              help="Also comment on the graded commit with the student's feedback "
+                   "(OUT/feedback/ID.md).")
+@click.option("--url", "target_url", metavar="URL", default=None,
+              help="Where each status links to (in Actions: the run's URL).")
+def report_command(assignment_name, out, repos, owner, fail_under, comment, target_url):
+    """Report `grade batch`'s results back to the students' GitHub repositories.
+
+    \b
+    For a grading repository the instructor owns (docs/ci.md): after
+      grade batch hw3 repos/ --out grades-hw3
+    over clones named after the repositories,
+      grade report hw3 grades-hw3 --repos repos --owner ORG [--comment]
+    sets the commit status grade/hw3 (the score; success from --fail-under) on the
+    commit each clone holds, and with --comment comments there with the feedback.
+
+    The token is read from GITHUB_TOKEN (or GH_TOKEN): one that may write commit
+    statuses (and, for --comment, contents) of the students' repositories, kept in
+    the grading repository's secrets, never in a student's.
+
+    Exit status: 0 when every report was sent; 4 when GitHub refused some (each is
+    said on its line); 2 for a usage error.
+    """
+    import os
+
+    from grader import github_api
+    from grader.exports import safe_names
+    from grader.gradebook import Gradebook
+
+    root = _course_root()
+    [assignment] = _named(root, [assignment_name])
+    token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN")
+    if not token:
+        raise click.UsageError("set GITHUB_TOKEN to a token that may write commit statuses of "
+                               "the students' repositories (docs/ci.md)")
+    book = out / "gradebook.sqlite"
+    if not book.is_file():
+        raise click.UsageError(f"{out} holds no gradebook.sqlite: run grade batch "
+                               f"{assignment.name} ... --out {out} first")
+    with Gradebook(book, assignment.name) as gradebook:
+        entries = gradebook.entries()
+    names = safe_names(e.student for e in entries)
+    feedback = ({e.student: out / "feedback" / f"{names[e.student]}.md" for e in entries}
+                if comment else None)
+    made, skipped = github_api.reports(entries, repos, owner, assignment=assignment.name,
+                                       fail_under=fail_under, feedback=feedback)
+    for line in skipped:
+        click.echo(line, err=True)
+    lines = github_api.post(made, token=token, context=f"grade/{assignment.name}",
+                            target_url=target_url)
+    for line in lines:
+        click.echo(line)
+    refused = [line for line in lines if "GitHub answered" in line]
+    click.echo(f"Reported {len(made) - len(refused)} of {len(entries)} student(s) to GitHub.",
+               err=True)
+    if refused:
         sys.exit(EXIT_BATCH_ERRORS)
 
 

