@@ -328,8 +328,9 @@ into a gradebook in --out.
 \b
 Each PATH is a submission or holds several:
   alice.py                  a student's file (the student id is the file name: alice)
-  hw3-alice/                a student repository (a clone): the file
-                            is found at assignments/hw3/<file>; the id is the folder name
+  hw3-alice/                a student repository (any clone; GitHub Classroom is not
+                            needed): the file is found at assignments/hw3/<file>; the
+                            id is the folder name
   submissions/              a folder of such files, repositories and zips
   export.zip                an LMS or Gradescope export (one folder or file per
                             student), or one student's own zip
@@ -594,8 +595,9 @@ def ci_command(names, fail_under, grade_all, public_only, submissions):
 def _grade_handed_in(assignment: Assignment, folder: Path, fail_under: float | None) -> bool:
     """``grade ci --submissions``: grade ``assignment``'s file in ``folder`` (as
     ``grader.ci.plan`` laid it out) against this checkout's suite; whether it passes
-    (False also when the hidden suite could not run for want of a key)."""
-    from grader import ci, keys
+    (False also when a sealed hidden suite could not run for want of a key; an
+    assignment released without one is graded on its public tests)."""
+    from grader import ci, keys, seal
     from grader.github import workflow_command
 
     rel = next((f"assignments/{assignment.name}/{n}" for n in ci.submission_names(assignment)
@@ -611,7 +613,7 @@ def _grade_handed_in(assignment: Assignment, folder: Path, fail_under: float | N
                          public_why=_public_reason(assignment))
     _render(assignment, path, result, "github", display=rel)
     passed = _meets(result, fail_under)
-    if result.suite != "hidden":
+    if result.suite != "hidden" and seal.bundle_path(assignment.root, assignment.name).is_file():
         click.echo(workflow_command(
             "error", f"Only the public tests ran, so this pull request is not graded: "
                      f"{ci.public_reason(assignment.name)}.",
