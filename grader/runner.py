@@ -76,7 +76,8 @@ def grade(assignment: Assignment, submission: Path, *, public_only: bool = False
         ConfigurationError: the suite could not be collected or its points do not add
             up to the totals declared in ``assignment.toml``.
         grader.seal.SealError: the key does not open the sealed suite, or the worker
-            could not be isolated from it (Linux namespaces are required to run one).
+            could not be isolated from it (Linux namespaces are required to run one,
+            from start to end: ``GRADER_ISOLATION`` is ``namespaces`` while it is open).
     """
     bundle = seal.bundle_path(assignment.root, assignment.name)
     sealed = bundle.is_file() and not assignment.has_hidden_suite()
@@ -95,7 +96,10 @@ def grade(assignment: Assignment, submission: Path, *, public_only: bool = False
             f"the sealed hidden suite of {assignment.name} is only run where the student's code "
             f"can be kept from reading it (Linux namespaces), and here it cannot: {why}; "
             "see docs/sandbox.md")
-    with seal.unsealed(assignment.root, assignment.name, key) as reference_root:
+    # while the suite is open, no worker may run unconfined: namespaces are required
+    # (GRADER_ISOLATION=namespaces never falls back to process isolation mid-run)
+    with seal.unsealed(assignment.root, assignment.name, key) as reference_root, \
+            _environment(GRADER_ISOLATION="namespaces"):
         return _grade(dataclasses.replace(assignment, reference_root=reference_root), submission,
                       public_only=False, log=log, zygote=zygote, uid=uid)
 

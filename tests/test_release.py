@@ -250,6 +250,28 @@ def test_a_key_hunt_finds_the_key_nowhere_while_the_grader_holds_it(released, tm
         assert secret.rstrip("=") not in stdout
 
 
+def test_a_sealed_suite_is_open_only_while_namespaces_are_required(released, monkeypatch):
+    """While the opened suite exists, GRADER_ISOLATION is `namespaces`: no worker of
+    that grading may fall back to process isolation (docs/sandbox.md), whatever it
+    was before; it is restored afterwards."""
+    import grader.runner as runner
+    from grader.assignment import load_assignment
+
+    course, student, key = released
+    seen = {}
+
+    def graded(assignment, submission, **options):
+        seen["mode"] = os.environ.get("GRADER_ISOLATION")
+        seen["suite"] = (assignment.reference_root / "hw3" / "tests" / "test_hidden.py").is_file()
+        return "result"
+
+    monkeypatch.setenv("GRADER_ISOLATION", "auto")
+    monkeypatch.setattr(runner, "_grade", graded)
+    assert runner.grade(load_assignment(student, "hw3"), CORRECT, key=seal.parse_key(key)) == "result"
+    assert seen == {"mode": "namespaces", "suite": True}
+    assert os.environ["GRADER_ISOLATION"] == "auto"
+
+
 def test_the_grader_re_executes_itself_without_the_key_in_its_environment(tmp_path):
     """Where GRADER_KEY holds a key, the `grade` process's exec-time environment (what
     /proc/PID/environ shows) and command line never hold it: it re-executes itself with
