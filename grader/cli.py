@@ -6,8 +6,10 @@
     grade list                         the assignments and their points
     grade batch hw3 PATH... --out DIR  grade a whole class into a gradebook
     grade seal                         encrypt the hidden suites for the student repository
+    grade keys                         each assignment's key, for CI's secrets
     grade release OUTDIR               build the student repository
-    grade ci                           in GitHub Actions: grade what a push changed
+    grade ci                           in GitHub Actions: grade a push or a pull request
+    grade report hw3 OUT --repos DIR   report batch results to the students' repositories
 
 Exit status: 0 when grading ran (whatever the score); 1 when ``--fail-under`` is not
 met; 2 for a usage error (unknown assignment, missing file), with a one-line reason;
@@ -18,6 +20,7 @@ batch``, 4 when the grader failed on some submissions (run it again to retry the
 
 from __future__ import annotations
 
+import base64
 import re
 import sys
 from pathlib import Path
@@ -98,8 +101,9 @@ def _grade_command(assignment: Assignment) -> click.Command:
     def command(submission, fmt, fail_under, public_only):
         path = Path(submission) if submission else _worked_in(assignment)
         _check_submission_path(path)
-        key = _key_for(assignment, _course_key_text())
-        result = _grade_file(assignment, path, fmt, public_only, key)
+        key = _key_for(assignment)
+        result = _grade_file(assignment, path, fmt, public_only, key,
+                             public_why=_public_reason(assignment))
         _render(assignment, path, result, fmt)
         if not _meets(result, fail_under):
             sys.exit(EXIT_BELOW_THRESHOLD)
@@ -133,13 +137,12 @@ def _check_submission_path(path: Path) -> None:
 
 
 def _course_key_text() -> str:
-    """GRADER_KEY's text ('' when unset), then removed from this process's environment
-    (it is never passed to workers either: ``grader.limits.ALWAYS_SECRET_ENV``)."""
-    import os
+    """GRADER_KEY's text ('' when unset): the course key or an assignment's key, taken
+    out of this process's environment when the command started
+    (``grader.keys.keep_out_of_environment``; never passed to workers either)."""
+    from grader import keys
 
-    from grader import seal
-
-    return os.environ.pop(seal.KEY_ENV, "").strip()
+    return keys.held()
 
 
 def _course_key() -> bytes | None:
@@ -155,25 +158,34 @@ def _course_key() -> bytes | None:
     return seal.parse_key(text) if text else None
 
 
-def _key_for(assignment: Assignment, text: str) -> bytes | None:
-    """The course key where this copy of the course uses it: a student repository (a
-    sealed suite to open, a release record to verify). In the instructor's repository
-    GRADER_KEY is not used, and is not checked.
+def _key_for(assignment: Assignment) -> bytes | None:
+    """The key (the course's or the assignment's: GRADER_KEY, else GRADER_KEY_HWN) where
+    this copy of the course uses it: a student repository (a sealed suite to open, a
+    release record to verify). In the instructor's repository it is not used, and is
+    not checked.
 
     Raises:
         grader.seal.SealError: it is used, and is not a key.
     """
-    from grader import seal, tamper
+    from grader import keys, seal, tamper
 
+    text = keys.held(assignment.name)
     student_copy = ((assignment.root / tamper.RECORD_PATH).is_file()
                     or not assignment.has_hidden_suite())
     return seal.parse_key(text) if text and student_copy else None
 
 
+def _public_reason(assignment: Assignment) -> str:
+    from grader import ci
+
+    return ci.public_reason(assignment.name)
+
+
 def _grade_file(assignment: Assignment, path: Path, fmt: str, public_only: bool,
-                key: bytes | None):
+                key: bytes | None, public_why: str | None = None):
     """Grade ``path`` (a .py, or a notebook converted into a private temporary .py),
-    with the repository's tamper check; a spinner on the terminal for ``fmt`` text."""
+    with the repository's tamper check; a spinner on the terminal for ``fmt`` text.
+    ``public_why`` says why only the public tests run, where a sealed suite does not."""
     import tempfile
 
     from grader import tamper
@@ -181,11 +193,13 @@ def _grade_file(assignment: Assignment, path: Path, fmt: str, public_only: bool,
 
     def run(target: Path):
         if fmt != "text":
-            return grade(assignment, target, public_only=public_only, key=key)
+            return grade(assignment, target, public_only=public_only, key=key,
+                         public_why=public_why)
         from rich.console import Console
 
         with Console(highlight=False).status(f"Grading {path} ...", spinner="dots"):
-            return grade(assignment, target, public_only=public_only, key=key)
+            return grade(assignment, target, public_only=public_only, key=key,
+                         public_why=public_why)
 
     if path.suffix == ".ipynb":
         from grader.notebook import NotebookError, python_source
@@ -205,7 +219,10 @@ def _grade_file(assignment: Assignment, path: Path, fmt: str, public_only: bool,
     return result
 
 
-def _render(assignment: Assignment, path: Path, result, fmt: str) -> None:
+def _render(assignment: Assignment, path: Path, result, fmt: str, display: str | None = None
+            ) -> None:
+    """Write ``result`` in format ``fmt``; ``display`` is how GitHub's annotations name
+    the submission (default: its path relative to the course root)."""
     from grader import report  # heavy imports (pytest, numpy, rich) only when grading
 
     if fmt == "text":
@@ -219,8 +236,8 @@ def _render(assignment: Assignment, path: Path, result, fmt: str) -> None:
         from grader.github import render_github
 
         resolved = path.resolve()
-        shown = (resolved.relative_to(assignment.root).as_posix()
-                 if resolved.is_relative_to(assignment.root) else str(path))
+        shown = display or (resolved.relative_to(assignment.root).as_posix()
+                            if resolved.is_relative_to(assignment.root) else str(path))
         render_github(result, source=resolved if path.suffix == ".py" else None,
                       display_path=shown, warnings=result.tampered,
                       results_path=assignment.root / RESULTS_DIR / f"{assignment.name}.json")
@@ -279,8 +296,8 @@ class _GradeGroup(click.Group):
           "assignments/hw3 file: you get each test's points, the total, and for each failed "
           "test what was expected and what your code returned. `grade list` shows the "
           "assignments; `grade hw3 --help` the options.\n\n"
-          "Instructors: `grade batch` grades a class, `grade seal` and `grade release` build "
-          "the student repository, whose CI runs `grade ci`.\n\n"
+          "Instructors: `grade batch` grades a class, `grade seal`, `grade keys` and `grade "
+          "release` build the student repository, whose CI runs `grade ci` (docs/ci.md).\n\n"
           "Exit status: 0 when grading ran, whatever the score; 1 below --fail-under; 2 for a "
           "usage error; 3 when an assignment is set up wrongly."),
 )
@@ -311,8 +328,9 @@ into a gradebook in --out.
 \b
 Each PATH is a submission or holds several:
   alice.py                  a student's file (the student id is the file name: alice)
-  hw3-alice/                a student repository (a GitHub Classroom clone): the file
-                            is found at assignments/hw3/<file>; the id is the folder name
+  hw3-alice/                a student repository (any clone; GitHub Classroom is not
+                            needed): the file is found at assignments/hw3/<file>; the
+                            id is the folder name
   submissions/              a folder of such files, repositories and zips
   export.zip                an LMS or Gradescope export (one folder or file per
                             student), or one student's own zip
@@ -431,22 +449,106 @@ def batch_command(assignment_name, paths, out, jobs, scheduler, regrade, id_patt
         sys.exit(EXIT_BATCH_ERRORS)
 
 
-@cli.command(name="ci", context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("names", metavar="[ASSIGNMENT]...", nargs=-1)
+@cli.command(name="report", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("assignment_name", metavar="ASSIGNMENT")
+@click.argument("out", metavar="OUT", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--repos", metavar="DIR", type=click.Path(path_type=Path, exists=True, file_okay=False),
+              required=True, help="The folder of the students' clones that `grade batch` graded, "
+                                  "each named after its repository.")
+@click.option("--owner", metavar="ORG", required=True,
+              help="The organisation or user owning the students' repositories.")
 @click.option("--fail-under", metavar="PERCENT", type=click.FloatRange(0, 100), default=100.0,
-              show_default=True,
-              help="The job fails (exit 1) when an assignment's score is below PERCENT.")
-@click.option("--all", "grade_all", is_flag=True, help="Grade every assignment, changed or not.")
-def ci_command(names, fail_under, grade_all):
-    """Grade, for GitHub Actions, the assignments a push or pull request changed.
+              show_default=True, help="Percent of the points from which the status is success.")
+@click.option("--comment", is_flag=True,
+              help="Also comment on the graded commit with the student's feedback "
+                   "(OUT/feedback/ID.md).")
+@click.option("--url", "target_url", metavar="URL", default=None,
+              help="Where each status links to (in Actions: the run's URL).")
+def report_command(assignment_name, out, repos, owner, fail_under, comment, target_url):
+    """Report `grade batch`'s results back to the students' GitHub repositories.
 
     \b
-    What changed is `git diff BASE HEAD`, BASE being the pull request's base or the
-    commit before the push (from $GITHUB_EVENT_PATH); where it cannot be known (a first
-    push), every assignment is graded. Each is graded as `grade hwN --format github`:
-    annotations at the failing functions, the job summary, step outputs, and
-    grade-results/hwN.json for the artifact. The hidden suite runs when GRADER_KEY
-    opens sealed/hwN.sealed, the public tests otherwise.
+    For a grading repository the instructor owns (docs/ci.md): after
+      grade batch hw3 repos/ --out grades-hw3
+    over clones named after the repositories,
+      grade report hw3 grades-hw3 --repos repos --owner ORG [--comment]
+    sets the commit status grade/hw3 (the score; success from --fail-under) on the
+    commit each clone holds, and with --comment comments there with the feedback.
+
+    The token is read from GITHUB_TOKEN (or GH_TOKEN): one that may write commit
+    statuses (and, for --comment, contents) of the students' repositories, kept in
+    the grading repository's secrets, never in a student's.
+
+    Exit status: 0 when every report was sent; 4 when GitHub refused some (each is
+    said on its line); 2 for a usage error.
+    """
+    import os
+
+    from grader import github_api
+    from grader.exports import safe_names
+    from grader.gradebook import Gradebook
+
+    root = _course_root()
+    [assignment] = _named(root, [assignment_name])
+    token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN")
+    if not token:
+        raise click.UsageError("set GITHUB_TOKEN to a token that may write commit statuses of "
+                               "the students' repositories (docs/ci.md)")
+    book = out / "gradebook.sqlite"
+    if not book.is_file():
+        raise click.UsageError(f"{out} holds no gradebook.sqlite: run grade batch "
+                               f"{assignment.name} ... --out {out} first")
+    with Gradebook(book, assignment.name) as gradebook:
+        entries = gradebook.entries()
+    names = safe_names(e.student for e in entries)
+    feedback = ({e.student: out / "feedback" / f"{names[e.student]}.md" for e in entries}
+                if comment else None)
+    made, skipped = github_api.reports(entries, repos, owner, assignment=assignment.name,
+                                       fail_under=fail_under, feedback=feedback)
+    for line in skipped:
+        click.echo(line, err=True)
+    lines = github_api.post(made, token=token, context=f"grade/{assignment.name}",
+                            target_url=target_url)
+    for line in lines:
+        click.echo(line)
+    refused = [line for line in lines if "GitHub answered" in line]
+    click.echo(f"Reported {len(made) - len(refused)} of {len(entries)} student(s) to GitHub.",
+               err=True)
+    if refused:
+        sys.exit(EXIT_BATCH_ERRORS)
+
+
+@cli.command(name="ci", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("names", metavar="[ASSIGNMENT]...", nargs=-1)
+@click.option("--fail-under", metavar="PERCENT", type=click.FloatRange(0, 100), default=None,
+              help="The job fails (exit 1) when an assignment's score is below PERCENT "
+                   "(default: it only reports, as a push of work in progress should).")
+@click.option("--all", "grade_all", is_flag=True, help="Grade every assignment, changed or not.")
+@click.option("--public", "public_only", is_flag=True,
+              help="Run only the public tests (the student workflow's pushes).")
+@click.option("--submissions", metavar="DIR", type=click.Path(path_type=Path), default=None,
+              help="Grade ASSIGNMENT's file that `python -m grader.ci plan --out DIR` copied "
+                   "out of a pull request (the pull request workflow's grading job).")
+def ci_command(names, fail_under, grade_all, public_only, submissions):
+    """Grade, for GitHub Actions, what a push or a pull request hands in.
+
+    \b
+    On a push (the student workflow grade.yml): the assignments changed since the
+    commit before the push ($GITHUB_EVENT_PATH); on a first push or a new branch,
+    those whose file differs from the released stub. With --public only the public
+    tests run, and the job summary says why.
+
+    \b
+    On a pull request (grade-pull-request.yml, pull_request_target): the job that
+    holds one assignment's key runs `grade ci --submissions DIR hwN`, DIR holding
+    that assignment's file as `python -m grader.ci plan` copied it out of the pull
+    request's head; everything else (tests, grader, sealed suite) is the default
+    branch's. GRADER_KEY is that assignment's key (the secret GRADER_KEY_HWN); without
+    it the public tests run, the summary says why, and the job fails.
+
+    Each assignment is graded as `grade hwN --format github`: annotations at the
+    failing functions, the job summary, step outputs, and grade-results/hwN.json for
+    the artifact. See docs/ci.md.
 
     Exit status: 0 when every graded assignment reaches --fail-under (or nothing was
     to grade); 1 otherwise; 3 when GRADER_KEY is wrong or the sealed suite cannot run.
@@ -456,10 +558,17 @@ def ci_command(names, fail_under, grade_all):
     from grader import ci
 
     root = _course_root()
+    if submissions is not None:
+        if len(names) != 1 or grade_all or public_only:
+            raise click.UsageError("--submissions grades exactly one assignment: grade ci "
+                                   "--submissions DIR hwN")
+        [assignment] = _named(root, names)
+        if not _grade_handed_in(assignment, submissions, fail_under):
+            sys.exit(EXIT_BELOW_THRESHOLD)
+        return
     assignments = _named(root, names)
     changed = None if grade_all or names else ci.changed_files(root, ci.base_commit())
     chosen = ci.to_grade(assignments, changed)
-    text = _course_key_text()
     if not chosen:
         line = "No assignment changed in this push or pull request: nothing to grade."
         click.echo(line)
@@ -474,30 +583,69 @@ def ci_command(names, fail_under, grade_all):
             click.echo(f"::error title={assignment.name}::{path.relative_to(root)} is missing")
             ok = False
             continue
-        result = _grade_file(assignment, path, "github", False, _key_for(assignment, text))
+        key = None if public_only else _key_for(assignment)
+        result = _grade_file(assignment, path, "github", public_only, key,
+                             public_why=_public_reason(assignment))
         _render(assignment, path, result, "github")
         ok = _meets(result, fail_under) and ok
     if not ok:
         sys.exit(EXIT_BELOW_THRESHOLD)
 
 
+def _grade_handed_in(assignment: Assignment, folder: Path, fail_under: float | None) -> bool:
+    """``grade ci --submissions``: grade ``assignment``'s file in ``folder`` (as
+    ``grader.ci.plan`` laid it out) against this checkout's suite; whether it passes
+    (False also when a sealed hidden suite could not run for want of a key; an
+    assignment released without one is graded on its public tests)."""
+    from grader import ci, keys, seal
+    from grader.github import workflow_command
+
+    rel = next((f"assignments/{assignment.name}/{n}" for n in ci.submission_names(assignment)
+                if (folder / "assignments" / assignment.name / n).is_file()), None)
+    if rel is None:
+        raise ConfigurationError(f"{folder} holds no file of {assignment.name} (expected "
+                                 f"assignments/{assignment.name}/{assignment.submission}, as "
+                                 "python -m grader.ci plan writes it)")
+    path = folder / rel
+    _check_submission_path(path)
+    key = _key_for(assignment)
+    result = _grade_file(assignment, path, "github", False, key,
+                         public_why=_public_reason(assignment))
+    _render(assignment, path, result, "github", display=rel)
+    passed = _meets(result, fail_under)
+    if result.suite != "hidden" and seal.bundle_path(assignment.root, assignment.name).is_file():
+        click.echo(workflow_command(
+            "error", f"Only the public tests ran, so this pull request is not graded: "
+                     f"{ci.public_reason(assignment.name)}.",
+            title=f"{assignment.name}: the hidden suite did not run "
+                  f"({keys.secret_name(assignment.name)})"))
+        return False
+    return passed
+
+
 @cli.command(name="seal", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("names", metavar="[ASSIGNMENT]...", nargs=-1)
 @click.option("--new-key", is_flag=True,
-              help="Seal with a fresh key even though GRADER_KEY is set or sealed/ holds bundles.")
-def seal_command(names, new_key):
+              help="Seal everything with a fresh course key even though GRADER_KEY is set or "
+                   "sealed/ holds bundles (every assignment's key changes).")
+@click.option("--rotate", is_flag=True,
+              help="Give ASSIGNMENT... new keys (the others keep theirs); update their CI "
+                   "secrets afterwards (grade keys).")
+def seal_command(names, new_key, rotate):
     """Encrypt the hidden suites and references into sealed/hwN.sealed.
 
     \b
     Each bundle holds reference/hwN/ (the reference solution, the hidden suite, the
-    known mistakes), encrypted and authenticated with AES-256-GCM under the course key
-    in GRADER_KEY. `grade release` puts the bundles in the student repository, where
-    `grade hwN` runs the hidden suite only when GRADER_KEY is set (an organisation
-    secret in CI) and the public tests otherwise.
+    known mistakes), encrypted and authenticated with AES-256-GCM under hwN's own key,
+    derived from the course key in GRADER_KEY: a leaked hw3 key opens hw3 only.
+    Sealing again keeps each assignment's key; --rotate ASSIGNMENT... changes those.
+    `grade release` puts the bundles in the student repository, whose pull request
+    workflow runs the hidden suite with the assignment's key (`grade keys` prints them
+    for the CI secrets GRADER_KEY_HWN; see docs/ci.md).
 
-    Without GRADER_KEY (or with --new-key), a new key is made and printed once: store
-    it as the GRADER_KEY secret of the students' organisation, and set it here before
-    the next `grade seal` or `grade release`.
+    Without GRADER_KEY (or with --new-key), a new course key is made and printed once:
+    keep it safe (never a CI secret of the students' repositories), and set it here
+    before the next `grade seal`, `grade keys` or `grade release`.
     """
     from grader import seal
 
@@ -511,6 +659,9 @@ def seal_command(names, new_key):
     if unknown:
         raise click.UsageError(f"no hidden suite to seal for {', '.join(unknown)} (assignments "
                                f"with one: {', '.join(sorted(known))})")
+    if rotate and not names:
+        raise click.UsageError("--rotate needs the assignments whose keys change (grade seal "
+                               "--rotate hw3); --new-key changes every key")
     chosen = list(names) or [a.name for a in everything]
     key = None if new_key else _course_key()
     made = key is None
@@ -519,18 +670,69 @@ def seal_command(names, new_key):
         if existing and not new_key:
             raise click.UsageError(
                 f"{seal.BUNDLE_DIR}/ already holds bundles sealed with a key: set {seal.KEY_ENV} "
-                "to that key, or pass --new-key to seal everything with a fresh one (then update "
-                "the secret in CI)")
+                "to the course key, or pass --new-key to seal everything with a fresh one (then "
+                "update every CI secret: grade keys)")
         text = seal.new_key()
         key = seal.parse_key(text)
         chosen = [a.name for a in everything] if new_key else chosen
-    paths = seal.write_bundles(root, chosen, key)
+    before = {n: _bundle_key_or_none(root, n, key) for n in chosen}
+    paths = seal.write_bundles(root, chosen, key, rotate=rotate)
     for path in paths:
         click.echo(f"sealed {path.relative_to(root)}")
     if made:
-        click.echo(f"\nNew course key (shown once; store it as the {seal.KEY_ENV} secret of the "
-                   f"students' organisation and keep it safe):\n\n  {text}\n\n"
-                   f"Set it here too (export {seal.KEY_ENV}=...) before `grade release`.")
+        click.echo(f"\nNew course key (shown once; keep it safe, and never give it to CI):\n\n"
+                   f"  {text}\n\n"
+                   f"Set it here too (export {seal.KEY_ENV}=...) before `grade keys` and "
+                   "`grade release`.")
+    changed = [n for n in chosen if before[n] != seal.bundle_key(root, n, key)]
+    if changed:
+        click.echo(f"\nNew assignment keys for {', '.join(changed)}: `grade keys` prints them for "
+                   "the CI secrets (docs/ci.md).")
+
+
+def _bundle_key_or_none(root: Path, name: str, key: bytes) -> bytes | None:
+    from grader import seal
+
+    try:
+        return seal.bundle_key(root, name, key)
+    except (OSError, seal.SealError):
+        return None
+
+
+@cli.command(name="keys", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("names", metavar="[ASSIGNMENT]...", nargs=-1)
+def keys_command(names):
+    """Print each assignment's key, for the CI secrets of the student repositories.
+
+    \b
+    One line per sealed assignment (all, or ASSIGNMENT...), as a dotenv file:
+      GRADER_KEY_HW3=<hw3's key>
+    derived from the course key in GRADER_KEY and the bundle's salt. Each line is
+    the secret of that name in the `grading` environment of every student
+    repository (docs/ci.md), for example:
+      grade keys > keys.env
+      gh secret set --env grading --repo ORG/REPO --env-file keys.env
+    Delete keys.env afterwards. A key opens its assignment's sealed suite only.
+    """
+    from grader import keys, seal
+
+    root = _course_root()
+    wanted = _named(root, names)
+    key = _course_key()
+    if key is None:
+        raise click.UsageError(f"{seal.KEY_ENV} is not set: set it to the course key (grade seal "
+                               "printed it when it made it)")
+    sealed = [a for a in wanted if seal.bundle_path(root, a.name).is_file()]
+    if not sealed or (names and len(sealed) < len(wanted)):
+        missing = [a.name for a in wanted if a not in sealed]
+        raise click.UsageError(f"no sealed suite for {', '.join(missing) or 'any assignment'}: "
+                               "run grade seal first")
+    for a in sealed:
+        own = seal.bundle_key(root, a.name, key)
+        click.echo(f"{keys.secret_name(a.name)}={base64.urlsafe_b64encode(own).decode('ascii')}")
+    click.echo(f"{len(sealed)} key(s): set each as the secret of that name in the "
+               f"`{keys.ENVIRONMENT}` environment of every student repository (docs/ci.md).",
+               err=True)
 
 
 @cli.command(name="release", context_settings={"help_option_names": ["-h", "--help"]})
@@ -538,8 +740,9 @@ def seal_command(names, new_key):
 @click.argument("names", metavar="[ASSIGNMENT]...", nargs=-1)
 @click.option("--fail-under", metavar="PERCENT", type=click.FloatRange(0, 100), default=100.0,
               show_default=True,
-              help="Percent of the points from which a student's CI check is green (the "
-                   "GRADER_FAIL_UNDER variable of the repository or organisation overrides it).")
+              help="Percent of the hidden suite's points from which a pull request's check is "
+                   "green (the GRADER_FAIL_UNDER variable of the repository or organisation "
+                   "overrides it; pushes only report).")
 @click.option("--force", is_flag=True, help="Replace what OUTDIR holds (all but .git).")
 def release_command(out, names, fail_under, force):
     """Build the student repository in OUTDIR.
@@ -549,9 +752,10 @@ def release_command(out, names, fail_under, force):
     tests, data), the grader package, a README for students, the workflow that grades
     every push and pull request (.github/workflows/grade.yml), the sealed hidden suites
     from `grade seal` (sealed/), and .grader/release.json, the checksums that make
-    changes to tests, workflows and grader visible. Never reference/: release refuses
-    to finish if any line of it would reach OUTDIR. With GRADER_KEY set, the bundles are
-    checked to be current and the checksums are signed.
+    changes to tests, workflows and grader visible, signed with the course key (and
+    with each assignment's key, which CI holds): GRADER_KEY must be the course key.
+    The bundles are checked to be current. Never reference/: release refuses to finish
+    if any line of it would reach OUTDIR.
 
     ASSIGNMENT... releases only those (default: all).
     """
@@ -582,7 +786,12 @@ def _batch_key(console) -> bytes | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``grade`` script; returns the exit status."""
+    """Entry point of the ``grade`` script; returns the exit status.  First, the key
+    in GRADER_KEY is taken out of the environment: as the script (``argv`` None), the
+    process re-executes itself without it (``grader.keys.keep_out_of_environment``)."""
+    from grader import keys
+
+    keys.keep_out_of_environment(reexec=argv is None)
     try:
         cli.main(args=argv, prog_name="grade", standalone_mode=False)
     except click.exceptions.Exit as exc:

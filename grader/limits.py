@@ -141,7 +141,8 @@ class EnvPolicy:
         return cls(**out)
 
     def environment(self, source: dict[str, str]) -> dict[str, str]:
-        """The variables of ``source`` that the worker may see."""
+        """The variables of ``source`` that the worker may see (never a name of
+        ``ALWAYS_SECRET_ENV`` nor one starting with ``GRADER_KEY_``: an assignment's key)."""
         secret = set(ALWAYS_SECRET_ENV) | set(self.secret_env)
         allowed = (set(DEFAULT_PASS_ENV) | set(self.pass_env)) - secret
-        return {k: v for k, v in source.items() if k in allowed}
+        return {k: v for k, v in source.items() if k in allowed and not k.startswith("GRADER_KEY_")}

@@ -6,14 +6,18 @@ What goes in::
       README.md                      for students (grader/templates/student_README.md)
       pyproject.toml                 the course's, so that `pip install -e .` works
       .gitignore
-      .github/workflows/grade.yml    grades every push and pull request
+      .github/workflows/grade.yml    the public tests of every push (no secret)
+      .github/workflows/grade-pull-request.yml
+                                     the hidden suite, on each pull request into the
+                                     default branch (pull_request_target; docs/ci.md)
       grader/                        the grader package (the one running this command)
       assignments/hwN/               stub, handout, public tests, data, figures, and the
                                      stub as a notebook (hwN/<stub>.ipynb)
       sealed/hwN.sealed              the hidden suite and reference, encrypted
                                      (``grader.seal``; copied from the course's sealed/)
       .grader/release.json           checksums of what students must not change
-                                     (``grader.tamper``)
+                                     (``grader.tamper``), signed with the course key
+                                     and with each sealed assignment's key
 
 What never goes in: ``reference/`` (solutions, hidden suites, known mistakes), the
 engine's own tests, benchmarks, caches.  Before it finishes, release reads every file
@@ -38,7 +42,9 @@ from grader.errors import ConfigurationError
 __all__ = ["ReleaseReport", "find_leaks", "release", "secret_lines"]
 
 _TEMPLATES = Path(__file__).parent / "templates"
-WORKFLOW_PATH = ".github/workflows/grade.yml"
+#: The workflows a release writes: {path in the student repository: template}.
+WORKFLOWS = {".github/workflows/grade.yml": "grade.yml",
+             ".github/workflows/grade-pull-request.yml": "grade-pull-request.yml"}
 #: A reference line shorter than this (stripped) is too common to mean anything
 #: (``return x``, ``else:``).
 _MIN_SECRET = 12
@@ -54,6 +60,8 @@ class ReleaseReport:
         notebooks: the notebooks written (paths relative to ``out``).
         sealed: the assignments whose hidden suite is in ``sealed/``.
         notes: sentences for the instructor (assignments without a sealed suite, ...).
+        assignment_keys: {assignment: its key} of the sealed assignments (never written
+            into the release; the record is signed with them).
     """
 
     out: Path
@@ -61,6 +69,7 @@ class ReleaseReport:
     notebooks: list[str] = field(default_factory=list)
     sealed: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    assignment_keys: dict[str, bytes] = field(default_factory=dict, repr=False)
 
 
 def _copy_tree(source: Path, target: Path) -> None:
@@ -88,10 +97,11 @@ def _fill(template: str, **values: str) -> str:
     return text
 
 
-def _seal_bundles(root: Path, out: Path, released: list[Assignment], key: bytes | None,
+def _seal_bundles(root: Path, out: Path, released: list[Assignment], key: bytes,
                   report: ReleaseReport) -> None:
     """Copy the course's sealed bundles of the released assignments, refusing stale ones
-    where the key can tell."""
+    and a key that is an assignment's rather than the course's; each assignment's key
+    goes into ``report.assignment_keys``."""
     missing = []
     for a in released:
         if not a.has_hidden_suite():
@@ -100,10 +110,16 @@ def _seal_bundles(root: Path, out: Path, released: list[Assignment], key: bytes 
         if not bundle.is_file():
             missing.append(a.name)
             continue
-        if key is not None and not seal.is_current(root, a.name, key):
+        own = seal.bundle_key(root, a.name, key)
+        if own == key:
             raise ConfigurationError(
-                f"{bundle.relative_to(root)} is older than reference/{a.name}/ (or sealed with "
-                "another key): run `grade seal` again, then `grade release`")
+                f"GRADER_KEY is {a.name}'s key, not the course key: set it to the course key "
+                "(grade seal printed it when it made it) and release again")
+        if not seal.is_current(root, a.name, key):
+            raise ConfigurationError(
+                f"{bundle.relative_to(root)} is older than reference/{a.name}/: run `grade seal` "
+                "again, then `grade release`")
+        report.assignment_keys[a.name] = own
         target = seal.bundle_path(out, a.name)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(bundle, target)
@@ -112,13 +128,9 @@ def _seal_bundles(root: Path, out: Path, released: list[Assignment], key: bytes 
         report.notes.append(
             f"no sealed hidden suite for {', '.join(missing)}: students' CI runs only the public "
             "tests there; run `grade seal` and release again to include it")
-    if report.sealed and key is None:
-        report.notes.append(
-            "GRADER_KEY is not set, so the sealed bundles were copied without checking that they "
-            "hold the current reference/ (run with GRADER_KEY set to check)")
 
 
-def release(root: Path, out: Path, *, names: list[str] | None = None, key: bytes | None = None,
+def release(root: Path, out: Path, *, names: list[str] | None = None, key: bytes | None,
             fail_under: float = 100.0, force: bool = False) -> ReleaseReport:
     """Build the student repository of the course at ``root`` in ``out``.
 
@@ -127,8 +139,9 @@ def release(root: Path, out: Path, *, names: list[str] | None = None, key: bytes
         out: the folder to write (new or empty, or only a ``.git``; ``force`` empties it).
         names: the assignments to release (default: all).
         key: the course key (``grader.seal.parse_key``): checks the sealed bundles are
-            current and signs the release record (``grader.tamper``).
-        fail_under: percent of the points from which a student's CI check is green.
+            current and signs the release record (``grader.tamper``); required.
+        fail_under: percent of the hidden suite's points from which a pull request's
+            check is green.
         force: replace what ``out`` holds (except ``.git``).
 
     Returns:
@@ -136,11 +149,17 @@ def release(root: Path, out: Path, *, names: list[str] | None = None, key: bytes
 
     Raises:
         KeyError: an unknown assignment name.
-        ConfigurationError: ``out`` is not empty, a sealed bundle is stale, or a line of
-            the reference would be released (``find_leaks``).
+        ConfigurationError: ``key`` is None or not the course key, ``out`` is not empty,
+            a sealed bundle is stale, or a line of the reference would be released
+            (``find_leaks``).
     """
     from grader.notebook import stub_notebook
 
+    if key is None:
+        raise ConfigurationError(
+            f"grade release signs {tamper.RECORD_PATH} with the course key, and GRADER_KEY is "
+            "not set: set it to the course key (grade seal prints a new one where there is "
+            "none) and release again")
     root, out = Path(root).resolve(), Path(out).resolve()
     if out == root or root.is_relative_to(out) or out.is_relative_to(root / "reference"):
         raise ConfigurationError(f"{out} is (inside) the course repository's own folder; "
@@ -173,15 +192,16 @@ def release(root: Path, out: Path, *, names: list[str] | None = None, key: bytes
         gpu = f" (+{a.gpu_points:g} on a GPU)" if a.gpu_points else ""
         table.append(f"| {a.name} | {a.title} | `assignments/{a.name}/{a.submission}` | "
                      f"{a.points:g}{gpu} |")
-    hidden = ("it is sealed in `sealed/` and opened only by the grader in CI."
-              if report.sealed else "(not included in this release).")
+    hidden = ("it is sealed in `sealed/` and opened only by the grader, in the pull request "
+              "workflow." if report.sealed else "(not included in this release).")
     (out / "README.md").write_text(
         _fill("student_README.md", assignment_table="\n".join(table), hidden_suite_sentence=hidden,
               fail_under=f"{fail_under:g}"), encoding="utf-8")
     (out / ".gitignore").write_text(_fill("gitignore"), encoding="utf-8")
-    workflow = out / WORKFLOW_PATH
-    workflow.parent.mkdir(parents=True, exist_ok=True)
-    workflow.write_text(_fill("grade.yml", fail_under=f"{fail_under:g}"), encoding="utf-8")
+    for rel, template in WORKFLOWS.items():
+        workflow = out / rel
+        workflow.parent.mkdir(parents=True, exist_ok=True)
+        workflow.write_text(_fill(template, fail_under=f"{fail_under:g}"), encoding="utf-8")
 
     leaks = find_leaks(out, secret_lines(root))
     if leaks:
@@ -193,8 +213,8 @@ def release(root: Path, out: Path, *, names: list[str] | None = None, key: bytes
     record.parent.mkdir(parents=True, exist_ok=True)
     stubs = [f"assignments/{a.name}/{name}" for a in released
              for name in (a.submission, Path(a.submission).with_suffix(".ipynb").name)]
-    record.write_text(json.dumps(tamper.record(out, key, stubs), indent=2, sort_keys=True) + "\n",
-                      encoding="utf-8")
+    signed = tamper.record(out, key, stubs, assignment_keys=report.assignment_keys)
+    record.write_text(json.dumps(signed, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return report
 
 

@@ -52,7 +52,8 @@ def _environment(**values: str):
 
 def grade(assignment: Assignment, submission: Path, *, public_only: bool = False,
           key: bytes | None = None, log: io.StringIO | None = None,
-          zygote: Zygote | None = None, uid: int | None = None) -> Result:
+          zygote: Zygote | None = None, uid: int | None = None,
+          public_why: str | None = None) -> Result:
     """Grade ``submission`` against ``assignment``'s suite.
 
     Args:
@@ -67,6 +68,9 @@ def grade(assignment: Assignment, submission: Path, *, public_only: bool = False
         zygote: fork the submission's workers from this warm ``grader.launch.Zygote``
             (batch grading) instead of starting a fresh interpreter for each.
         uid: the uid workers run as when the grader is root (``grader.sandbox.Worker``).
+        public_why: where the public tests run instead of a sealed hidden suite (no
+            ``key``, or ``public_only``), why, as a clause for the student (``grade ci``
+            says: a push, a fork, a missing secret); the result's note gives it.
 
     Returns:
         The ``Result``; it is complete whatever the submission does (an import error
@@ -81,21 +85,24 @@ def grade(assignment: Assignment, submission: Path, *, public_only: bool = False
             could not be isolated from it (Linux namespaces are required to run one).
     """
     bundle = seal.bundle_path(assignment.root, assignment.name)
-    if public_only or assignment.has_hidden_suite() or not bundle.is_file():
+    sealed = bundle.is_file() and not assignment.has_hidden_suite()
+    note = (f"Only the public tests ran: the hidden suite ({assignment.points:g} points) is "
+            f"sealed in {bundle.relative_to(assignment.root)}, and "
+            f"{public_why or seal.KEY_ENV + ' is not set here'}.")
+    if public_only or not sealed:
         return _grade(assignment, submission, public_only=public_only, log=log,
-                      zygote=zygote, uid=uid)
+                      zygote=zygote, uid=uid, public_note=note if sealed and public_why else None)
     if key is None:
         return _grade(assignment, submission, public_only=True, log=log, zygote=zygote, uid=uid,
-                      public_note=(
-                          f"Only the public tests ran: the hidden suite ({assignment.points:g} "
-                          f"points) is sealed in {bundle.relative_to(assignment.root)} and "
-                          f"{seal.KEY_ENV} is not set here. It runs in CI when you push."))
+                      public_note=note)
     mode, why = isolation()
     if mode != "namespaces":
         raise seal.SealError(
             f"the sealed hidden suite of {assignment.name} is only run where the student's code "
             f"can be kept from reading it (Linux namespaces), and here it cannot: {why}; "
             "see docs/sandbox.md")
+    # isolation() was decided at start-up and never changes, so every worker that can
+    # see this process's files while the suite is open is confined by namespaces
     with seal.unsealed(assignment.root, assignment.name, key) as reference_root:
         return _grade(dataclasses.replace(assignment, reference_root=reference_root), submission,
                       public_only=False, log=log, zygote=zygote, uid=uid)

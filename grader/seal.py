@@ -1,19 +1,29 @@
 """Sealed hidden suites: each assignment's reference folder (``reference/hwN/``: the
 reference solution, its known mistakes and the hidden suite), encrypted so that the
-students' repository can carry it and CI can run the hidden suite when the secret
-``GRADER_KEY`` is set, while students cannot read it.
+students' repository can carry it and CI can run the hidden suite with that
+assignment's key, while students cannot read it.
 
-The key
-    32 random bytes, written as URL-safe base64 (44 characters, ``new_key()``), kept
-    by the instructor and set as the organisation secret ``GRADER_KEY`` (``KEY_ENV``).
-    ``parse_key`` reads it back; messages never repeat it.
+Keys (``grader.keys``)
+    The course key: 32 random bytes, written as URL-safe base64 (44 characters,
+    ``new_key()``), kept by the instructor (``GRADER_KEY``).  Each bundle is sealed
+    under its assignment's own key, derived from the course key and a random salt kept
+    in the bundle's header (``grader.keys.derive``), so that a leaked hw3 key opens
+    ``hw3.sealed`` only, and hw3's key can be rotated alone.  Everything that opens a
+    bundle takes either key: the course key (the assignment's key is derived from it)
+    or the assignment's key itself (CI's secret ``GRADER_KEY_HW3``, passed as
+    ``GRADER_KEY``); the header's key check value tells which.  ``parse_key`` reads a
+    key's text; messages never repeat it.
 
 A bundle (``sealed/hwN.sealed``, ``bundle_path``)
-    ``MAGIC`` (``b"DLGSEAL1"``), then a 96-bit random nonce (``os.urandom``), then the
-    AES-256-GCM ciphertext with its 16-byte tag (``cryptography``'s ``AESGCM``), whose
-    associated data is ``b"dl-grader sealed suite v1\\0" + name.encode()``: a bundle
+    ``MAGIC`` (``b"DLGSEAL2"``), the 16-byte salt of the assignment's key, the 8-byte
+    check value of that key (``grader.keys.check_value``), a 96-bit random nonce
+    (``os.urandom``), then the AES-256-GCM ciphertext with its 16-byte tag
+    (``cryptography``'s ``AESGCM``) under the assignment's key, whose associated data
+    is ``b"dl-grader sealed suite v2\\0" + name + b"\\0" + salt + check``: a bundle
     opened under another assignment's name (say ``hw3.sealed`` renamed to
-    ``hw4.sealed``) fails to open, like one altered or opened with the wrong key.
+    ``hw4.sealed``) or with an altered header fails to open, like one altered or opened
+    with the wrong key.  (Bundles of format 1, under the course key itself, are refused
+    with a message to seal again.)
 
     The plaintext is a gzip-compressed tar held in memory: first ``MANIFEST.json``,
     ``{"format": 1, "assignment": "hw3", "files": {"tests/test_hidden.py": "<sha256
@@ -25,15 +35,16 @@ A bundle (``sealed/hwN.sealed``, ``bundle_path``)
 
 Typical use::
 
-    key = parse_key(os.environ[KEY_ENV])
+    key = parse_key(course_key_text)
     write_bundles(root, ["hw3"], key)                  # the instructor, before release
+    secret = bundle_key(root, "hw3", key)              # hw3's key, for CI's secret
     if bundle_path(root, "hw3").is_file():             # CI, in the students' repository
-        with unsealed(root, "hw3", key) as reference_root:
+        with unsealed(root, "hw3", secret) as reference_root:
             ...  # reference_root / "hw3" holds backprop.py, tests/test_hidden.py, ...
 
 Every failure is a ``SealError`` (a ``ConfigurationError``) whose message says what to
-do, except a missing bundle in ``unsealed`` (``FileNotFoundError``: check
-``bundle_path(root, name).is_file()`` first).
+do, except a missing bundle in ``unsealed`` and ``bundle_key`` (``FileNotFoundError``:
+check ``bundle_path(root, name).is_file()`` first).
 """
 
 from __future__ import annotations
@@ -42,6 +53,7 @@ import base64
 import binascii
 import contextlib
 import hashlib
+import hmac
 import io
 import json
 import os
@@ -53,20 +65,22 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
+from grader import keys
 from grader.errors import ConfigurationError
 
 __all__ = [
     "KEY_ENV", "BUNDLE_DIR", "MAGIC", "SealError", "bundle_path", "new_key", "parse_key",
     "key_from_env", "reference_files", "seal", "write_bundles", "open_bundle", "unsealed",
-    "is_current",
+    "is_current", "header", "bundle_key",
 ]
 
-#: The environment variable (a CI secret) holding the course's key.
-KEY_ENV = "GRADER_KEY"
+#: The environment variable holding a key: the course's, or the graded assignment's.
+KEY_ENV = keys.KEY_ENV
 #: The folder of the course repository holding the bundles.
 BUNDLE_DIR = "sealed"
 #: The first bytes of every bundle.
-MAGIC = b"DLGSEAL1"
+MAGIC = b"DLGSEAL2"
+_MAGIC_V1 = b"DLGSEAL1"
 #: The tar member holding the manifest.
 MANIFEST = "MANIFEST.json"
 #: The manifest's format version.
@@ -75,7 +89,8 @@ FORMAT = 1
 _KEY_BYTES = 32
 _NONCE_BYTES = 12
 _TAG_BYTES = 16
-_AAD_PREFIX = b"dl-grader sealed suite v1\0"
+_AAD_PREFIX = b"dl-grader sealed suite v2\0"
+_HEADER_BYTES = len(MAGIC) + keys.SALT_BYTES + keys.CHECK_BYTES
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
@@ -122,18 +137,20 @@ def parse_key(text: str) -> bytes:
     cleaned = (text or "").strip()
     if not cleaned:
         raise SealError(f"{KEY_ENV} is empty; set it to the course's key (grade seal "
-                        "prints it once) or ask your instructor")
+                        "prints it once) or the assignment's key (grade keys), or ask your "
+                        "instructor")
     try:
         key = base64.urlsafe_b64decode(cleaned.encode("ascii"))
         if base64.urlsafe_b64encode(key).decode("ascii") != cleaned:
             raise ValueError("not canonical")
     except (ValueError, binascii.Error, UnicodeEncodeError):
         raise SealError(f"{KEY_ENV} is not a key (expected 44 characters of URL-safe "
-                        "base64); set it to the course's key exactly as grade seal "
-                        "printed it") from None
+                        "base64); set it to the course's key or the assignment's key exactly "
+                        "as grade seal or grade keys printed it") from None
     if len(key) != _KEY_BYTES:
         raise SealError(f"{KEY_ENV} holds {len(key)} bytes instead of {_KEY_BYTES}; set "
-                        "it to the course's key exactly as grade seal printed it")
+                        "it to the course's key or the assignment's key exactly as grade "
+                        "seal or grade keys printed it")
     return key
 
 
@@ -199,23 +216,28 @@ def _check_member(name: str, source: str) -> None:
                         "grade seal, so seal the suites again")
 
 
-def _aad(name: str) -> bytes:
-    return _AAD_PREFIX + name.encode("utf-8")
+def _aad(name: str, salt: bytes, check: bytes) -> bytes:
+    return _AAD_PREFIX + name.encode("utf-8") + b"\0" + salt + check
 
 
 # ----------------------------------------------------------------------------- sealing
 
-def seal(reference_dir: Path, name: str, key: bytes) -> bytes:
+def seal(reference_dir: Path, name: str, key: bytes, salt: bytes | None = None) -> bytes:
     """The bundle (see the module docstring) of ``reference_dir``'s files
-    (``reference_files``) for assignment ``name``, encrypted with ``key`` (32 bytes)
-    under a fresh random nonce; not deterministic.
+    (``reference_files``) for assignment ``name``, encrypted under the assignment's key
+    that the course ``key`` (32 bytes) and ``salt`` give (``grader.keys.derive``; a
+    fresh random salt, hence a new assignment key, when ``salt`` is None), with a fresh
+    random nonce; not deterministic.
 
     Raises:
-        SealError: the key is not 32 bytes, the folder has a top-level file named
-            ``MANIFEST.json`` (the manifest's own name) or a link (``reference_files``).
+        SealError: the key is not 32 bytes, the salt not 16, the folder has a top-level
+            file named ``MANIFEST.json`` (the manifest's own name) or a link
+            (``reference_files``).
     """
-    if len(key) != _KEY_BYTES:
-        raise SealError(f"the sealing key must be {_KEY_BYTES} bytes; use parse_key")
+    salt = os.urandom(keys.SALT_BYTES) if salt is None else salt
+    if len(key) != _KEY_BYTES or len(salt) != keys.SALT_BYTES:
+        raise SealError(f"the sealing key must be {_KEY_BYTES} bytes and the salt "
+                        f"{keys.SALT_BYTES}; use parse_key")
     files = reference_files(reference_dir)
     if MANIFEST in files:
         raise SealError(f"{Path(reference_dir) / MANIFEST} has the name of the bundle's "
@@ -235,15 +257,24 @@ def seal(reference_dir: Path, name: str, key: bytes) -> bytes:
             info.mode = 0o644
             info.mtime = 0
             tar.addfile(info, io.BytesIO(data))
+    assignment_key = keys.derive(key, name, salt)
+    check = keys.check_value(assignment_key)
     nonce = os.urandom(_NONCE_BYTES)
-    ciphertext = _aesgcm()(key).encrypt(nonce, buffer.getvalue(), _aad(name))
-    return MAGIC + nonce + ciphertext
+    ciphertext = _aesgcm()(assignment_key).encrypt(nonce, buffer.getvalue(),
+                                                    _aad(name, salt, check))
+    return MAGIC + salt + check + nonce + ciphertext
 
 
-def write_bundles(root: Path, names: list[str], key: bytes) -> list[Path]:
+def write_bundles(root: Path, names: list[str], key: bytes, *, rotate: bool = False
+                  ) -> list[Path]:
     """Seal ``root/reference/<name>`` into ``bundle_path(root, name)`` for each name
     (creating ``root/sealed/``; each file replaced atomically); returns the paths, in
     the order of ``names``.  Nothing is written unless every name has a hidden suite.
+
+    Each assignment keeps its key: the salt of its existing bundle is reused when that
+    bundle was sealed under ``key``; with ``rotate``, or without such a bundle, a new
+    salt gives the assignment a new key (``bundle_key`` tells it; CI's secret must then
+    be updated).
 
     Raises:
         SealError: a name is not an assignment name, or ``root/reference/<name>/tests/``
@@ -258,7 +289,9 @@ def write_bundles(root: Path, names: list[str], key: bytes) -> list[Path]:
         if not any(tests.glob("test_*.py")):
             raise SealError(f"{tests} holds no test_*.py, so there is no hidden suite "
                             f"to seal for {name}; seal only the assignments that have one")
-    bundles = [(name, seal(root / "reference" / name, name, key)) for name in names]
+    bundles = [(name, seal(root / "reference" / name, name, key,
+                           None if rotate else _kept_salt(root, name, key)))
+               for name in names]
     paths = []
     for name, data in bundles:
         path = bundle_path(root, name)
@@ -277,7 +310,66 @@ def write_bundles(root: Path, names: list[str], key: bytes) -> list[Path]:
     return paths
 
 
+def _kept_salt(root: Path, name: str, key: bytes) -> bytes | None:
+    """The salt of ``name``'s existing bundle when it was sealed under the course
+    ``key`` (so that its assignment key stays the same); else None."""
+    try:
+        salt, check = header(bundle_path(root, name).read_bytes())
+    except (OSError, SealError):
+        return None
+    return salt if keys.check_value(keys.derive(key, name, salt)) == check else None
+
+
 # ----------------------------------------------------------------------------- opening
+
+def header(data: bytes, *, source: str = "the file") -> tuple[bytes, bytes]:
+    """The salt of the assignment's key and that key's check value, from a bundle's
+    header (not authenticated until the bundle is opened).
+
+    Raises:
+        SealError: ``data`` does not start like a bundle of this format (a format-1
+            bundle gets its own message: seal again).
+    """
+    if data.startswith(_MAGIC_V1):
+        raise SealError(f"{source} was sealed by an older grader, under the course key "
+                        "itself; run grade seal again (each assignment then gets its own "
+                        "key: grade keys prints them)")
+    if len(data) < _HEADER_BYTES or not data.startswith(MAGIC):
+        raise SealError(f"{source} is not a sealed bundle (or is truncated); restore it "
+                        "from the course repository or run grade seal again")
+    salt = data[len(MAGIC):len(MAGIC) + keys.SALT_BYTES]
+    return salt, data[len(MAGIC) + keys.SALT_BYTES:_HEADER_BYTES]
+
+
+def _resolve(key: bytes, name: str, salt: bytes, check: bytes, source: str) -> bytes:
+    """The assignment key that ``check`` names: ``key`` itself, or derived from ``key``
+    as the course key."""
+    if len(key) != _KEY_BYTES:
+        raise SealError(f"the key for {source} must be {_KEY_BYTES} bytes; use parse_key")
+    if hmac.compare_digest(keys.check_value(key), check):
+        return key
+    derived = keys.derive(key, name, salt)
+    if hmac.compare_digest(keys.check_value(derived), check):
+        return derived
+    raise SealError(
+        f"{KEY_ENV} does not open {source}: it is neither the course's key nor {name}'s "
+        f"key ({keys.secret_name(name)}), or {name}'s key was rotated since; set "
+        f"{KEY_ENV} to the current key (grade keys {name} prints it), or ask your "
+        "instructor")
+
+
+def bundle_key(root: Path, name: str, key: bytes) -> bytes:
+    """The key that opens ``bundle_path(root, name)`` (assignment ``name``'s key), given
+    the course ``key`` or that key itself.
+
+    Raises:
+        FileNotFoundError: there is no bundle.
+        SealError: ``key`` is neither, or the bundle's header is not a bundle's.
+    """
+    path = bundle_path(root, name)
+    salt, check = header(path.read_bytes(), source=str(path))
+    return _resolve(key, name, salt, check, str(path))
+
 
 def open_bundle(data: bytes, name: str, key: bytes, *, source: str | None = None
                 ) -> dict[str, bytes]:
@@ -285,30 +377,32 @@ def open_bundle(data: bytes, name: str, key: bytes, *, source: str | None = None
     (the manifest not included).
 
     Args:
+        key: the course key, or the assignment's key (the header's check value tells).
         source: how messages name the bundle (default ``sealed/<name>.sealed``).
 
     Raises:
         SealError: ``data`` is not a bundle ("not a sealed bundle": wrong magic, or too
-            short); the key is wrong or the bundle was altered or was sealed for another
-            assignment (authentication fails); or its contents do not match its
+            short); the key is neither the course's nor the assignment's (the message
+            says so, and names the secret); the bundle was altered or was sealed for
+            another assignment (authentication fails); or its contents do not match its
             manifest (name, file set, SHA-256) or hold an unsafe path.
     """
     source = source or f"{BUNDLE_DIR}/{name}.sealed"
-    if len(data) < len(MAGIC) + _NONCE_BYTES + _TAG_BYTES or not data.startswith(MAGIC):
+    salt, check = header(data, source=source)
+    if len(data) < _HEADER_BYTES + _NONCE_BYTES + _TAG_BYTES:
         raise SealError(f"{source} is not a sealed bundle (or is truncated); restore it "
                         "from the course repository or run grade seal again")
-    if len(key) != _KEY_BYTES:
-        raise SealError(f"the key for {source} must be {_KEY_BYTES} bytes; use parse_key")
-    nonce = data[len(MAGIC):len(MAGIC) + _NONCE_BYTES]
-    ciphertext = data[len(MAGIC) + _NONCE_BYTES:]
+    assignment_key = _resolve(key, name, salt, check, source)
+    nonce = data[_HEADER_BYTES:_HEADER_BYTES + _NONCE_BYTES]
+    ciphertext = data[_HEADER_BYTES + _NONCE_BYTES:]
     aesgcm = _aesgcm()
     from cryptography.exceptions import InvalidTag
     try:
-        plain = aesgcm(key).decrypt(nonce, ciphertext, _aad(name))
+        plain = aesgcm(assignment_key).decrypt(nonce, ciphertext, _aad(name, salt, check))
     except InvalidTag:
-        raise SealError(f"{KEY_ENV} does not open {source}: the key is wrong or the file "
-                        f"was altered; set {KEY_ENV} to the course's key (grade seal "
-                        "prints it once) or ask your instructor") from None
+        raise SealError(f"{source} was altered (it does not authenticate under its key); "
+                        "restore it from the course repository or run grade seal "
+                        "again") from None
 
     def corrupt(what: str) -> SealError:
         return SealError(f"{source} is inconsistent ({what}); seal the suites again with "

@@ -6,7 +6,8 @@ A released student repository holds ``.grader/release.json``::
     {"format": 1,
      "files": {".github/workflows/grade.yml": "<sha256 hex>",
                "assignments/hw3/tests/test_public.py": "<sha256 hex>", ...},
-     "mac": "<hex HMAC-SHA256 of the files, under a key derived from GRADER_KEY>"}
+     "mac": "<hex HMAC-SHA256 of the files, under a key derived from the course key>",
+     "macs": {"hw3": "<the same, under a key derived from hw3's key>", ...}}
 
 Protected (``protected``): the workflows (``.github/workflows/``), each assignment's
 public tests, ``assignment.toml`` and data, the grader package, ``pyproject.toml`` and
@@ -16,8 +17,10 @@ notebooks, the handouts).
 ``check`` reports a protected file that differs from the release, is missing, or was
 added (a new workflow, a ``conftest.py`` among the tests), and, when the key is known,
 a release record whose MAC does not verify (a student who edits a test and its
-checksum too).  Without the key the record itself could have been edited alongside the
-file; batch grading by the instructor, who has the key, catches that.
+checksum too).  The record is signed under the course key (``mac``, which ``grade batch``
+verifies) and under each sealed assignment's own key (``macs``, which CI verifies with
+the one key it holds).  Without a key the record itself could have been edited
+alongside the file; batch grading by the instructor, who has the key, catches that.
 
 The MAC is HMAC-SHA256 (RFC 2104, Python's ``hmac``) of the canonical JSON of
 ``files``, under ``HMAC-SHA256(key, "dl-grader release record v1")``, so the record
@@ -30,7 +33,7 @@ import hashlib
 import hmac
 import json
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 __all__ = ["RECORD_PATH", "check", "check_repository", "protected", "record", "tree_files",
            "untouched"]
@@ -84,16 +87,21 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def record(root: Path, key: bytes | None = None, stubs: Iterable[str] = ()) -> dict:
+def record(root: Path, key: bytes | None = None, stubs: Iterable[str] = (),
+           assignment_keys: Mapping[str, bytes] | None = None) -> dict:
     """The release record of the tree at ``root``: the SHA-256 of every protected file,
     and the MAC when ``key`` (the 32-byte course key, ``grader.seal.parse_key``) is
-    given; ``stubs`` (paths relative to ``root``: the files students fill in, .py and
-    notebook) are recorded apart, unprotected, so that ``untouched`` can tell which one a
-    student worked in.  ``grade release`` writes it, as JSON, to ``RECORD_PATH``."""
+    given, and one MAC per entry of ``assignment_keys`` ({assignment: its 32-byte key,
+    ``grader.seal.bundle_key``}); ``stubs`` (paths relative to ``root``: the files
+    students fill in, .py and notebook) are recorded apart, unprotected, so that
+    ``untouched`` can tell which one a student worked in.  ``grade release`` writes it,
+    as JSON, to ``RECORD_PATH``."""
     files = {rel: _sha256(Path(root) / rel) for rel in tree_files(root) if protected(rel)}
     doc = {"format": _FORMAT, "files": files}
     if key is not None:
         doc["mac"] = _mac(files, key)
+    if assignment_keys:
+        doc["macs"] = {name: _mac(files, k) for name, k in sorted(assignment_keys.items())}
     if stubs:
         doc["stubs"] = {rel: _sha256(Path(root) / rel) for rel in stubs}
     return doc
@@ -133,7 +141,8 @@ def check(record_text: bytes | None, names: Iterable[str], read: Callable[[str],
         record_text: the content of the repository's ``RECORD_PATH`` (None: absent).
         names: every file of the repository (POSIX paths relative to its root).
         read: the content of one of them (None when it cannot be read).
-        key: the 32-byte course key; when given, the record's MAC is verified too.
+        key: the 32-byte course key, or ``assignment``'s own key; when given, the
+            record's MAC under that key is verified too.
         assignment: only this assignment's files (and the shared ones) are checked;
             None checks all.
 
@@ -152,9 +161,9 @@ def check(record_text: bytes | None, names: Iterable[str], read: Callable[[str],
     except (ValueError, KeyError, TypeError):
         return [f"{RECORD_PATH} (the release record) is damaged"]
     problems = []
-    if key is not None and not hmac.compare_digest(str(doc.get("mac", "")), _mac(files, key)):
+    if key is not None and not _signed(doc, files, key, assignment):
         problems.append(f"{RECORD_PATH} (the release record) was altered: its signature does "
-                        "not match the course key")
+                        "not match the course key or the assignment's key")
     present = set(names)
     for rel, digest in sorted(files.items()):
         if not _in_scope(rel, assignment):
@@ -168,6 +177,16 @@ def check(record_text: bytes | None, names: Iterable[str], read: Callable[[str],
         if protected(rel) and _in_scope(rel, assignment):
             problems.append(f"{rel} was added (it is not part of the release)")
     return problems
+
+
+def _signed(doc: dict, files: dict, key: bytes, assignment: str | None) -> bool:
+    """Whether the record carries a MAC of ``files`` under ``key``: the course's, or
+    ``assignment``'s own."""
+    expected = _mac(files, key)
+    macs = doc.get("macs")
+    own = macs.get(assignment, "") if isinstance(macs, dict) and assignment else ""
+    return (hmac.compare_digest(str(doc.get("mac", "")), expected)
+            or hmac.compare_digest(str(own), expected))
 
 
 def check_repository(root: Path, *, key: bytes | None = None,

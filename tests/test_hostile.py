@@ -67,6 +67,7 @@ EXPECTED_FAILURES = {
     "escaping_children.py": [NG],
     "print_200mb.py": [],
     "steal_secrets.py": [NG],
+    "hunt_keys.py": [NG],
     "reduce_payload.py": [NG, "train_quadratic:"],
     "kill_parent.py": [NG],
     "forge_confinement_failure.py": [NG],
@@ -420,7 +421,8 @@ def test_a_class_batch_leaks_no_secret_and_leaves_nothing_behind(class_batch):
     for char in CONTROL_CHARACTERS:
         assert not any(char in text for text in reports), char
     assert not Path("/tmp/dl-grader-hostile-unconfined-root").exists()
-    marker = f"GRADER_KEY={SECRETS['GRADER_KEY']}"  # in the batch's environment, so its slots'
+    # in the batch's environment, so its slots' (GRADER_KEY is not: the grader takes it out)
+    marker = f"COURSE_TOKEN={SECRETS['COURSE_TOKEN']}"
     assert wait_until_gone(marker, 10, find=processes_in_environment)
 
 

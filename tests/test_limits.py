@@ -260,7 +260,7 @@ def test_top_level_time_limits_must_be_positive_numbers(data):
 
 SOURCE_ENV = {
     "PATH": "/usr/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": "/root",
-    "GRADER_KEY": "k3y", "GITHUB_TOKEN": "ghp_x", "GH_TOKEN": "gh", "HTTPS_PROXY": "http://p",
+    "GRADER_KEY": "k3y", "GRADER_KEY_HW3": "hw3k3y", "GITHUB_TOKEN": "ghp_x", "GH_TOKEN": "gh", "HTTPS_PROXY": "http://p",
     "OMP_NUM_THREADS": "1", "COURSE_TOKEN": "c", "AWS_SECRET_ACCESS_KEY": "aws",
 }
 
@@ -273,9 +273,11 @@ def test_default_environment_policy():
 
 def test_pass_env_adds_but_never_passes_the_grader_secrets():
     policy = EnvPolicy.from_toml({"sandbox": {
-        "pass_env": ["OMP_NUM_THREADS", "GRADER_KEY", "GITHUB_TOKEN", "HTTPS_PROXY"]}})
+        "pass_env": ["OMP_NUM_THREADS", "GRADER_KEY", "GRADER_KEY_HW3", "GITHUB_TOKEN",
+                     "HTTPS_PROXY"]}})
     env = policy.environment(SOURCE_ENV)
     assert env["OMP_NUM_THREADS"] == "1"
+    assert "GRADER_KEY_HW3" not in env  # an assignment's key, whatever its name
     for secret in ("GRADER_KEY", "GITHUB_TOKEN", "HTTPS_PROXY"):
         assert secret in ALWAYS_SECRET_ENV
         assert secret not in env

@@ -4,18 +4,23 @@ its tamper evidence, used as students and their CI use it."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from conftest import ROOT, SUBMISSIONS, run_grade
+from conftest import ROOT, SUBMISSIONS, processes_with, run_grade
 from grader import seal, tamper
 from grader.release import find_leaks, secret_lines
 
 CORRECT = SUBMISSIONS / "hw3" / "correct_loops.py"
 WRONG = SUBMISSIONS / "hw3" / "wrong_db_not_summed.py"
+HUNT = ROOT / "tests" / "hostile" / "hunt_keys.py"
 
 
 def course_copy(target: Path) -> Path:
@@ -54,7 +59,7 @@ def test_the_student_repository_holds_what_students_get_and_no_reference(release
     course, student, _ = released
     names = set(tamper.tree_files(student))
     for must in ("README.md", "pyproject.toml", ".gitignore", ".github/workflows/grade.yml",
-                 "grader/cli.py", "grader/templates/grade.yml", ".grader/release.json",
+                 ".github/workflows/grade-pull-request.yml", "grader/cli.py", "grader/templates/grade.yml", ".grader/release.json",
                  "assignments/hw3/backprop.py", "assignments/hw3/backprop.ipynb",
                  "assignments/hw3/README.md", "assignments/hw3/tests/test_public.py",
                  "assignments/hw6/data/pima.csv", "assignments/hw1/figures/cost_surface.png",
@@ -196,6 +201,106 @@ def sigmoid(z):
     assert not [s for s in secret_lines(course) - own if s in messages]
 
 
+def assignment_key(course: Path, key: str, name: str) -> str:
+    """``name``'s key, as `grade keys` prints it for CI's secret."""
+    done = run_grade("keys", name, cwd=course, env={"GRADER_KEY": key})
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().split("=", 1)[1]
+
+
+@pytest.mark.parametrize("which", ["course key", "assignment key"])
+def test_a_key_hunt_finds_the_key_nowhere_while_the_grader_holds_it(released, tmp_path, which):
+    """tests/hostile/hunt_keys.py (every /proc/*/environ and cmdline, the files it can
+    reach) graded with the key set, as CI grades a pull request: its report shows the
+    search ran and found no key; the key is in no output or result, and the grader's own
+    /proc/PID/environ never holds it while it grades (read from outside, where this
+    test may: as root, or where the grader is readable).  The assignment's key is given
+    as GRADER_KEY_HW3, the secret's name, which the grader also reads."""
+    course, student, key = released
+    text = key if which == "course key" else assignment_key(course, key, "hw3")
+    variable = "GRADER_KEY" if which == "course key" else "GRADER_KEY_HW3"
+    marker = f"hunt-{os.getpid()}-{which.split()[0]}"
+    spy = tmp_path / marker / "backprop.py"
+    spy.parent.mkdir()
+    spy.write_text(CORRECT.read_text() + "\n\n# ---- the hostile part ----\n" + HUNT.read_text())
+    copy = tmp_path / "student"
+    shutil.copytree(student, copy)
+    proc = subprocess.Popen([sys.executable, "-m", "grader.cli", "hw3", "-f", "json", "--submission",
+                             str(spy)], cwd=copy, env={**os.environ, "GRADER_KEY": "", variable: text},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen: dict[int, str] = {}  # the grader's processes: what their environment showed
+    while proc.poll() is None:
+        for pid in processes_with(marker):
+            try:
+                environ = Path(f"/proc/{pid}/environ").read_bytes()
+                seen[pid] = "holds the key" if text.encode() in environ else "clean"
+            except OSError:
+                seen.setdefault(pid, "unreadable")
+        time.sleep(0.2)
+    stdout, stderr = proc.communicate()
+    assert proc.returncode == 0, stderr[-3000:]
+    assert seen and "holds the key" not in seen.values(), seen
+    doc = json.loads(stdout)
+    assert doc["extra_data"]["suite"] == "hidden"
+    failed = [t for t in doc["tests"] if t["status"] == "failed"]
+    assert failed and all(t["name"].startswith("numerical_gradient") for t in failed)
+    assert any("KEY HUNT searched" in t["output"] for t in failed)  # it ran, and reported
+    for secret in {text, key}:
+        assert secret not in stdout and secret not in stderr
+        assert secret.rstrip("=") not in stdout
+
+
+def test_a_sealed_suite_is_open_only_while_namespaces_are_required(released, monkeypatch):
+    """While the opened suite exists, GRADER_ISOLATION is `namespaces`: no worker of
+    that grading may fall back to process isolation (docs/sandbox.md), whatever it
+    was before; it is restored afterwards."""
+    import grader.runner as runner
+    from grader.assignment import load_assignment
+
+    course, student, key = released
+    seen = {}
+
+    def graded(assignment, submission, **options):
+        seen["mode"] = os.environ.get("GRADER_ISOLATION")
+        seen["suite"] = (assignment.reference_root / "hw3" / "tests" / "test_hidden.py").is_file()
+        return "result"
+
+    monkeypatch.setenv("GRADER_ISOLATION", "auto")
+    monkeypatch.setattr(runner, "_grade", graded)
+    assert runner.grade(load_assignment(student, "hw3"), CORRECT, key=seal.parse_key(key)) == "result"
+    assert seen == {"mode": "namespaces", "suite": True}
+    assert os.environ["GRADER_ISOLATION"] == "auto"
+
+
+def test_the_grader_re_executes_itself_without_the_key_in_its_environment(tmp_path):
+    """Where GRADER_KEY holds a key, the `grade` process's exec-time environment (what
+    /proc/PID/environ shows) and command line never hold it: it re-executes itself with
+    the key in a pipe; the key still reaches the grader, and nothing else changes."""
+    script = tmp_path / "probe.py"
+    script.write_text(
+        "import os, sys\n"
+        "from grader import keys\n"
+        "before = os.getpid()\n"
+        "keys.keep_out_of_environment()\n"
+        "env = open('/proc/self/environ', 'rb').read().split(b'\\0')\n"
+        "cmd = open('/proc/self/cmdline', 'rb').read()\n"
+        "print(repr(keys.held()), repr(keys.held('hw3')), before == os.getpid(), sys.argv[1:],\n"
+        "      [e.split(b'=')[0].decode() for e in env if b'GRADER' in e],\n"
+        "      any(b'K3Y' in e for e in env), b'K3Y' in cmd, sorted(k for k in os.environ if 'GRADER' in k))\n")
+    secret = "K3Y-" + "x" * 40
+    done = subprocess.run([sys.executable, str(script), "arg"], capture_output=True, text=True,
+                          env={**os.environ, "GRADER_KEY": secret, "GRADER_KEY_HW3": "K3Y-hw3"},
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"'{secret}' '{secret}' True ['arg'] ['GRADER_SECRET_FD'] False False []"
+    only = subprocess.run([sys.executable, str(script), "arg"], capture_output=True, text=True,
+                          env={**os.environ, "GRADER_KEY_HW3": secret}, timeout=60)
+    assert only.stdout.strip() == f"'' '{secret}' True ['arg'] ['GRADER_SECRET_FD'] False False []"
+    empty = subprocess.run([sys.executable, str(script), "arg"], capture_output=True, text=True,
+                           env={**os.environ, "GRADER_KEY": " "}, timeout=60)
+    assert empty.stdout.strip() == "'' '' True ['arg'] ['GRADER_KEY'] False False []"  # blank: no re-exec
+
+
 def test_changed_tests_and_workflows_are_reported(released, tmp_path):
     course, student, key = released
     copy = tmp_path / "student"
@@ -224,7 +329,7 @@ def test_changed_tests_and_workflows_are_reported(released, tmp_path):
     signed = json.loads(grade_there(copy, "-f", "json", key=key).stdout)
     assert signed["extra_data"]["tampered"] == [
         ".grader/release.json (the release record) was altered: its signature does not match "
-        "the course key"]
+        "the course key or the assignment's key"]
 
 
 def test_release_refuses_a_non_empty_folder_and_a_stale_bundle(released, tmp_path):
@@ -242,6 +347,63 @@ def test_release_refuses_a_non_empty_folder_and_a_stale_bundle(released, tmp_pat
                     env={"GRADER_KEY": key})
     assert out.returncode == 0, out.stderr
     assert sorted(p.name for p in (tmp_path / "out" / "assignments").iterdir()) == ["hw3"]
+
+
+def test_release_refuses_to_write_an_unsigned_record_or_to_sign_with_an_assignment_key(released, tmp_path):
+    course, _, key = released
+    unsigned = run_grade("release", str(tmp_path / "a"), "hw3", cwd=course, env={"GRADER_KEY": ""})
+    assert unsigned.returncode == 3
+    assert "signs .grader/release.json with the course key" in unsigned.stderr
+    assert "set it to the course key" in unsigned.stderr
+    assert not (tmp_path / "a" / tamper.RECORD_PATH).exists()
+    own = run_grade("keys", "hw3", cwd=course, env={"GRADER_KEY": key})
+    assert own.returncode == 0, own.stderr
+    name, hw3_key = own.stdout.strip().split("=", 1)
+    assert name == "GRADER_KEY_HW3" and seal.parse_key(hw3_key) != seal.parse_key(key)
+    refused = run_grade("release", str(tmp_path / "b"), "hw3", cwd=course, env={"GRADER_KEY": hw3_key})
+    assert refused.returncode == 3 and "is hw3's key, not the course key" in refused.stderr
+    assert hw3_key not in refused.stderr + refused.stdout
+
+
+def test_the_record_is_signed_with_each_assignments_key(released):
+    course, student, key = released
+    record = json.loads((student / tamper.RECORD_PATH).read_text())
+    assert sorted(record["macs"]) == [f"hw{i}" for i in range(1, 8)]
+    lines = run_grade("keys", cwd=course, env={"GRADER_KEY": key}).stdout.splitlines()
+    own = dict(line.split("=", 1) for line in lines)
+    assert sorted(own) == [f"GRADER_KEY_HW{i}" for i in range(1, 8)]
+    assert len(set(own.values())) == 7 and key not in own.values()
+    names = tamper.tree_files(student)
+    read = (lambda rel: (student / rel).read_bytes())
+    text = (student / tamper.RECORD_PATH).read_bytes()
+    assert tamper.check(text, names, read, key=seal.parse_key(own["GRADER_KEY_HW3"]), assignment="hw3") == []
+    assert tamper.check(text, names, read, key=seal.parse_key(own["GRADER_KEY_HW1"]), assignment="hw3") != []
+
+
+def test_rotating_one_assignments_key_leaves_the_others(released, tmp_path):
+    course, _, key = released
+    copy = tmp_path / "course"
+    shutil.copytree(course, copy)
+
+    def keys() -> dict[str, str]:
+        done = run_grade("keys", cwd=copy, env={"GRADER_KEY": key})
+        assert done.returncode == 0, done.stderr
+        return dict(line.split("=", 1) for line in done.stdout.splitlines())
+
+    before = keys()
+    again = run_grade("seal", "hw3", cwd=copy, env={"GRADER_KEY": key})  # sealed again: same key
+    assert again.returncode == 0 and "New assignment keys" not in again.stdout
+    assert keys() == before
+    rotated = run_grade("seal", "--rotate", "hw3", cwd=copy, env={"GRADER_KEY": key})
+    assert rotated.returncode == 0, rotated.stderr
+    assert "New assignment keys for hw3: `grade keys` prints them" in rotated.stdout
+    after = keys()
+    assert after["GRADER_KEY_HW3"] != before["GRADER_KEY_HW3"]
+    assert {k: v for k, v in after.items() if k != "GRADER_KEY_HW3"} == \
+        {k: v for k, v in before.items() if k != "GRADER_KEY_HW3"}
+    assert key not in rotated.stdout + rotated.stderr
+    nothing = run_grade("seal", "--rotate", cwd=copy, env={"GRADER_KEY": key})
+    assert nothing.returncode == 2 and "--rotate needs the assignments" in nothing.stderr
 
 
 def test_seal_without_a_key_refuses_to_replace_existing_bundles(released, tmp_path):

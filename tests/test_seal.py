@@ -16,9 +16,10 @@ import pytest
 
 from grader.assignment import find_course_root
 from grader.errors import ConfigurationError
-from grader.seal import (BUNDLE_DIR, KEY_ENV, MAGIC, SealError, bundle_path, is_current,
-                         key_from_env, new_key, open_bundle, parse_key, seal, unsealed,
-                         write_bundles)
+from grader.keys import derive, secret_name
+from grader.seal import (BUNDLE_DIR, KEY_ENV, MAGIC, SealError, bundle_key, bundle_path, header,
+                         is_current, key_from_env, new_key, open_bundle, parse_key, seal,
+                         unsealed, write_bundles)
 
 REFERENCE = find_course_root() / "reference" / "hw3"
 
@@ -58,8 +59,13 @@ def sealed(course: Path, key: bytes) -> Path:
 
 def _hand_sealed(members: dict[str, bytes], manifest: dict, name: str, key: bytes) -> bytes:
     """A bundle built without grader.seal, with whatever members and manifest, properly
-    encrypted and authenticated for ``name``: what only the key's holder could make."""
+    encrypted and authenticated for ``name`` under the assignment key derived from the
+    course ``key``: what only the key's holder could make."""
+    import hmac
+
+    from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
         for member, data in {"MANIFEST.json": json.dumps(manifest).encode(),
@@ -67,9 +73,12 @@ def _hand_sealed(members: dict[str, bytes], manifest: dict, name: str, key: byte
             info = tarfile.TarInfo(member)
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
-    nonce = os.urandom(12)
-    aad = b"dl-grader sealed suite v1\0" + name.encode()
-    return MAGIC + nonce + AESGCM(key).encrypt(nonce, buffer.getvalue(), aad)
+    salt, nonce = os.urandom(16), os.urandom(12)
+    own = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt,
+               info=b"dl-grader assignment key v2\0" + name.encode()).derive(key)
+    check = hmac.new(own, b"dl-grader key check v2", hashlib.sha256).digest()[:8]
+    aad = b"dl-grader sealed suite v2\0" + name.encode() + b"\0" + salt + check
+    return MAGIC + salt + check + nonce + AESGCM(own).encrypt(nonce, buffer.getvalue(), aad)
 
 
 def _manifest(name: str, members: dict[str, bytes]) -> dict:
@@ -121,7 +130,7 @@ def test_wrong_key_is_refused_naming_the_file_and_not_the_key(course, key_text, 
             pytest.fail("opened with the wrong key")
     message = str(caught.value)
     assert str(sealed) in message
-    assert KEY_ENV in message and "wrong" in message
+    assert KEY_ENV in message and "neither the course's key nor hw3's key (GRADER_KEY_HW3)" in message
     assert wrong_text not in message and key_text not in message
     assert isinstance(caught.value, ConfigurationError)
     with pytest.raises(SealError, match="hw3.sealed"):
@@ -130,11 +139,15 @@ def test_wrong_key_is_refused_naming_the_file_and_not_the_key(course, key_text, 
         is_current(course, "hw3", parse_key(wrong_text))
 
 
-@pytest.mark.parametrize("where", ["magic", "nonce-first", "nonce-last", "middle",
+@pytest.mark.parametrize("where", ["magic", "salt-first", "salt-last", "check-first",
+                                   "check-last", "nonce-first", "nonce-last", "middle",
                                    "tag-first", "tag-last"])
 def test_a_flipped_byte_anywhere_is_refused(sealed, key, where):
     data = bytearray(sealed.read_bytes())
-    position = {"magic": 3, "nonce-first": len(MAGIC), "nonce-last": len(MAGIC) + 11,
+    header = len(MAGIC) + 16 + 8
+    position = {"magic": 3, "salt-first": len(MAGIC), "salt-last": len(MAGIC) + 15,
+                "check-first": len(MAGIC) + 16, "check-last": header - 1,
+                "nonce-first": header, "nonce-last": header + 11,
                 "middle": len(data) // 2, "tag-first": len(data) - 16,
                 "tag-last": len(data) - 1}[where]
     data[position] ^= 0x01
@@ -153,7 +166,7 @@ def test_a_bundle_renamed_to_another_assignment_is_refused(course, sealed, key):
     assert open_bundle(renamed.read_bytes(), "hw3", key)  # still hw3's, under any file name
 
 
-@pytest.mark.parametrize("length", [0, 5, len(MAGIC), len(MAGIC) + 12 + 15])
+@pytest.mark.parametrize("length", [0, 5, len(MAGIC), len(MAGIC) + 24 + 12 + 15])
 def test_a_truncated_header_is_not_a_sealed_bundle(sealed, key, length):
     with pytest.raises(SealError, match="not a sealed bundle"):
         open_bundle(sealed.read_bytes()[:length], "hw3", key)
@@ -357,3 +370,49 @@ def test_write_bundles_writes_one_bundle_per_name_and_replaces_old_ones(course, 
     assert paths[1].read_bytes() != old
     assert sorted(p.name for p in (course / BUNDLE_DIR).iterdir()) == ["hw3.sealed",
                                                                        "hw9.sealed"]
+
+
+# ----------------------------------------------------------------------------- one key per assignment
+
+def test_each_assignment_has_its_own_key_which_opens_its_bundle_only(course, key):
+    shutil.copytree(course / "reference" / "hw3", course / "reference" / "hw4")
+    hw3, hw4 = write_bundles(course, ["hw3", "hw4"], key)
+    own3, own4 = bundle_key(course, "hw3", key), bundle_key(course, "hw4", key)
+    assert len({own3, own4, key}) == 3
+    assert own3 == derive(key, "hw3", header(hw3.read_bytes())[0])
+    assert bundle_key(course, "hw3", own3) == own3  # the assignment's key is taken as it is
+    files = _original_files()
+    assert open_bundle(hw3.read_bytes(), "hw3", own3) == files  # its own key opens it
+    assert open_bundle(hw3.read_bytes(), "hw3", key) == files  # and so does the course key
+    with pytest.raises(SealError, match="neither the course's key nor hw3's key"):
+        open_bundle(hw3.read_bytes(), "hw3", own4)  # hw4's key does not open hw3
+    with pytest.raises(SealError, match="GRADER_KEY_HW4"):
+        with unsealed(course, "hw4", own3):
+            pytest.fail("hw3's key opened hw4")
+
+
+def test_sealing_again_keeps_each_key_and_rotating_changes_only_that_one(course, key):
+    shutil.copytree(course / "reference" / "hw3", course / "reference" / "hw4")
+    write_bundles(course, ["hw3", "hw4"], key)
+    before = {n: bundle_key(course, n, key) for n in ("hw3", "hw4")}
+    write_bundles(course, ["hw3", "hw4"], key)  # a changed hidden suite, sealed again
+    assert {n: bundle_key(course, n, key) for n in ("hw3", "hw4")} == before
+    write_bundles(course, ["hw3"], key, rotate=True)
+    assert bundle_key(course, "hw4", key) == before["hw4"]
+    assert bundle_key(course, "hw3", key) != before["hw3"]
+    with pytest.raises(SealError, match="rotated"):
+        open_bundle(bundle_path(course, "hw3").read_bytes(), "hw3", before["hw3"])
+    other = parse_key(new_key())  # a new course key: every assignment gets a new key
+    write_bundles(course, ["hw4"], other)
+    assert bundle_key(course, "hw4", other) not in (before["hw4"], other)
+
+
+def test_a_bundle_of_the_first_format_asks_to_seal_again(course, key):
+    old = b"DLGSEAL1" + os.urandom(12) + os.urandom(200)
+    with pytest.raises(SealError, match="older grader.*grade seal again"):
+        open_bundle(old, "hw3", key)
+
+
+def test_secret_names_are_what_github_accepts():
+    assert secret_name("hw3") == "GRADER_KEY_HW3"
+    assert secret_name("lab-2_b") == "GRADER_KEY_LAB_2_B"

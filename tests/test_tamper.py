@@ -67,11 +67,25 @@ def test_a_record_rewritten_to_match_is_caught_only_with_the_key(tmp_path):
     assert tamper.check_repository(tmp_path) == []
     assert tamper.check_repository(tmp_path, key=key) == [
         ".grader/release.json (the release record) was altered: its signature does not match "
-        "the course key"]
+        "the course key or the assignment's key"]
     other = seal.parse_key(seal.new_key())
     repo(tmp_path, key)
     assert tamper.check_repository(tmp_path, key=key) == []
     assert len(tamper.check_repository(tmp_path, key=other)) == 1
+
+
+def test_each_assignment_key_verifies_the_record_for_its_own_assignment_only(tmp_path):
+    course, hw3, hw1 = (seal.parse_key(seal.new_key()) for _ in range(3))
+    repo(tmp_path)
+    record = tamper.record(tmp_path, course, assignment_keys={"hw3": hw3, "hw1": hw1})
+    (tmp_path / tamper.RECORD_PATH).write_text(json.dumps(record))
+    for key, assignment in ((course, "hw3"), (hw3, "hw3"), (hw1, "hw1"), (course, None)):
+        assert tamper.check_repository(tmp_path, key=key, assignment=assignment) == []
+    assert len(tamper.check_repository(tmp_path, key=hw1, assignment="hw3")) == 1
+    assert len(tamper.check_repository(tmp_path, key=hw3, assignment=None)) == 1
+    record["files"][".github/workflows/grade.yml"] = "0" * 64  # a student's edit
+    (tmp_path / tamper.RECORD_PATH).write_text(json.dumps(record))
+    assert len(tamper.check_repository(tmp_path, key=hw3, assignment="hw3")) == 2
 
 
 @pytest.mark.parametrize("record", [
