@@ -250,26 +250,31 @@ def test_a_key_hunt_finds_the_key_nowhere_while_the_grader_holds_it(released, tm
         assert secret.rstrip("=") not in stdout
 
 
-def test_a_sealed_suite_is_open_only_while_namespaces_are_required(released, monkeypatch):
-    """While the opened suite exists, GRADER_ISOLATION is `namespaces`: no worker of
-    that grading may fall back to process isolation (docs/sandbox.md), whatever it
-    was before; it is restored afterwards."""
+def test_a_sealed_suite_is_never_opened_where_workers_lack_namespaces(released, monkeypatch):
+    """Where the start-up probe chose process isolation (a worker could read the opened
+    suite), grading with the key stops before the bundle is opened; where it chose
+    namespaces, the suite opens (and no worker can fall back later: docs/sandbox.md)."""
     import grader.runner as runner
     from grader.assignment import load_assignment
 
     course, student, key = released
-    seen = {}
+    opened = []
+    real_unsealed = seal.unsealed
 
-    def graded(assignment, submission, **options):
-        seen["mode"] = os.environ.get("GRADER_ISOLATION")
-        seen["suite"] = (assignment.reference_root / "hw3" / "tests" / "test_hidden.py").is_file()
-        return "result"
+    def unsealed(*args, **kwargs):
+        opened.append(args[1])
+        return real_unsealed(*args, **kwargs)
 
-    monkeypatch.setenv("GRADER_ISOLATION", "auto")
-    monkeypatch.setattr(runner, "_grade", graded)
-    assert runner.grade(load_assignment(student, "hw3"), CORRECT, key=seal.parse_key(key)) == "result"
-    assert seen == {"mode": "namespaces", "suite": True}
-    assert os.environ["GRADER_ISOLATION"] == "auto"
+    monkeypatch.setattr(seal, "unsealed", unsealed)
+    monkeypatch.setattr(runner, "_grade", lambda assignment, submission, **options: (
+        (assignment.reference_root / "hw3" / "tests" / "test_hidden.py").is_file()))
+    monkeypatch.setattr(runner, "isolation", lambda: ("process", "unshare is not installed"))
+    with pytest.raises(seal.SealError, match="only run where the student's code can be kept"):
+        runner.grade(load_assignment(student, "hw3"), CORRECT, key=seal.parse_key(key))
+    assert opened == []
+    monkeypatch.setattr(runner, "isolation", lambda: ("namespaces", ""))
+    assert runner.grade(load_assignment(student, "hw3"), CORRECT, key=seal.parse_key(key)) is True
+    assert opened == ["hw3"]
 
 
 def test_the_grader_re_executes_itself_without_the_key_in_its_environment(tmp_path):
