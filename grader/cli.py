@@ -26,7 +26,7 @@ import click
 from rich.cells import cell_len
 
 from grader import __version__
-from grader.assignment import Assignment, find_course_root, list_assignments, load_assignment
+from grader.assignment import Assignment, find_course_root, list_assignments
 from grader.errors import ConfigurationError
 
 __all__ = ["main", "cli"]
@@ -45,20 +45,50 @@ def _course_root() -> Path:
         raise click.UsageError(str(exc)) from None
 
 
+def _find(everything: list[Assignment], name: str) -> Assignment | None:
+    """The assignment called ``name``, compared case-insensitively (``HW3`` is hw3)."""
+    matches = [a for a in everything if a.name.casefold() == name.casefold()]
+    exact = [a for a in matches if a.name == name]
+    return (exact or matches or [None])[0]
+
+
+def _unknown(kind: str, names: list[str], candidates: list[str]) -> str:
+    """``unknown assignment 'hw33'; did you mean hw3?``: for each name, the one candidate
+    most similar to it (``difflib.SequenceMatcher``'s ratio, at least 0.6, compared
+    case-insensitively), where one is closer than all others (``hw0`` is as close to
+    hw1 as to hw7: no guess)."""
+    import difflib
+
+    guesses: list[str] = []
+    for name in names:
+        ratios = {c: difflib.SequenceMatcher(None, name.casefold(), c.casefold()).ratio()
+                  for c in candidates}
+        best = max(ratios.values(), default=0.0)
+        closest = [c for c, r in ratios.items() if r == best]
+        if best >= 0.6 and len(closest) == 1 and closest[0] not in guesses:
+            guesses.append(closest[0])
+    text = f"unknown {kind} {', '.join(map(repr, names))}"
+    if guesses:
+        text += f"; did you mean {' or '.join(guesses)}?"
+    return text
+
+
 def _named(root: Path, names: tuple[str, ...] | list[str]) -> list[Assignment]:
-    """The assignments of the course at ``root`` called ``names``, in that order (all of
-    them, in course order, for no names).
+    """The assignments of the course at ``root`` called ``names`` (case-insensitively),
+    in that order (all of them, in course order, for no names).
 
     Raises:
-        click.UsageError: a name is not an assignment's; the message lists the known ones.
+        click.UsageError: a name is not an assignment's; the message suggests the
+            closest one and lists the known ones.
     """
     everything = list_assignments(root)
-    known = {a.name: a for a in everything}
-    unknown = [n for n in names if n not in known]
+    found = {n: _find(everything, n) for n in names}
+    unknown = [n for n, a in found.items() if a is None]
     if unknown:
-        raise click.UsageError(f"unknown assignment {', '.join(map(repr, unknown))} "
+        known = [a.name for a in everything]
+        raise click.UsageError(f"{_unknown('assignment', unknown, known)} "
                                f"(assignments: {', '.join(known)})")
-    return [known[n] for n in names] or everything
+    return [found[n] for n in names] or everything
 
 
 def _points(a: Assignment) -> str:
@@ -255,24 +285,25 @@ class _GradeGroup(click.Group):
         command = super().get_command(ctx, name)
         if command is not None:
             return command
-        root = _course_root()
-        try:
-            return _grade_command(load_assignment(root, name))
-        except KeyError:
-            return None
+        assignment = _find(list_assignments(_course_root()), name)
+        return None if assignment is None else _grade_command(assignment)
 
     def resolve_command(self, ctx, args):
         name = args[0] if args else ""
         command = self.get_command(ctx, name)
         if command is None and not name.startswith("-"):
-            known = ", ".join(a.name for a in list_assignments(_course_root()))
-            raise click.UsageError(f"unknown assignment or command {name!r} (assignments: {known}; "
-                                   "see `grade list`)")
+            known = [a.name for a in list_assignments(_course_root())]
+            candidates = [*known, *super().list_commands(ctx)]
+            raise click.UsageError(f"{_unknown('assignment or command', [name], candidates)} "
+                                   f"(assignments: {', '.join(known)}; see `grade list`)")
+        if command is not None and command.name != name:  # HW3: hw3
+            args = [command.name, *args[1:]]
         return super().resolve_command(ctx, args)
 
 
 @click.group(
     cls=_GradeGroup,
+    invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
     help=("Grade deep-learning assignments.\n\n"
           "Run `grade hw3` anywhere inside the course repository to grade your "
@@ -285,8 +316,10 @@ class _GradeGroup(click.Group):
           "usage error; 3 when an assignment is set up wrongly."),
 )
 @click.version_option(__version__, prog_name="grade")
-def cli():
-    pass
+@click.pass_context
+def cli(ctx):
+    if ctx.invoked_subcommand is None:  # a bare `grade`: its help, not an error
+        click.echo(ctx.get_help())
 
 
 @cli.command(name="list", help="List the assignments with their points and files.")
@@ -507,11 +540,12 @@ def seal_command(names, new_key):
         raise click.UsageError(f"{root} holds no hidden suite (reference/hwN/tests/) to seal; run "
                                "grade seal in the instructor's course repository")
     known = {a.name for a in everything}
-    unknown = [n for n in names if n not in known]
+    named = [a.name for a in _named(root, names)] if names else []
+    unknown = [n for n in named if n not in known]
     if unknown:
         raise click.UsageError(f"no hidden suite to seal for {', '.join(unknown)} (assignments "
                                f"with one: {', '.join(sorted(known))})")
-    chosen = list(names) or [a.name for a in everything]
+    chosen = named or [a.name for a in everything]
     key = None if new_key else _course_key()
     made = key is None
     if made:
@@ -555,12 +589,15 @@ def release_command(out, names, fail_under, force):
 
     ASSIGNMENT... releases only those (default: all).
     """
-    from grader.release import release
+    from grader.release import OutdirNotUsable, release
 
     root = _course_root()
-    _named(root, names)
-    report = release(root, out, names=list(names) or None, key=_course_key(),
-                     fail_under=fail_under, force=force)
+    chosen = [a.name for a in _named(root, names)] if names else None
+    try:
+        report = release(root, out, names=chosen, key=_course_key(), fail_under=fail_under,
+                         force=force)
+    except OutdirNotUsable as exc:
+        raise click.UsageError(str(exc)) from None
     click.echo(f"Released {', '.join(report.assignments)} into {report.out}/")
     click.echo(f"  notebooks: {', '.join(report.notebooks)}")
     click.echo(f"  sealed hidden suites: {', '.join(report.sealed) or 'none'}")
