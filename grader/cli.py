@@ -354,13 +354,27 @@ bomb, an empty or unreadable file each get a reason in the gradebook, and the ba
 goes on.
 
 \b
+Who the students are comes from the export and --roster:
+  Canvas download     doejohn_LATE_12345_67890_backprop.py: id 12345 (the Canvas
+                      user id), late (Canvas's LATE flag)
+  Gradescope export   submission_123456/ folders beside submission_metadata.yml: the
+                      submitter's SID (else email) as id, name, email, time of
+                      submission; --due DATETIME marks later ones late
+  --roster CSV        names and emails by id (a Canvas gradebook export, a Gradescope
+                      roster, or any CSV with an id column and a name or email column)
+
+\b
 --out (default grades-ASSIGNMENT) receives:
   gradebook.sqlite   every result, written as soon as it is known
-  grades.csv         one row per student: total, max and each test's points
-  canvas.csv         for Canvas's gradebook import
+  grades.csv         one row per student: name, outcome (completed, import error,
+                     time limit, crash...), total, max, late, each test's points,
+                     content hash, graded-at
+  canvas.csv         for Canvas's gradebook import (--canvas-column names it)
   results/ID.json    each student's results (Gradescope's results.json shape)
   feedback/ID.md     each student's feedback
-  summary.md         mean, median, each test's pass rate, the histogram.png
+  summary.md         mean, median, every student, the submissions that did not
+                     import or timed out, common known mistakes, each test's pass
+                     rate, and histogram.png (mean and median marked)
   batch.log          what the grading processes printed (for debugging)
 
 Running the same command again resumes: submissions already graded with the same
@@ -392,13 +406,26 @@ the assignment is set up wrongly; 130 when interrupted.
               help="Grade every submission again, even those already in the gradebook.")
 @click.option("--id-pattern", metavar="REGEX", default=None,
               help="Regular expression that finds the student id in each file or folder name "
-                   "(the group named id, else the first group, else the match). For Canvas "
-                   "downloads (doejohn_12345_67890_backprop.py): '_(?:LATE_)?(\\d+)_\\d+'.")
+                   "(the group named id, else the first group, else the match). Without it, a "
+                   "Canvas download's name (doejohn_12345_67890_backprop.py) gives the Canvas "
+                   "user id, a Gradescope export's metadata the SID, else the name is the id.")
 @click.option("--public", "public_only", is_flag=True,
               help="Run only the public tests.")
-def batch_command(assignment_name, paths, out, jobs, scheduler, regrade, id_pattern, public_only):
+@click.option("--roster", metavar="CSV", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Class list that maps student ids to names and emails: a CSV whose header has "
+                   "an id column (ID, SIS User ID, SIS Login ID, SID, Email...) and a name column "
+                   "(Name, Student, or First Name and Last Name) or an email column.")
+@click.option("--due", metavar="DATETIME", default=None,
+              help="The deadline, ISO 8601 (2024-03-01T23:59-08:00; UTC without an offset): "
+                   "submissions whose export gives a later time (Gradescope's) are marked late.")
+@click.option("--canvas-column", metavar="NAME", default=None,
+              help="The assignment's column in canvas.csv (default: 'ASSIGNMENT TITLE'); Canvas "
+                   "matches an existing assignment by this name or by 'Name (canvas id)'.")
+def batch_command(assignment_name, paths, out, jobs, scheduler, regrade, id_pattern, public_only,
+                  roster, due, canvas_column):
     from rich.console import Console
 
+    from grader import lms
     from grader.batch import LOG_NAME, LocalExecutor, default_jobs, run_batch
     from grader.gradebook import GradebookMismatch
     from grader.progress import BatchProgress
@@ -416,6 +443,14 @@ def batch_command(assignment_name, paths, out, jobs, scheduler, regrade, id_patt
         except re.error as exc:
             raise click.UsageError(f"--id-pattern {id_pattern!r} is not a valid regular "
                                    f"expression: {exc}") from None
+    try:
+        class_list = lms.read_roster(roster) if roster is not None else None
+    except lms.LmsError as exc:
+        raise click.UsageError(f"--roster: {exc}") from None
+    deadline = lms.parse_time(due) if due is not None else None
+    if due is not None and deadline is None:
+        raise click.UsageError(f"--due {due!r} is not a date and time; write it as ISO 8601, "
+                               "e.g. 2024-03-01T23:59-08:00")
     out = out or Path(f"grades-{assignment.name}")
     isolation()  # a GRADER_ISOLATION that cannot be honoured stops the batch before it starts
     make_non_dumpable()
@@ -432,7 +467,8 @@ def batch_command(assignment_name, paths, out, jobs, scheduler, regrade, id_patt
         with BatchProgress(console) as progress:
             report = run_batch(assignment, list(paths), out, executor=executor, regrade=regrade,
                                id_pattern=id_pattern, public_only=public_only,
-                               key=_batch_key(console),
+                               key=_batch_key(console), roster=class_list, due=deadline,
+                               canvas_column=canvas_column,
                                on_start=progress.start, on_result=progress.advance)
     except KeyboardInterrupt:
         executor.close()
