@@ -16,13 +16,21 @@ import torch
 from grader.checks import assert_close, fail
 
 
+def _initialized(initializer, name: str, fan_in: int, fan_out: int):
+    """``initializer(fan_in, fan_out)`` (the student's function ``name``) with a seeded
+    generator, checked to be a float32 tensor of shape (fan_out, fan_in) (values are
+    checked by the caller)."""
+    w = initializer(fan_in, fan_out, generator=torch.Generator().manual_seed(0))
+    if not isinstance(w, torch.Tensor):
+        fail(f"{name} must return a torch.Tensor, got {type(w).__name__}", w)
+    assert_close(w, torch.zeros(fan_out, fan_in), rtol=0, atol=math.inf, check_dtype=True, names="W")
+    return w
+
+
 @pytest.mark.points(1)
 def test_xavier_uniform_shape_and_range(student):
     """xavier_uniform: a float32 tensor of shape (fan_out, fan_in) with values in [−a, a]"""
-    w = student.xavier_uniform(30, 20, generator=torch.Generator().manual_seed(0))
-    if not isinstance(w, torch.Tensor):
-        fail(f"xavier_uniform must return a torch.Tensor, got {type(w).__name__}", w)
-    assert_close(w, torch.zeros(20, 30), rtol=0, atol=math.inf, check_dtype=True, names="W")
+    w = _initialized(student.xavier_uniform, "xavier_uniform", 30, 20)
     a = math.sqrt(6 / (30 + 20))
     if float(w.abs().max()) > a * (1 + 1e-6):
         fail(f"values must lie in [−a, a] with a = sqrt(6/(fan_in + fan_out)) = {a:.4f}; "
@@ -80,10 +88,7 @@ def test_batchnorm_forward_worked_example(student):
 @pytest.mark.points(1)
 def test_kaiming_normal_shape_and_spread(student):
     """kaiming_normal: a float32 tensor of shape (fan_out, fan_in) whose 20 000 values have mean ≈ 0 and std ≈ sqrt(2/fan_in)"""
-    w = student.kaiming_normal(200, 100, generator=torch.Generator().manual_seed(0))
-    if not isinstance(w, torch.Tensor):
-        fail(f"kaiming_normal must return a torch.Tensor, got {type(w).__name__}", w)
-    assert_close(w, torch.zeros(100, 200), rtol=0, atol=math.inf, check_dtype=True, names="W")
+    w = _initialized(student.kaiming_normal, "kaiming_normal", 200, 100)
     # std sqrt(2/200) = 0.1; with 20 000 values the sample's std is within 1 % of it, its
     # mean within 0.002 of 0 (sqrt(1/fan_in) = 0.071 and sqrt(2/fan_out) = 0.141 are far).
     std, mean = float(w.double().std()), float(w.double().mean())
