@@ -641,6 +641,45 @@ def release_command(out, names, fail_under, force):
         click.echo(f"Note: {note}")
 
 
+@cli.command(name="gradescope", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("assignment_name", metavar="ASSIGNMENT")
+@click.option("--out", "-o", "out", metavar="ZIP", type=click.Path(path_type=Path, dir_okay=False),
+              default=None, help="The zip to write (default: autograder-ASSIGNMENT.zip).")
+@click.option("--visibility", type=click.Choice(["visible", "after_due_date", "after_published",
+                                                 "hidden"]), default="visible", show_default=True,
+              help="When students see each test's result on Gradescope.")
+def gradescope_command(assignment_name, out, visibility):
+    """Build ASSIGNMENT's autograder for Gradescope: a zip to upload as a programming
+    assignment's autograder (Configure Autograder > Zip file upload).
+
+    \b
+    The zip follows Gradescope's autograder specification:
+      setup.sh         installs Python 3.11+ where the image has none, and in
+                       /autograder/venv torch's CPU build (pinned as in the README)
+                       and this course's dl-grader
+      run_autograder   grades the student's upload, the .py or the notebook
+                       whatever it is called, with the hidden suite, in the same
+                       sandbox as `grade ASSIGNMENT`, into results.json: each
+                       test's score, visibility and Markdown output
+      course/          dl-grader and the assignment, with its reference and
+                       hidden suite (Gradescope never shows them to students)
+
+    An upload with nothing to grade scores 0 with a message saying what to upload.
+    Set the assignment's Autograder points to the hidden suite's points.
+    """
+    from grader import gradescope
+
+    root = _course_root()
+    [assignment] = _named(root, [assignment_name])
+    out = out or Path(f"autograder-{assignment.name}.zip")
+    try:
+        names = gradescope.build(assignment, out, visibility=visibility)
+    except FileNotFoundError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"Wrote {out} ({len(names)} files): upload it as the autograder of {assignment.name} "
+               f"on Gradescope, worth {_points(assignment)}.")
+
+
 def _batch_key(console) -> bytes | None:
     """The course key for ``grade batch``, which verifies student repositories' release
     records with it; a GRADER_KEY that is not a key is reported and not used."""

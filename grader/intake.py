@@ -98,7 +98,7 @@ from typing import Callable, Iterator, Sequence
 
 from grader import lms, tamper
 
-__all__ = ["Intake", "Submission", "SubmissionProblem", "ZipLimits", "collect",
+__all__ = ["Intake", "Submission", "SubmissionProblem", "ZipLimits", "collect", "collect_one",
            "notebook_source"]
 
 MiB = 1 << 20
@@ -266,6 +266,29 @@ def collect(paths: Sequence[Path | str], submission_name: str, assignment_dir: s
     for path in paths:
         collector.add_path(Path(path))
     return collector.finish(pattern, roster, due)
+
+
+def collect_one(folder: Path | str, submission_name: str, assignment_dir: str, *,
+                limits: ZipLimits = ZipLimits(), max_source_mb: float = 5,
+                stub: bytes | None = None) -> Submission:
+    """The one student's submission that ``folder`` holds, whatever its files are called
+    (an upload, as Gradescope puts it in ``/autograder/submission``): the rules of a
+    student's folder in ``collect`` (``<assignment_dir>/<submission>`` or
+    ``<submission>``, or its notebook, also inside single top folders; the only
+    ``<submission>`` or notebook of its stem anywhere below; the only ``.py``, else
+    ``.ipynb``, else ``.zip`` at its top), the ``.py`` yielding to the notebook beside it
+    when it is the untouched ``stub``.
+
+    Returns:
+        The ``Submission`` (id: the folder's name), with ``problem`` saying why nothing
+        can be graded (an empty folder, several candidates, an empty or broken file).
+    """
+    folder = Path(folder)
+    collector = _Collector(submission_name, assignment_dir, limits, max_source_mb, stub=stub)
+    name = folder.name or str(folder)
+    collector._add(name, str(folder),
+                   lambda: collector._find_source(_FsNode(folder, None, name).as_root()))
+    return collector.finish(None).submissions[0]
 
 
 # --------------------------------------------------------------------------- trees
