@@ -26,7 +26,7 @@ import click
 from rich.cells import cell_len
 
 from grader import __version__
-from grader.assignment import Assignment, find_course_root, list_assignments
+from grader.assignment import Assignment, find_assignment, find_course_root, list_assignments
 from grader.errors import ConfigurationError
 
 __all__ = ["main", "cli"]
@@ -45,28 +45,15 @@ def _course_root() -> Path:
         raise click.UsageError(str(exc)) from None
 
 
-def _find(everything: list[Assignment], name: str) -> Assignment | None:
-    """The assignment called ``name``, compared case-insensitively (``HW3`` is hw3)."""
-    matches = [a for a in everything if a.name.casefold() == name.casefold()]
-    exact = [a for a in matches if a.name == name]
-    return (exact or matches or [None])[0]
-
-
 def _unknown(kind: str, names: list[str], candidates: list[str]) -> str:
-    """``unknown assignment 'hw33'; did you mean hw3?``: for each name, the one candidate
-    most similar to it (``difflib.SequenceMatcher``'s ratio, at least 0.6, compared
-    case-insensitively), where one is closer than all others (``hw0`` is as close to
-    hw1 as to hw7: no guess)."""
-    import difflib
+    """``unknown assignment 'hw33'; did you mean hw3?`` (``grader.errors.closest``)."""
+    from grader.errors import closest
 
     guesses: list[str] = []
     for name in names:
-        ratios = {c: difflib.SequenceMatcher(None, name.casefold(), c.casefold()).ratio()
-                  for c in candidates}
-        best = max(ratios.values(), default=0.0)
-        closest = [c for c, r in ratios.items() if r == best]
-        if best >= 0.6 and len(closest) == 1 and closest[0] not in guesses:
-            guesses.append(closest[0])
+        guess = closest(name, candidates)
+        if guess is not None and guess not in guesses:
+            guesses.append(guess)
     text = f"unknown {kind} {', '.join(map(repr, names))}"
     if guesses:
         text += f"; did you mean {' or '.join(guesses)}?"
@@ -82,7 +69,7 @@ def _named(root: Path, names: tuple[str, ...] | list[str]) -> list[Assignment]:
             closest one and lists the known ones.
     """
     everything = list_assignments(root)
-    found = {n: _find(everything, n) for n in names}
+    found = {n: find_assignment(root, n) for n in names}
     unknown = [n for n, a in found.items() if a is None]
     if unknown:
         known = [a.name for a in everything]
@@ -285,7 +272,7 @@ class _GradeGroup(click.Group):
         command = super().get_command(ctx, name)
         if command is not None:
             return command
-        assignment = _find(list_assignments(_course_root()), name)
+        assignment = find_assignment(_course_root(), name)
         return None if assignment is None else _grade_command(assignment)
 
     def resolve_command(self, ctx, args):

@@ -83,7 +83,7 @@ from typing import Any, Iterable
 from grader import lms
 from grader.assignment import Assignment
 from grader.gradebook import STATUSES, Entry
-from grader.report import fenced, number
+from grader.report import failures_by_message, fenced, number
 
 __all__ = ["safe_names", "summary_lines", "write_exports"]
 
@@ -476,7 +476,7 @@ def _feedback_md(e: Entry, doc: dict[str, Any], assignment: Assignment) -> str:
     failed = [t for t in tests if t.get("status") != "passed"]
     if failed:
         parts.append(f"## What to fix ({len(failed)} failed)\n")
-        for message, group in _same_message(failed):
+        for message, group in failures_by_message(failed):
             points = _num(sum(float(t.get("max_score") or 0) for t in group))
             unit = "point" if points == "1" else "points"
             if len(group) == 1:
@@ -496,15 +496,6 @@ def _feedback_md(e: Entry, doc: dict[str, Any], assignment: Assignment) -> str:
         parts.append(fenced(notes))
     parts.extend(_tamper_md(e.flags))
     return "\n".join(parts)
-
-
-def _same_message(failed: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """The failed tests grouped by their message, in order of first appearance: a file
-    that does not import fails every test with one message, which is shown once."""
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for t in failed:
-        groups.setdefault(str(t.get("output") or "(no message)"), []).append(t)
-    return list(groups.items())
 
 
 def _summary_md(entries: list[Entry], assignment: Assignment, histogram: str) -> str:

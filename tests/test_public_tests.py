@@ -14,13 +14,6 @@ from grader.assignment import list_assignments, load_assignment
 ASSIGNMENTS = [a.name for a in list_assignments(ROOT)]
 
 
-def public_names(stub: Path) -> list[str]:
-    """The functions and classes a stub asks students to write (top level, not private)."""
-    tree = ast.parse(stub.read_text(encoding="utf-8"))
-    return [node.name for node in tree.body
-            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_")]
-
-
 def called_by_tests(folder: Path) -> dict[str, set[str]]:
     """For each ``student.NAME`` used in the test files of ``folder``: the tests using it."""
     used: dict[str, set[str]] = {}
@@ -38,19 +31,24 @@ def called_by_tests(folder: Path) -> dict[str, set[str]]:
 
 def test_the_scan_finds_what_a_test_calls(tmp_path):
     """The check below cannot pass vacuously: a stub function no test calls is missing."""
-    (tmp_path / "stub.py").write_text("def f(x):\n    pass\n\ndef g(x):\n    pass\n\n"
-                                      "class Model:\n    pass\n\ndef _helper():\n    pass\n")
+    from dataclasses import replace
+
+    (tmp_path / "assignments" / "hw3").mkdir(parents=True)
+    (tmp_path / "assignments" / "hw3" / "backprop.py").write_text(
+        "def f(x):\n    pass\n\ndef g(x):\n    pass\n\nclass Model:\n    pass\n\n"
+        "def _helper():\n    pass\n")
+    stub = replace(load_assignment(ROOT, "hw3"), root=tmp_path)
+    assert stub.public_names() == ["f", "g", "Model"]
     (tmp_path / "test_public.py").write_text(
         "def test_f(student):\n    student.f(1)\n\n"
         "def helper(student):\n    student.g(1)\n")  # not a test: g is not covered
-    assert public_names(tmp_path / "stub.py") == ["f", "g", "Model"]
     assert called_by_tests(tmp_path) == {"f": {"test_f"}}
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_every_function_has_a_public_test(name):
     assignment = load_assignment(ROOT, name)
-    names = public_names(assignment.default_submission)
+    names = assignment.public_names()
     assert names, f"{assignment.default_submission} defines nothing to test"
     used = called_by_tests(assignment.public_tests)
     missing = [n for n in names if n not in used]
