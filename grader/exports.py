@@ -409,10 +409,10 @@ def _canvas_csv(entries: list[Entry], assignment: Assignment, column: str | None
 def _canvas_ids(e: Entry) -> tuple[str, str, str]:
     """``(ID, SIS User ID, SIS Login ID)`` of ``e``'s student for canvas.csv (module
     docstring): one of the three is the student id."""
-    leaf = re.split(r"[!/\\]", e.origin.split(", ")[0])[-1]
-    download = lms.canvas_name(os.path.splitext(leaf)[0])
-    if download is not None and download.user_id == e.student:
-        return e.student, "", ""
+    for part in re.split(r"[!/\\]", e.origin.split(", ")[0]):  # the download's name, or a folder's
+        download = lms.canvas_name(os.path.splitext(part)[0])
+        if download is not None and download.user_id == e.student:
+            return e.student, "", ""
     if re.fullmatch(r"[0-9]+", e.student):
         return "", e.student, ""
     return "", "", e.student

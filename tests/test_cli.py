@@ -99,7 +99,7 @@ def test_text_report_shows_table_total_and_what_to_fix():
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "Score: 8/10" in out
-    assert "What to fix (1 failed)" in out and "bce_loss" in out
+    assert "What to fix (2 failed)" in out and "bce_loss" in out and "mlp_loss" in out
     assert "public tests only" in out
 
 

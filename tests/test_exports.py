@@ -398,12 +398,14 @@ def test_only_a_canvas_download_gives_canvas_user_ids(tmp_path):
     student's user id."""
     from_canvas = _graded("12345", _doc(ALL_PASS))
     from_canvas.origin = "canvas.zip!doejohn_LATE_12345_67890_backprop.py"
+    zipped = _graded("23456", _doc(ALL_PASS))
+    zipped.origin = "canvas.zip!smithjane_23456_78901_hw3.zip!hw3/backprop.py"
     sid = _graded("1001", _doc(ALL_PASS))
     sid.origin = "export.zip!assignment_1_export/submission_101/backprop.py"
-    with open(write_exports([from_canvas, sid], HW3, tmp_path)["canvas"], encoding="utf-8",
+    with open(write_exports([from_canvas, zipped, sid], HW3, tmp_path)["canvas"], encoding="utf-8",
               newline="") as f:
         rows = {r[0]: r for r in csv.reader(f)}
-    assert rows["12345"][1:4] == ["12345", "", ""]
+    assert rows["12345"][1:4] == ["12345", "", ""] and rows["23456"][1:4] == ["23456", "", ""]
     assert rows["1001"][1:4] == ["", "1001", ""]
 
 
