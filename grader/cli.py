@@ -8,6 +8,7 @@
     grade seal                         encrypt the hidden suites for the student repository
     grade release OUTDIR               build the student repository
     grade ci                           in GitHub Actions: grade what a push changed
+    grade gradescope hw3               the autograder zip for Gradescope
 
 Exit status: 0 when grading ran (whatever the score); 1 when ``--fail-under`` is not
 met; 2 for a usage error (unknown assignment, missing file), with a one-line reason;
@@ -298,7 +299,9 @@ class _GradeGroup(click.Group):
           "test what was expected and what your code returned. `grade list` shows the "
           "assignments; `grade hw3 --help` the options.\n\n"
           "Instructors: `grade batch` grades a class, `grade seal` and `grade release` build "
-          "the student repository, whose CI runs `grade ci`.\n\n"
+          "the student repository, whose CI runs `grade ci`, and `grade gradescope` builds "
+          "an autograder for Gradescope. In a notebook: `from grader import check; "
+          "check(\"hw3\")`.\n\n"
           "Exit status: 0 when grading ran, whatever the score; 1 below --fail-under; 2 for a "
           "usage error; 3 when an assignment is set up wrongly."),
 )
