@@ -29,8 +29,7 @@ from grader.errors import LimitExceeded, SubmissionNotImportable, StudentTimeout
 
 __all__ = ["OUTCOMES", "TestResult", "Result", "outcome_of"]
 
-#: How a grading run went, worst first in the sense of "less of the suite could run":
-#: completed (every call answered), import error (the file raised, exited or died while
+#: How a grading run went: completed (every call answered), import error (the file raised, exited or died while
 #: it was imported, or does not parse), import time limit (its top-level code ran past
 #: the import time limit), time limit (a call ran past the per-call limit, or the
 #: submission's total time or CPU budget ran out), crash (the process running it died),
