@@ -28,7 +28,8 @@ from types import ModuleType
 from grader.errors import ConfigurationError
 from grader.limits import EnvPolicy, Limits
 
-__all__ = ["Assignment", "find_course_root", "import_file", "list_assignments", "load_assignment"]
+__all__ = ["Assignment", "find_assignment", "find_course_root", "import_file", "list_assignments",
+           "load_assignment"]
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
@@ -108,6 +109,21 @@ class Assignment:
     def has_hidden_suite(self) -> bool:
         """Whether this copy of the course holds the hidden suite (the instructor's does)."""
         return self.hidden_tests.is_dir() and any(self.hidden_tests.glob("test_*.py"))
+
+    def public_names(self) -> list[str]:
+        """The functions and classes the stub asks students to write: its top-level
+        ``def`` and ``class`` statements whose names do not start with ``_``, in order.
+
+        Raises:
+            OSError: the stub cannot be read.
+            SyntaxError: the stub is not valid Python.
+        """
+        import ast
+
+        tree = ast.parse(self.default_submission.read_text(encoding="utf-8"))
+        return [node.name for node in tree.body
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                and not node.name.startswith("_")]
 
     def import_reference(self) -> ModuleType:
         """The reference solution, imported in this process (trusted code) under the
@@ -193,6 +209,15 @@ def load_assignment(root: Path, name: str) -> Assignment:
         raise ConfigurationError(f"{path}: missing required key {exc.args[0]!r}") from None
     except (TypeError, ValueError) as exc:
         raise ConfigurationError(f"{path}: {exc}") from None
+
+
+def find_assignment(root: Path, name: str) -> Assignment | None:
+    """The assignment of the course at ``root`` called ``name``, compared
+    case-insensitively (``HW3`` is hw3; an exact match wins); None if there is none."""
+    everything = list_assignments(root)
+    matches = [a for a in everything if a.name.casefold() == name.casefold()]
+    exact = [a for a in matches if a.name == name]
+    return (exact or matches or [None])[0]
 
 
 def list_assignments(root: Path) -> list[Assignment]:

@@ -1,7 +1,8 @@
 """Batch grading: a whole class in one command (``grade batch hwN PATH...``).
 
 1. **Intake** (``grader.intake``): the paths become one submission per student (a
-   .py, a student repository, an LMS zip...), or a reason why one cannot be graded.
+   .py, a student repository, an LMS zip...), or a reason why one cannot be graded,
+   with who the student is where the export or the roster says (``grader.lms``).
    A student repository that differs from its release (``grader.tamper``) carries
    tamper flags: they are recorded with its entry (``Entry.flags``), and a graded
    result holds them as the single grader's does (``extra_data.tampered``).
@@ -12,7 +13,8 @@
 3. **Grading**, by an executor that yields outcomes as they finish:
    ``LocalExecutor`` (``jobs`` warm slot processes on this machine, ``grader.slot``)
    or ``grader.cluster.DaskExecutor`` (the same slots on Dask workers).  Each outcome
-   is written to the gradebook the moment it arrives.
+   is written to the gradebook the moment it arrives.  A submission already graded
+   gets its student's name, email, time and late flag updated (a roster given later).
 4. **Exports** (``grader.exports``) of the whole gradebook: grades.csv, canvas.csv,
    results/, feedback/, summary.md, histogram.png.
 
@@ -27,6 +29,7 @@ import os
 import select
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator, Protocol, Sequence
 
@@ -36,6 +39,7 @@ from grader.errors import ConfigurationError
 from grader.exports import summary_lines, write_exports
 from grader.gradebook import Entry, Gradebook
 from grader.intake import Submission, collect
+from grader.lms import Roster
 from grader.slot import SlotDied, SlotProcess, died, request_for
 
 __all__ = ["run_batch", "BatchReport", "LocalExecutor", "fingerprint", "GRADEBOOK_NAME",
@@ -159,6 +163,13 @@ class BatchReport:
     gradebook: Path | None = None
 
 
+def _who(submission: Submission) -> dict:
+    """The ``Entry`` fields that say who the student is."""
+    return {"flags": list(submission.flags), "name": submission.name,
+            "email": submission.email, "submitted_at": submission.submitted_at,
+            "late": submission.late}
+
+
 def _entry(submission: Submission, outcome: dict, fp: str, max_score: float) -> Entry:
     result = outcome.get("result")
     if outcome["status"] == "graded" and result is not None:
@@ -167,15 +178,17 @@ def _entry(submission: Submission, outcome: dict, fp: str, max_score: float) -> 
             extra["tampered"] = list(submission.flags)
         return Entry(submission.student, submission.origin, submission.content_hash, "graded",
                      result["score"], result["max_score"], "", result,
-                     outcome.get("seconds", 0.0), fp, flags=list(submission.flags))
+                     outcome.get("seconds", 0.0), fp, **_who(submission))
     return Entry(submission.student, submission.origin, submission.content_hash, "error",
                  None, max_score, outcome.get("reason") or "unknown error", None,
-                 outcome.get("seconds", 0.0), fp, flags=list(submission.flags))
+                 outcome.get("seconds", 0.0), fp, **_who(submission))
 
 
 def run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *,
               executor: Executor, regrade: bool = False, id_pattern: str | None = None,
               public_only: bool = False, key: bytes | None = None,
+              roster: Roster | None = None, due: datetime | None = None,
+              canvas_column: str | None = None,
               on_start: Callable[[int, int], None] | None = None,
               on_result: Callable[[Entry], None] | None = None) -> BatchReport:
     """Grade every submission in ``paths`` into the gradebook in ``out``, then export.
@@ -191,6 +204,9 @@ def run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *,
         public_only: grade with the public tests.
         key: the course key (``grader.seal.key_from_env``): student repositories' release
             records are verified with it (``grader.intake.collect``); None: not verified.
+        roster: names and emails by student id (``grader.lms.read_roster``).
+        due: the deadline; a submission the export dates later is marked late.
+        canvas_column: the assignment's column in canvas.csv (``grader.exports``).
         on_start: called once as ``on_start(to_grade, total)`` before grading starts.
         on_result: called with each entry as it is recorded (rejections included).
 
@@ -211,7 +227,7 @@ def run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *,
     except OSError:
         stub = None  # no pristine stub: a repository's .py always wins over its notebook
     intake = collect(paths, assignment.submission, f"assignments/{assignment.name}",
-                     id_pattern=id_pattern, stub=stub, key=key)
+                     id_pattern=id_pattern, stub=stub, key=key, roster=roster, due=due)
     fp = fingerprint(assignment, public_only)
     max_score = assignment.public_points if public_only else assignment.points
     report = BatchReport(submissions=len(intake.submissions), skipped_files=intake.skipped,
@@ -224,6 +240,8 @@ def run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *,
         for sub in intake.submissions:
             if book.is_done(sub.student, sub.content_hash, fp):
                 report.already_done += 1
+                book.update_student(Entry(sub.student, sub.origin, sub.content_hash, "graded",
+                                          None, 0.0, **_who(sub)))
             elif sub.source is None:
                 rejections.append(sub)
             else:
@@ -232,7 +250,7 @@ def run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *,
             on_start(len(todo) + len(rejections), len(intake.submissions))
         for sub in rejections:
             entry = Entry(sub.student, sub.origin, sub.content_hash, "rejected", 0.0, max_score,
-                          sub.problem, None, 0.0, fp, flags=list(sub.flags))
+                          sub.problem, None, 0.0, fp, **_who(sub))
             book.record(entry)
             report.rejected += 1
             if on_result is not None:
@@ -252,7 +270,7 @@ def run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *,
             if on_result is not None:
                 on_result(entry)
         entries = book.entries()
-    report.exports = write_exports(entries, assignment, out)
+    report.exports = write_exports(entries, assignment, out, canvas_column=canvas_column)
     report.summary = summary_lines(entries, assignment)
     return report
 

@@ -10,6 +10,7 @@
     grade release OUTDIR               build the student repository
     grade ci                           in GitHub Actions: grade a push or a pull request
     grade report hw3 OUT --repos DIR   report batch results to the students' repositories
+    grade gradescope hw3               the autograder zip for Gradescope
 
 Exit status: 0 when grading ran (whatever the score); 1 when ``--fail-under`` is not
 met; 2 for a usage error (unknown assignment, missing file), with a one-line reason;
@@ -29,7 +30,7 @@ import click
 from rich.cells import cell_len
 
 from grader import __version__
-from grader.assignment import Assignment, find_course_root, list_assignments, load_assignment
+from grader.assignment import Assignment, find_assignment, find_course_root, list_assignments
 from grader.errors import ConfigurationError, GraderFault
 
 __all__ = ["main", "cli"]
@@ -48,20 +49,37 @@ def _course_root() -> Path:
         raise click.UsageError(str(exc)) from None
 
 
+def _unknown(kind: str, names: list[str], candidates: list[str]) -> str:
+    """``unknown assignment 'hw33'; did you mean hw3?`` (``grader.errors.closest``)."""
+    from grader.errors import closest
+
+    guesses: list[str] = []
+    for name in names:
+        guess = closest(name, candidates)
+        if guess is not None and guess not in guesses:
+            guesses.append(guess)
+    text = f"unknown {kind} {', '.join(map(repr, names))}"
+    if guesses:
+        text += f"; did you mean {' or '.join(guesses)}?"
+    return text
+
+
 def _named(root: Path, names: tuple[str, ...] | list[str]) -> list[Assignment]:
-    """The assignments of the course at ``root`` called ``names``, in that order (all of
-    them, in course order, for no names).
+    """The assignments of the course at ``root`` called ``names`` (case-insensitively),
+    in that order (all of them, in course order, for no names).
 
     Raises:
-        click.UsageError: a name is not an assignment's; the message lists the known ones.
+        click.UsageError: a name is not an assignment's; the message suggests the
+            closest one and lists the known ones.
     """
     everything = list_assignments(root)
-    known = {a.name: a for a in everything}
-    unknown = [n for n in names if n not in known]
+    found = {n: find_assignment(root, n) for n in names}
+    unknown = [n for n, a in found.items() if a is None]
     if unknown:
-        raise click.UsageError(f"unknown assignment {', '.join(map(repr, unknown))} "
+        known = [a.name for a in everything]
+        raise click.UsageError(f"{_unknown('assignment', unknown, known)} "
                                f"(assignments: {', '.join(known)})")
-    return [known[n] for n in names] or everything
+    return [found[n] for n in names] or everything
 
 
 def _points(a: Assignment) -> str:
@@ -272,24 +290,25 @@ class _GradeGroup(click.Group):
         command = super().get_command(ctx, name)
         if command is not None:
             return command
-        root = _course_root()
-        try:
-            return _grade_command(load_assignment(root, name))
-        except KeyError:
-            return None
+        assignment = find_assignment(_course_root(), name)
+        return None if assignment is None else _grade_command(assignment)
 
     def resolve_command(self, ctx, args):
         name = args[0] if args else ""
         command = self.get_command(ctx, name)
         if command is None and not name.startswith("-"):
-            known = ", ".join(a.name for a in list_assignments(_course_root()))
-            raise click.UsageError(f"unknown assignment or command {name!r} (assignments: {known}; "
-                                   "see `grade list`)")
+            known = [a.name for a in list_assignments(_course_root())]
+            candidates = [*known, *super().list_commands(ctx)]
+            raise click.UsageError(f"{_unknown('assignment or command', [name], candidates)} "
+                                   f"(assignments: {', '.join(known)}; see `grade list`)")
+        if command is not None and command.name != name:  # HW3: hw3
+            args = [command.name, *args[1:]]
         return super().resolve_command(ctx, args)
 
 
 @click.group(
     cls=_GradeGroup,
+    invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
     help=("Grade deep-learning assignments.\n\n"
           "Run `grade hw3` anywhere inside the course repository to grade your "
@@ -297,13 +316,18 @@ class _GradeGroup(click.Group):
           "test what was expected and what your code returned. `grade list` shows the "
           "assignments; `grade hw3 --help` the options.\n\n"
           "Instructors: `grade batch` grades a class, `grade seal`, `grade keys` and `grade "
-          "release` build the student repository, whose CI runs `grade ci` (docs/ci.md).\n\n"
+          "release` build the student repository, whose CI runs `grade ci` (docs/ci.md), "
+          "and `grade gradescope` builds an autograder for Gradescope. In a notebook: "
+          "`from grader import check; check(\"hw3\")`.\n\n"
           "Exit status: 0 when grading ran, whatever the score; 1 below --fail-under; 2 for a "
-          "usage error; 3 when an assignment is set up wrongly."),
+          "usage error; 3 when an assignment is set up wrongly (or this machine cannot run "
+          "student code safely); 4 when the grader failed on a submission."),
 )
 @click.version_option(__version__, prog_name="grade")
-def cli():
-    pass
+@click.pass_context
+def cli(ctx):
+    if ctx.invoked_subcommand is None:  # a bare `grade`: its help, not an error
+        click.echo(ctx.get_help())
 
 
 @cli.command(name="list", help="List the assignments with their points and files.")
@@ -339,13 +363,27 @@ bomb, an empty or unreadable file each get a reason in the gradebook, and the ba
 goes on.
 
 \b
+Who the students are comes from the export and --roster:
+  Canvas download     doejohn_LATE_12345_67890_backprop.py: id 12345 (the Canvas
+                      user id), late (Canvas's LATE flag)
+  Gradescope export   submission_123456/ folders beside submission_metadata.yml: the
+                      submitter's SID (else email) as id, name, email, time of
+                      submission; --due DATETIME marks later ones late
+  --roster CSV        names and emails by id (a Canvas gradebook export, a Gradescope
+                      roster, or any CSV with an id column and a name or email column)
+
+\b
 --out (default grades-ASSIGNMENT) receives:
   gradebook.sqlite   every result, written as soon as it is known
-  grades.csv         one row per student: total, max and each test's points
-  canvas.csv         for Canvas's gradebook import
+  grades.csv         one row per student: name, outcome (completed, import error,
+                     time limit, crash...), total, max, late, each test's points,
+                     content hash, graded-at
+  canvas.csv         for Canvas's gradebook import (--canvas-column names it)
   results/ID.json    each student's results (Gradescope's results.json shape)
   feedback/ID.md     each student's feedback
-  summary.md         mean, median, each test's pass rate, the histogram.png
+  summary.md         mean, median, every student, the submissions that did not
+                     import or timed out, common known mistakes, each test's pass
+                     rate, and histogram.png (mean and median marked)
   batch.log          what the grading processes printed (for debugging)
 
 Running the same command again resumes: submissions already graded with the same
@@ -377,13 +415,26 @@ the assignment is set up wrongly; 130 when interrupted.
               help="Grade every submission again, even those already in the gradebook.")
 @click.option("--id-pattern", metavar="REGEX", default=None,
               help="Regular expression that finds the student id in each file or folder name "
-                   "(the group named id, else the first group, else the match). For Canvas "
-                   "downloads (doejohn_12345_67890_backprop.py): '_(?:LATE_)?(\\d+)_\\d+'.")
+                   "(the group named id, else the first group, else the match). Without it, a "
+                   "Canvas download's name (doejohn_12345_67890_backprop.py) gives the Canvas "
+                   "user id, a Gradescope export's metadata the SID, else the name is the id.")
 @click.option("--public", "public_only", is_flag=True,
               help="Run only the public tests.")
-def batch_command(assignment_name, paths, out, jobs, scheduler, regrade, id_pattern, public_only):
+@click.option("--roster", metavar="CSV", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Class list that maps student ids to names and emails: a CSV whose header has "
+                   "an id column (ID, SIS User ID, SIS Login ID, SID, Email...) and a name column "
+                   "(Name, Student, or First Name and Last Name) or an email column.")
+@click.option("--due", metavar="DATETIME", default=None,
+              help="The deadline, ISO 8601 (2024-03-01T23:59-08:00; UTC without an offset): "
+                   "submissions whose export gives a later time (Gradescope's) are marked late.")
+@click.option("--canvas-column", metavar="NAME", default=None,
+              help="The assignment's column in canvas.csv (default: 'ASSIGNMENT TITLE'); Canvas "
+                   "matches an existing assignment by this name or by 'Name (canvas id)'.")
+def batch_command(assignment_name, paths, out, jobs, scheduler, regrade, id_pattern, public_only,
+                  roster, due, canvas_column):
     from rich.console import Console
 
+    from grader import lms
     from grader.batch import LOG_NAME, LocalExecutor, default_jobs, run_batch
     from grader.gradebook import GradebookMismatch
     from grader.progress import BatchProgress
@@ -401,6 +452,14 @@ def batch_command(assignment_name, paths, out, jobs, scheduler, regrade, id_patt
         except re.error as exc:
             raise click.UsageError(f"--id-pattern {id_pattern!r} is not a valid regular "
                                    f"expression: {exc}") from None
+    try:
+        class_list = lms.read_roster(roster) if roster is not None else None
+    except lms.LmsError as exc:
+        raise click.UsageError(f"--roster: {exc}") from None
+    deadline = lms.parse_time(due) if due is not None else None
+    if due is not None and deadline is None:
+        raise click.UsageError(f"--due {due!r} is not a date and time; write it as ISO 8601, "
+                               "e.g. 2024-03-01T23:59-08:00")
     out = out or Path(f"grades-{assignment.name}")
     isolation()  # a GRADER_ISOLATION that cannot be honoured stops the batch before it starts
     make_non_dumpable()
@@ -417,7 +476,8 @@ def batch_command(assignment_name, paths, out, jobs, scheduler, regrade, id_patt
         with BatchProgress(console) as progress:
             report = run_batch(assignment, list(paths), out, executor=executor, regrade=regrade,
                                id_pattern=id_pattern, public_only=public_only,
-                               key=_batch_key(console),
+                               key=_batch_key(console), roster=class_list, due=deadline,
+                               canvas_column=canvas_column,
                                on_start=progress.start, on_result=progress.advance)
     except KeyboardInterrupt:
         executor.close()
@@ -655,14 +715,15 @@ def seal_command(names, new_key, rotate):
         raise click.UsageError(f"{root} holds no hidden suite (reference/hwN/tests/) to seal; run "
                                "grade seal in the instructor's course repository")
     known = {a.name for a in everything}
-    unknown = [n for n in names if n not in known]
+    named = [a.name for a in _named(root, names)] if names else []
+    unknown = [n for n in named if n not in known]
     if unknown:
         raise click.UsageError(f"no hidden suite to seal for {', '.join(unknown)} (assignments "
                                f"with one: {', '.join(sorted(known))})")
     if rotate and not names:
         raise click.UsageError("--rotate needs the assignments whose keys change (grade seal "
                                "--rotate hw3); --new-key changes every key")
-    chosen = list(names) or [a.name for a in everything]
+    chosen = named or [a.name for a in everything]
     key = None if new_key else _course_key()
     made = key is None
     if made:
@@ -759,17 +820,59 @@ def release_command(out, names, fail_under, force):
 
     ASSIGNMENT... releases only those (default: all).
     """
-    from grader.release import release
+    from grader.release import OutdirNotUsable, release
 
     root = _course_root()
-    _named(root, names)
-    report = release(root, out, names=list(names) or None, key=_course_key(),
-                     fail_under=fail_under, force=force)
+    chosen = [a.name for a in _named(root, names)] if names else None
+    try:
+        report = release(root, out, names=chosen, key=_course_key(), fail_under=fail_under,
+                         force=force)
+    except OutdirNotUsable as exc:
+        raise click.UsageError(str(exc)) from None
     click.echo(f"Released {', '.join(report.assignments)} into {report.out}/")
     click.echo(f"  notebooks: {', '.join(report.notebooks)}")
     click.echo(f"  sealed hidden suites: {', '.join(report.sealed) or 'none'}")
     for note in report.notes:
         click.echo(f"Note: {note}")
+
+
+@cli.command(name="gradescope", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("assignment_name", metavar="ASSIGNMENT")
+@click.option("--out", "-o", "out", metavar="ZIP", type=click.Path(path_type=Path, dir_okay=False),
+              default=None, help="The zip to write (default: autograder-ASSIGNMENT.zip).")
+@click.option("--visibility", type=click.Choice(["visible", "after_due_date", "after_published",
+                                                 "hidden"]), default="visible", show_default=True,
+              help="When students see each test's result on Gradescope.")
+def gradescope_command(assignment_name, out, visibility):
+    """Build ASSIGNMENT's autograder for Gradescope: a zip to upload as a programming
+    assignment's autograder (Configure Autograder > Zip file upload).
+
+    \b
+    The zip follows Gradescope's autograder specification:
+      setup.sh         installs Python 3.11+ where the image has none, and in
+                       /autograder/venv torch's CPU build (pinned as in the README)
+                       and this course's dl-grader
+      run_autograder   grades the student's upload, the .py or the notebook
+                       whatever it is called, with the hidden suite, in the same
+                       sandbox as `grade ASSIGNMENT`, into results.json: each
+                       test's score, visibility and Markdown output
+      course/          dl-grader and the assignment, with its reference and
+                       hidden suite (Gradescope never shows them to students)
+
+    An upload with nothing to grade scores 0 with a message saying what to upload.
+    Set the assignment's Autograder points to the hidden suite's points.
+    """
+    from grader import gradescope
+
+    root = _course_root()
+    [assignment] = _named(root, [assignment_name])
+    out = out or Path(f"autograder-{assignment.name}.zip")
+    try:
+        names = gradescope.build(assignment, out, visibility=visibility)
+    except FileNotFoundError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"Wrote {out} ({len(names)} files): upload it as the autograder of {assignment.name} "
+               f"on Gradescope, worth {_points(assignment)}.")
 
 
 def _batch_key(console) -> bytes | None:

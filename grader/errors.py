@@ -9,7 +9,10 @@ shows a bare traceback or ``AssertionError``; tests raise these (directly or thr
 
 from __future__ import annotations
 
+from typing import Iterable
+
 __all__ = [
+    "closest",
     "GradingFailure",
     "StudentCodeError",
     "StudentException",
@@ -24,6 +27,20 @@ __all__ = [
     "ConfigurationError",
     "GraderFault",
 ]
+
+
+def closest(name: str, candidates: "Iterable[str]") -> str | None:
+    """The candidate a mistyped ``name`` most likely meant, for a "did you mean" (``hw33``:
+    ``hw3``): the one most similar to it by ``difflib.SequenceMatcher``'s ratio (at least
+    0.6, compared case-insensitively), where one is closer than all others (``hw0`` is as
+    close to hw1 as to hw7: None)."""
+    import difflib
+
+    ratios = {c: difflib.SequenceMatcher(None, name.casefold(), c.casefold()).ratio()
+              for c in candidates}
+    best = max(ratios.values(), default=0.0)
+    nearest = [c for c, r in ratios.items() if r == best]
+    return nearest[0] if best >= 0.6 and len(nearest) == 1 else None
 
 
 class GradingFailure(AssertionError):

@@ -5,20 +5,32 @@ from the gradebook's entries (``grader.gradebook.Entry``).
 (a temporary file in the same folder, then ``os.replace``):
 
 ``grades.csv``
-    one row per student, sorted by id: ``student, status, score, max_score, percent``,
-    one column per test (points earned), ``reason`` and ``tampered`` (the tamper
-    flags, below, joined by ``"; "``; empty when none).  The test columns are the union
-    of the graded students' tests, in suite order.  A rejected submission has 0 in
-    every test column; an ``error`` (the grader's failure, retried by the next run) has
-    empty score, percent and test cells: it is never a 0 grade.
+    one row per student, sorted by id: ``student, name, email, status, outcome,
+    score, max_score, percent, late, submitted_at``, one column per test (points
+    earned), then ``reason``, ``tampered`` (the tamper flags, below, joined by
+    ``"; "``; empty when none), ``content_hash`` (SHA-256 of what was graded) and
+    ``graded_at`` (ISO 8601, UTC).  ``outcome`` is how grading went
+    (``Entry.outcome``): ``completed``, or what stopped the student's code (``import
+    error``, ``import time limit``, ``time limit``, ``crash``, ``resource limit``,
+    with ``reason`` saying what happened), or ``rejected`` / ``error``; so a file
+    that timed out at import is never read as an honest 0.  ``late`` is ``yes``,
+    ``no`` or empty (not known).  The test columns are the union of the graded
+    students' tests, in suite order.  A rejected submission has 0 in every test
+    column; an ``error`` (the grader's failure, retried by the next run) has empty
+    score, percent and test cells: it is never a 0 grade.
 ``canvas.csv``
     for Canvas's gradebook import (Grades > Import): the header ``Student, ID,
     SIS User ID, SIS Login ID, Section`` then one column for the assignment, named
-    ``"<name> <title>"`` (``"hw3 Backpropagation"``; Canvas matches an existing
-    assignment by that name, or by ``"Name (canvas id)"``, and creates one otherwise),
-    a ``Points Possible`` row, then one row per student.  Our ids come from file
-    names: a purely numeric id (``[0-9]+``) goes in ``ID`` (the Canvas user id, as in
-    Canvas's submission downloads), any other id in ``SIS Login ID``.  An error's grade
+    ``canvas_column`` or ``"<name> <title>"`` (``"hw3 Backpropagation"``; Canvas
+    matches an existing assignment by that name, or by ``"Name (canvas id)"``, and
+    creates one otherwise), a ``Points Possible`` row holding the most points any
+    graded submission could get (the suite's CPU points, plus its GPU points where
+    they ran), then one row per student, ``Student`` being the name where known.  An
+    id goes in ``ID`` (Canvas's own user id) only where it is one: the user id of a
+    Canvas download's file name (``doejohn_12345_67890_backprop.py``, ``grader.lms``)
+    that the submission came from; any other purely numeric id (``[0-9]+``: a student
+    number, a Gradescope SID) goes in ``SIS User ID``, and the rest in ``SIS Login
+    ID``, so that no id can match another student's Canvas user id.  An error's grade
     is left empty, which Canvas treats as "no change".
 ``results/<safe id>.json``
     each graded student's results document as stored (Gradescope's results.json
@@ -26,15 +38,22 @@ from the gradebook's entries (``grader.gradebook.Entry``).
     the reason as ``output``, no tests, ``extra_data.rejected = true`` (and
     ``extra_data.tampered`` when flagged).  None for errors.
 ``feedback/<safe id>.md``
-    Markdown for the student: score, table of tests, each failed test's message, the
-    notes; for a rejected submission, the reason and what to do; the tamper flags.
-    None for errors.
+    Markdown for the student: score, table of tests, what to fix (tests that failed
+    with one message, as every test does when the file did not import, are one item
+    saying how many tests and points it cost), the notes; for a rejected submission,
+    the reason and what to do; the tamper flags.  None for errors.
 ``summary.md``
-    counts, score statistics, every test's pass rate (hardest first), the rejected
-    and errored students with reasons, the students whose repository differs from
-    the release ("Repositories that differ from the release"), and the histogram.
+    counts (graded, and of them those that did not complete; rejected; errors), score
+    statistics of the graded submissions (rejected ones left out, as in the
+    histogram), a table of every student (name, outcome, score, late), the
+    submissions that did not import, timed out or crashed, the class's most common
+    known mistakes (``grader.hints``) with how many students made each, every test's
+    pass rate (hardest first), the rejected and errored students with reasons, the
+    students whose repository differs from the release ("Repositories that differ
+    from the release"), and the histogram.
 ``histogram.png``
-    the distribution of percentage scores (bins of 10 %).
+    the distribution of the graded submissions' percentage scores (bins of 10 %),
+    with the mean and the median marked; rejected submissions are left out.
 
 ``results/`` and ``feedback/`` mirror the entries: files of students no longer in
 ``entries`` (and temporary files of an interrupted run) are removed, after the new
@@ -61,9 +80,10 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Iterable
 
+from grader import lms
 from grader.assignment import Assignment
 from grader.gradebook import STATUSES, Entry
-from grader.report import fenced, number
+from grader.report import failures_by_message, fenced, number
 
 __all__ = ["safe_names", "summary_lines", "write_exports"]
 
@@ -71,7 +91,9 @@ __all__ = ["safe_names", "summary_lines", "write_exports"]
 FILES = {"grades": "grades.csv", "canvas": "canvas.csv", "results": "results",
          "feedback": "feedback", "summary": "summary.md", "histogram": "histogram.png"}
 
-_GRADE_COLUMNS = ("student", "status", "score", "max_score", "percent")
+_GRADE_COLUMNS = ("student", "name", "email", "status", "outcome", "score", "max_score",
+                  "percent", "late", "submitted_at")
+_GRADE_TAIL = ("reason", "tampered", "content_hash", "graded_at")
 _CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 _TMP_SUFFIX = ".tmp"
 _MAX_NAME = 100          # characters of a safe name before its hash (file names: 255 bytes)
@@ -80,7 +102,8 @@ _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 1
 
 
 # ---------------------------------------------------------------------- public API
-def write_exports(entries: list[Entry], assignment: Assignment, out: Path) -> dict[str, Path]:
+def write_exports(entries: list[Entry], assignment: Assignment, out: Path, *,
+                  canvas_column: str | None = None) -> dict[str, Path]:
     """Write every export (see the module docstring) into ``out`` (created if missing).
 
     Args:
@@ -88,6 +111,8 @@ def write_exports(entries: list[Entry], assignment: Assignment, out: Path) -> di
         assignment: the assignment they belong to (its ``name``, ``title``, ``points``
             and ``submission`` appear in the files).
         out: the batch's output folder.
+        canvas_column: the assignment's column name in canvas.csv (default
+            ``"<name> <title>"``).
 
     Returns:
         ``{"grades": csv, "canvas": csv, "results": folder, "feedback": folder,
@@ -105,7 +130,7 @@ def write_exports(entries: list[Entry], assignment: Assignment, out: Path) -> di
     names = safe_names(e.student for e in entries)
 
     _write_text(paths["grades"], _grades_csv(entries))
-    _write_text(paths["canvas"], _canvas_csv(entries, assignment))
+    _write_text(paths["canvas"], _canvas_csv(entries, assignment, canvas_column))
 
     for key in ("results", "feedback"):
         paths[key].mkdir(exist_ok=True)
@@ -135,9 +160,10 @@ def write_exports(entries: list[Entry], assignment: Assignment, out: Path) -> di
 
 def summary_lines(entries: list[Entry], assignment: Assignment) -> list[str]:
     """A few plain lines for the terminal at the end of a batch: the counts (graded,
-    rejected, errors), the mean, median, min and max score (graded and rejected
-    submissions; errors have none), the three hardest tests with their pass rates, and
-    the students whose repository differs from the release (``Entry.flags``), if any.
+    rejected, errors), the graded submissions that did not complete (import errors,
+    timeouts, crashes), the mean, median, min and max score of the graded submissions,
+    the three hardest tests with their pass rates, and the students whose repository
+    differs from the release (``Entry.flags``), if any.
 
     Raises:
         ValueError: two entries with one student id, or an unknown status.
@@ -148,9 +174,14 @@ def summary_lines(entries: list[Entry], assignment: Assignment) -> list[str]:
              f"{counts['graded']} graded, {counts['rejected']} rejected, "
              f"{counts['error']} error(s)"
              + (" (not graded: retried by the next run)" if counts["error"] else "")]
-    scores = [e.score for e in entries if e.score is not None]
+    stopped = _did_not_complete(entries)
+    if stopped:
+        kinds = _tally(e.outcome for e in stopped)
+        lines.append(f"{len(stopped)} graded submission(s) did not complete: "
+                     + ", ".join(f"{n} {kind}" for kind, n in kinds) + " (see summary.md)")
+    scores = [e.score for e in entries if e.status == "graded" and e.score is not None]
     if scores:
-        lines.append(f"score (of {_num(assignment.points)}, n = {len(scores)}): "
+        lines.append(f"score of the graded (of {_num(_max_graded(entries, assignment))}, n = {len(scores)}): "
                      f"mean {_num(statistics.fmean(scores), 2)}, "
                      f"median {_num(statistics.median(scores), 2)}, "
                      f"min {_num(min(scores))}, max {_num(max(scores))}")
@@ -226,6 +257,52 @@ def _counts(entries: list[Entry]) -> dict[str, int]:
     return counts
 
 
+def _did_not_complete(entries: list[Entry]) -> list[Entry]:
+    """The graded entries whose student's code was stopped (did not import, timed out,
+    crashed, hit a limit): their score is not an honest one."""
+    return [e for e in entries if e.status == "graded" and e.outcome != "completed"]
+
+
+def _tally(values: Iterable[str]) -> list[tuple[str, int]]:
+    """``(value, count)``, most common first, then in order of first appearance."""
+    counts: dict[str, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return sorted(counts.items(), key=lambda kv: -kv[1])
+
+
+def _max_graded(entries: list[Entry], assignment: Assignment) -> float:
+    """The most points a graded submission could get: the largest ``max_score`` among
+    graded entries (GPU tests count where they ran), else the assignment's points."""
+    return max((e.max_score for e in entries if e.status == "graded"), default=assignment.points)
+
+
+def _late(e: Entry) -> str:
+    return "" if e.late is None else ("yes" if e.late else "no")
+
+
+def _known_mistakes(entries: list[Entry]) -> list[tuple[str, int, str]]:
+    """``(mistake id, students, hint)`` of the known mistakes (``grader.hints``) named in
+    the graded results, most common first: each student counts once per mistake; the
+    hint is the text the students read (the ``Hint:`` line the id came with)."""
+    students: dict[str, set[str]] = {}
+    hints: dict[str, str] = {}
+    for e in entries:
+        if e.status != "graded":
+            continue
+        for t in (e.result or {}).get("tests", []):
+            ids = list((t.get("extra_data") or {}).get("hints", []))
+            lines = [line.removeprefix("Hint: ") for line in str(t.get("output", "")).splitlines()
+                     if line.startswith("Hint: ")]
+            for i, mistake in enumerate(ids):
+                students.setdefault(mistake, set()).add(e.student)
+                if mistake not in hints and len(lines) == len(ids):
+                    hints[mistake] = lines[i]
+    order = {m: i for i, m in enumerate(students)}
+    return sorted(((m, len(s), hints.get(m, "")) for m, s in students.items()),
+                  key=lambda row: (-row[1], order[row[0]]))
+
+
 def _tests(doc: dict[str, Any] | None) -> list[tuple[str, dict[str, Any]]]:
     """``(column, test)`` for each test of a results document; a name repeated within
     one document gets `` [2]``, `` [3]``... so that no test hides another."""
@@ -297,9 +374,8 @@ def _csv_text(rows: Iterable[Iterable[Any]]) -> str:
 
 def _grades_csv(entries: list[Entry]) -> str:
     columns = _test_columns(entries)
-    fixed = set(_GRADE_COLUMNS) | {"reason", "tampered"}
-    header = [*_GRADE_COLUMNS, *(f"test: {c}" if c in fixed else c for c in columns), "reason",
-              "tampered"]
+    fixed = set(_GRADE_COLUMNS) | set(_GRADE_TAIL)
+    header = [*_GRADE_COLUMNS, *(f"test: {c}" if c in fixed else c for c in columns), *_GRADE_TAIL]
     rows: list[list[str]] = [header]
     for e in entries:
         if e.status == "graded":
@@ -310,8 +386,9 @@ def _grades_csv(entries: list[Entry]) -> str:
         else:
             tests = [""] * len(columns)
         percent = None if e.score is None else e.percent
-        rows.append([e.student, e.status, _num(e.score), _num(e.max_score), _num(percent, 2),
-                     *tests, e.reason, "; ".join(e.flags)])
+        rows.append([e.student, e.name, e.email, e.status, e.outcome, _num(e.score),
+                     _num(e.max_score), _num(percent, 2), _late(e), e.submitted_at, *tests,
+                     e.outcome_detail, "; ".join(e.flags), e.content_hash, e.graded_at])
     return _csv_text(rows)
 
 
@@ -319,15 +396,26 @@ def _canvas_column(assignment: Assignment) -> str:
     return f"{assignment.name} {assignment.title}".strip()
 
 
-def _canvas_csv(entries: list[Entry], assignment: Assignment) -> str:
-    rows: list[list[str]] = [[*_CANVAS_COLUMNS, _canvas_column(assignment)],
-                             ["    Points Possible", "", "", "", "", _num(assignment.points)]]
+def _canvas_csv(entries: list[Entry], assignment: Assignment, column: str | None = None) -> str:
+    rows: list[list[str]] = [[*_CANVAS_COLUMNS, column or _canvas_column(assignment)],
+                             ["    Points Possible", "", "", "", "",
+                              _num(_max_graded(entries, assignment))]]
     for e in entries:
-        numeric = re.fullmatch(r"[0-9]+", e.student) is not None
-        rows.append([e.student, e.student if numeric else "", "",
-                     "" if numeric else e.student, "",
+        rows.append([e.name or e.student, *_canvas_ids(e), "",
                      "" if e.status == "error" else _num(e.score)])
     return _csv_text(rows)
+
+
+def _canvas_ids(e: Entry) -> tuple[str, str, str]:
+    """``(ID, SIS User ID, SIS Login ID)`` of ``e``'s student for canvas.csv (module
+    docstring): one of the three is the student id."""
+    for part in re.split(r"[!/\\]", e.origin.split(", ")[0]):  # the download's name, or a folder's
+        download = lms.canvas_name(os.path.splitext(part)[0])
+        if download is not None and download.user_id == e.student:
+            return e.student, "", ""
+    if re.fullmatch(r"[0-9]+", e.student):
+        return "", e.student, ""
+    return "", "", e.student
 
 
 _MD_SPECIAL = re.compile(r"([\\`*\[\]<>|#])|(?<![^\W_])_|_(?![^\W_])")
@@ -388,11 +476,18 @@ def _feedback_md(e: Entry, doc: dict[str, Any], assignment: Assignment) -> str:
     failed = [t for t in tests if t.get("status") != "passed"]
     if failed:
         parts.append(f"## What to fix ({len(failed)} failed)\n")
-        for t in failed:
-            points = _num(t.get("max_score"))
+        for message, group in failures_by_message(failed):
+            points = _num(sum(float(t.get("max_score") or 0) for t in group))
             unit = "point" if points == "1" else "points"
-            parts.append(f"### ✗ {_md_cell(t.get('name', ''))} ({points} {unit})\n")
-            parts.append(fenced(str(t.get("output") or "(no message)")))
+            if len(group) == 1:
+                parts.append(f"### ✗ {_md_cell(group[0].get('name', ''))} ({points} {unit})\n")
+            else:
+                everyone = " (all of them)" if len(group) == len(tests) else ""
+                parts.append(f"### ✗ {len(group)} tests{everyone} failed with one message "
+                             f"({points} {unit})\n")
+                parts.append("From " + _md_cell(group[0].get("name", "")) + " to "
+                             + _md_cell(group[-1].get("name", "")) + ":\n")
+            parts.append(fenced(message))
     elif tests:
         parts.append("Every test passed.\n")
     notes = str(doc.get("output") or "")
@@ -405,22 +500,26 @@ def _feedback_md(e: Entry, doc: dict[str, Any], assignment: Assignment) -> str:
 
 def _summary_md(entries: list[Entry], assignment: Assignment, histogram: str) -> str:
     counts = _counts(entries)
+    stopped = _did_not_complete(entries)
+    kinds = ", ".join(f"{n} {kind}" for kind, n in _tally(e.outcome for e in stopped))
     parts = [f"# {_md_cell(assignment.name)}: {_md_cell(assignment.title)}: batch summary\n",
              f"- Students: {len(entries)}\n"
-             f"- Graded: {counts['graded']}\n"
+             f"- Graded: {counts['graded']}"
+             + (f", of which {len(stopped)} did not complete ({kinds})" if stopped else "") + "\n"
              f"- Rejected: {counts['rejected']} (0 points)\n"
              f"- Errors: {counts['error']} (the grader failed: no grade, retried by the "
              "next run)\n"]
 
-    scored = [e for e in entries if e.score is not None]
+    graded = [e for e in entries if e.status == "graded" and e.score is not None]
     parts.append("## Scores\n")
-    if scored:
-        points = [e.score for e in scored]
-        percents = [e.percent for e in scored]
+    if graded:
+        points = [e.score for e in graded]
+        percents = [e.percent for e in graded]
         rows = [("Mean", statistics.fmean), ("Median", statistics.median),
                 ("Standard deviation", statistics.pstdev), ("Min", min), ("Max", max)]
-        table = [f"Graded and rejected submissions (n = {len(scored)}; errors excluded), "
-                 f"out of {_num(assignment.points)} points.\n",
+        table = [f"Graded submissions (n = {len(graded)}; rejected ones, which get 0, and errors "
+                 f"are left out, here and in the histogram), out of "
+                 f"{_num(_max_graded(entries, assignment))} points.\n",
                  "| Statistic | Points | Percent |", "|---|---:|---:|"]
         for label, fn in rows:
             table.append(f"| {label} | {_num(fn(points), 2)} | {_num(fn(percents), 1)} % |")
@@ -428,6 +527,41 @@ def _summary_md(entries: list[Entry], assignment: Assignment, histogram: str) ->
     else:
         parts.append("No graded submission.\n")
     parts.append(f"![scores]({histogram})\n")
+
+    if entries:
+        table = ["## Students\n",
+                 "| Student | Name | Outcome | Score | Percent | Late | Submitted |",
+                 "|---|---|---|---:|---:|---|---|"]
+        for e in entries:
+            percent = "" if e.percent is None else f"{_num(e.percent, 1)} %"
+            table.append(f"| {_md_cell(e.student)} | {_md_cell(e.name)} | {_md_cell(e.outcome)} | "
+                         f"{_points(e.score, e.max_score) if e.score is not None else ''} | "
+                         f"{percent} | {_late(e)} | {_md_cell(e.submitted_at)} |")
+        parts.append("\n".join(table) + "\n")
+
+    if stopped:
+        table = ["## Submissions that did not import, timed out or crashed\n",
+                 "Their score is not an honest one: the student's code was stopped before it "
+                 "could answer every test.\n",
+                 "| Student | Outcome | What happened | Failed tests | Score |",
+                 "|---|---|---|---:|---:|"]
+        for e in stopped:
+            tests = (e.result or {}).get("tests", [])
+            failed = sum(t.get("status") == "failed" for t in tests)
+            table.append(f"| {_md_cell(e.student)} | {_md_cell(e.outcome)} | "
+                         f"{_md_cell(e.outcome_detail)} | {failed}/{len(tests)} | "
+                         f"{_points(e.score, e.max_score)} |")
+        parts.append("\n".join(table) + "\n")
+
+    mistakes = _known_mistakes(entries)
+    if mistakes:
+        table = ["## Most common known mistakes\n",
+                 "Known mistakes (`reference/<assignment>/misconceptions.py`) that graded "
+                 "submissions made, by how many students made each.\n",
+                 "| Mistake | Students | Hint the students read |", "|---|---:|---|"]
+        for mistake, n, hint in mistakes:
+            table.append(f"| {_md_cell(mistake)} | {n} | {_md_cell(hint)} |")
+        parts.append("\n".join(table) + "\n")
 
     stats = _test_stats(entries)
     if stats:
@@ -463,30 +597,46 @@ def _summary_md(entries: list[Entry], assignment: Assignment, histogram: str) ->
 
 
 def _histogram_png(entries: list[Entry], assignment: Assignment) -> bytes:
-    """The histogram of percentage scores as PNG bytes: bins of 10 % from 0 to 100
-    (the last one holds 100), drawn with the Agg canvas, without pyplot."""
+    """``_histogram_figure`` as PNG bytes."""
+    fig = _histogram_figure(entries, assignment)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    fig.clear()  # a Figure made without pyplot is not registered anywhere: nothing to close
+    return buf.getvalue()
+
+
+def _histogram_figure(entries: list[Entry], assignment: Assignment):
+    """The histogram of the graded submissions' percentage scores (rejected ones and
+    errors left out): bins of 10 % from 0 to 100 (the last one holds 100), the mean and
+    the median marked by vertical lines named in a legend; a matplotlib ``Figure`` on
+    the Agg canvas, made without pyplot."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    percents = [min(100.0, max(0.0, e.percent)) for e in entries if e.percent is not None]
+    percents = [min(100.0, max(0.0, e.percent)) for e in entries
+                if e.status == "graded" and e.percent is not None]
     fig = Figure(figsize=(6.4, 4.0), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     # numpy's histogram (used by hist) closes the last bin: 100 % falls in 90-100.
     ax.hist(percents, bins=list(range(0, 101, 10)), range=(0, 100),
             color="#4C72B0", edgecolor="white")
+    if percents:
+        mean, median = statistics.fmean(percents), statistics.median(percents)
+        ax.axvline(mean, color="#C44E52", linestyle="-", linewidth=2,
+                   label=f"mean {_num(mean, 1)} %")
+        ax.axvline(median, color="#DD8452", linestyle="--", linewidth=2,
+                   label=f"median {_num(median, 1)} %")
+        ax.legend(loc="upper left")
     ax.set_xlim(0, 100)
     ax.set_xticks(range(0, 101, 10))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("score (%)")
     ax.set_ylabel("students")
-    ax.set_title(f"{assignment.name}: {_latin(assignment.title)} (n = {len(percents)})")
+    ax.set_title(f"{assignment.name}: {_latin(assignment.title)} (graded, n = {len(percents)})")
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    fig.clear()  # a Figure made without pyplot is not registered anywhere: nothing to close
-    return buf.getvalue()
+    return fig
 
 
 def _latin(title: str) -> str:

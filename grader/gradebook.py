@@ -8,8 +8,9 @@ Tables:
 ``entries``
     one row per student: the current ``Entry`` (see below), keyed by ``student``,
     with the ``content_hash`` of what was graded and the ``fingerprint`` of the suite
-    that graded it.  Schema 2 added ``flags`` (a JSON list); a schema-1 file gets the
-    column when it is opened.
+    that graded it.  Schema 2 added ``flags`` (a JSON list), schema 3 who the student
+    is (``name``, ``email``, ``submitted_at``, ``late``); an older file gets the
+    columns when it is opened.
 ``gradings``
     an append-only log: one row per grading that finished (``student``,
     ``content_hash``, ``finished_at``), so that "each submission graded exactly once"
@@ -38,7 +39,7 @@ __all__ = ["Entry", "Gradebook", "GradebookMismatch", "STATUSES"]
 #: (not the student's fault), no score, retried by the next run.
 STATUSES = ("graded", "rejected", "error")
 
-_SCHEMA = 2
+_SCHEMA = 3
 
 
 class GradebookMismatch(ValueError):
@@ -65,6 +66,8 @@ class Entry:
         graded_at: ISO 8601 UTC time it was recorded.
         flags: for a student repository, each protected file that differs from its
             release (``grader.intake.Submission.flags``), whatever the status.
+        name, email, submitted_at, late: who the student is and when they submitted,
+            where the LMS export or the roster says (``grader.intake.Submission``).
     """
 
     student: str
@@ -79,6 +82,26 @@ class Entry:
     fingerprint: str = ""
     graded_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
     flags: list[str] = field(default_factory=list)
+    name: str = ""
+    email: str = ""
+    submitted_at: str = ""
+    late: bool | None = None
+
+    @property
+    def outcome(self) -> str:
+        """How grading went: the results document's ``extra_data.outcome``
+        (``grader.result.OUTCOMES``: "completed", "import error", "time limit"...) for a
+        graded entry, else its status ("rejected", "error")."""
+        if self.status != "graded":
+            return self.status
+        return str(((self.result or {}).get("extra_data") or {}).get("outcome", "completed"))
+
+    @property
+    def outcome_detail(self) -> str:
+        """What happened, in one line, when the outcome is not "completed" ('' otherwise)."""
+        if self.status != "graded":
+            return self.reason
+        return str(((self.result or {}).get("extra_data") or {}).get("outcome_detail", ""))
 
     @property
     def percent(self) -> float | None:
@@ -89,7 +112,10 @@ class Entry:
 
 
 _COLUMNS = ("student", "origin", "content_hash", "status", "score", "max_score", "reason",
-            "result", "seconds", "fingerprint", "graded_at", "flags")
+            "result", "seconds", "fingerprint", "graded_at", "flags", "name", "email",
+            "submitted_at", "late")
+#: Who the student is: columns updated without grading again (``Gradebook.update_student``).
+_STUDENT_COLUMNS = ("name", "email", "submitted_at", "late")
 #: Columns stored as JSON text.
 _JSON_COLUMNS = ("result", "flags")
 
@@ -112,7 +138,8 @@ class Gradebook:
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS entries (student TEXT PRIMARY KEY, origin TEXT, "
             "content_hash TEXT, status TEXT, score REAL, max_score REAL, reason TEXT, "
-            "result TEXT, seconds REAL, fingerprint TEXT, graded_at TEXT, flags TEXT)")
+            "result TEXT, seconds REAL, fingerprint TEXT, graded_at TEXT, flags TEXT, "
+            "name TEXT, email TEXT, submitted_at TEXT, late INTEGER)")
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS gradings (id INTEGER PRIMARY KEY, student TEXT, "
             "content_hash TEXT, status TEXT, finished_at TEXT)")
@@ -133,6 +160,10 @@ class Gradebook:
             with _transaction(self.db):
                 if "flags" not in columns:  # schema 1 -> 2
                     self.db.execute("ALTER TABLE entries ADD COLUMN flags TEXT")
+                for column, kind in (("name", "TEXT"), ("email", "TEXT"), ("submitted_at", "TEXT"),
+                                     ("late", "INTEGER")):  # schema 2 -> 3
+                    if column not in columns:
+                        self.db.execute(f"ALTER TABLE entries ADD COLUMN {column} {kind}")
                 self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(_SCHEMA),))
 
     def close(self) -> None:
@@ -149,6 +180,9 @@ class Gradebook:
         values = dict(zip(_COLUMNS, row))
         values["result"] = json.loads(values["result"]) if values["result"] else None
         values["flags"] = json.loads(values["flags"]) if values["flags"] else []
+        for column in ("name", "email", "submitted_at"):
+            values[column] = values[column] or ""
+        values["late"] = None if values["late"] is None else bool(values["late"])
         return Entry(**values)
 
     def get(self, student: str) -> Entry | None:
@@ -195,6 +229,15 @@ class Gradebook:
             self.db.execute("INSERT INTO gradings (student, content_hash, status, finished_at) "
                             "VALUES (?, ?, ?, ?)",
                             (entry.student, entry.content_hash, entry.status, entry.graded_at))
+
+    def update_student(self, entry: Entry) -> None:
+        """Store who ``entry``'s student is (name, email, submitted_at, late) in their
+        current entry, if any, without logging a grading (an export or roster read
+        again)."""
+        with _transaction(self.db):
+            self.db.execute(f"UPDATE entries SET {', '.join(c + ' = ?' for c in _STUDENT_COLUMNS)} "
+                            "WHERE student = ?",
+                            [getattr(entry, c) for c in _STUDENT_COLUMNS] + [entry.student])
 
     def forget(self, students: Iterable[str]) -> None:
         """Drop these students' current entries (``--regrade``); the log stays."""

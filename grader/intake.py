@@ -62,7 +62,18 @@ Archives are untrusted
 Student ids
     The default name (file stem, folder name, zip stem), stripped; ``id_pattern``
     (``re.search``) maps it to the named group ``id``, else group 1, else the whole
-    match.  Two submissions with one id become ONE rejected submission naming both.
+    match.  Without ``id_pattern``, what an LMS export says wins (``grader.lms``): a
+    Canvas download's name (``doejohn_LATE_12345_67890_backprop.py``) gives the Canvas
+    user id (12345), and a folder of a Gradescope export (``submission_123456/``)
+    its submitter's SID (else email); a group submission becomes one submission per
+    submitter.  Two submissions with one id become ONE rejected submission naming both.
+
+Who the students are (``Submission.name``, ``email``, ``submitted_at``, ``late``)
+    From the export (``grader.lms``): Canvas's LATE flag; Gradescope's
+    ``submission_metadata.yml`` beside the submission folders (at a folder's or
+    archive's top, or inside its single top folder), which is read, not skipped, and
+    gives names, emails and the time of submission; then the ``roster``, which fills
+    in names and emails by id; ``due`` marks late what was submitted after it.
 
 The source of a ``.py`` is kept as bytes, exactly as submitted, and a notebook's is its
 code cells converted to Python (UTF-8, ``notebook_source``): non-UTF-8 or invalid Python
@@ -81,12 +92,13 @@ import re
 import stat
 import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from grader import tamper
+from grader import lms, tamper
 
-__all__ = ["Intake", "Submission", "SubmissionProblem", "ZipLimits", "collect",
+__all__ = ["Intake", "Submission", "SubmissionProblem", "ZipLimits", "collect", "collect_one",
            "notebook_source"]
 
 MiB = 1 << 20
@@ -127,6 +139,10 @@ class Submission:
             per protected file that differs from the release (``grader.tamper.check``:
             ``"assignments/hw3/tests/test_public.py differs from the release"``); empty
             otherwise.  Rejected submissions may have flags too.
+        name, email: the student's, where the export or the roster says ('' otherwise).
+        submitted_at: when it was submitted (ISO 8601), where the export says.
+        late: True or False where the export says (Canvas's LATE, or after ``due``),
+            None where it is not known.
     """
 
     student: str
@@ -134,6 +150,10 @@ class Submission:
     source: bytes | None
     problem: str = ""
     flags: tuple[str, ...] = ()
+    name: str = ""
+    email: str = ""
+    submitted_at: str = ""
+    late: bool | None = None
 
     @property
     def content_hash(self) -> str:
@@ -205,7 +225,8 @@ def notebook_source(data: bytes, origin: str) -> bytes:
 def collect(paths: Sequence[Path | str], submission_name: str, assignment_dir: str, *,
             id_pattern: str | None = None, limits: ZipLimits = ZipLimits(),
             max_source_mb: float = 5, stub: bytes | None = None,
-            key: bytes | None = None) -> Intake:
+            key: bytes | None = None, roster: lms.Roster | None = None,
+            due: datetime | None = None) -> Intake:
     """The submissions in ``paths`` (see the module docstring for the rules).
 
     Args:
@@ -222,6 +243,8 @@ def collect(paths: Sequence[Path | str], submission_name: str, assignment_dir: s
             yields to the notebook beside it.  None: the ``.py`` always wins.
         key: the course key (``grader.seal``), so that ``flags`` include a release
             record whose signature does not verify; None: records are not verified.
+        roster: names and emails by student id (``grader.lms.read_roster``).
+        due: the deadline: a submission whose export gives a later time is late.
 
     Returns:
         The ``Intake``: every problem with a submission is a rejected ``Submission``;
@@ -242,7 +265,30 @@ def collect(paths: Sequence[Path | str], submission_name: str, assignment_dir: s
                            stub=stub, key=key)
     for path in paths:
         collector.add_path(Path(path))
-    return collector.finish(pattern)
+    return collector.finish(pattern, roster, due)
+
+
+def collect_one(folder: Path | str, submission_name: str, assignment_dir: str, *,
+                limits: ZipLimits = ZipLimits(), max_source_mb: float = 5,
+                stub: bytes | None = None) -> Submission:
+    """The one student's submission that ``folder`` holds, whatever its files are called
+    (an upload, as Gradescope puts it in ``/autograder/submission``): the rules of a
+    student's folder in ``collect`` (``<assignment_dir>/<submission>`` or
+    ``<submission>``, or its notebook, also inside single top folders; the only
+    ``<submission>`` or notebook of its stem anywhere below; the only ``.py``, else
+    ``.ipynb``, else ``.zip`` at its top), the ``.py`` yielding to the notebook beside it
+    when it is the untouched ``stub``.
+
+    Returns:
+        The ``Submission`` (id: the folder's name), with ``problem`` saying why nothing
+        can be graded (an empty folder, several candidates, an empty or broken file).
+    """
+    folder = Path(folder)
+    collector = _Collector(submission_name, assignment_dir, limits, max_source_mb, stub=stub)
+    name = folder.name or str(folder)
+    collector._add(name, str(folder),
+                   lambda: collector._find_source(_FsNode(folder, None, name).as_root()))
+    return collector.finish(None).submissions[0]
 
 
 # --------------------------------------------------------------------------- trees
@@ -681,6 +727,7 @@ class _Found:
     source: bytes | None
     problem: str = ""
     flags: tuple[str, ...] = ()
+    people: tuple[lms.StudentInfo, ...] = ()  # its submitters, from an export's metadata
 
 
 #: What a located submission gives: (origin, source, flags).
@@ -760,39 +807,71 @@ class _Collector:
             self._add(name, root.origin, lambda: self._find_source(root.as_root()))
             return
         try:
-            kids = root.children()
+            folder, people = self._gradescope_export(root)
+            kids = folder.children()
         except SubmissionProblem as exc:
             self._reject(name, root.origin, exc)
             return
         for kid in kids:
-            self._add_entry(kid)
+            if people is not None and kid.name == lms.GRADESCOPE_METADATA:
+                continue  # read by _gradescope_export
+            self._add_entry(kid, tuple((people or {}).get(kid.name, ())))
 
-    def _add_entry(self, node: _Node) -> None:
-        """One entry of a folder of submissions."""
+    def _gradescope_export(self, root: _Node) -> tuple[_Node, dict | None]:
+        """``(folder of submissions, its submitters by folder name)``: the folder that
+        holds ``submission_metadata.yml``, ``root`` or its single top folder, with the
+        file read (``grader.lms.gradescope_metadata``); ``(root, None)`` where there is
+        none.  A metadata file that cannot be read goes to ``skipped`` with why.
+
+        Raises:
+            SubmissionProblem: a folder cannot be listed.
+        """
+        node: _Node | None = root
+        for _ in range(2):
+            meta = node.child(lms.GRADESCOPE_METADATA)
+            if meta is not None and not meta.is_dir and not meta.problem:
+                data = self._read_whole(meta)
+                try:
+                    if data is None:
+                        raise lms.LmsError("it cannot be read or is too large")
+                    return node, lms.gradescope_metadata(data, meta.origin)
+                except lms.LmsError as exc:
+                    self.skipped.append((meta.origin, f"Gradescope metadata that cannot be used: {exc}"))
+                    return node, {}
+            node = _only_folder(node)
+            if node is None:
+                break
+        return root, None
+
+    def _add_entry(self, node: _Node, people: tuple[lms.StudentInfo, ...] = ()) -> None:
+        """One entry of a folder of submissions (``people``: its submitters, where an
+        export's metadata names them)."""
         why = _skip_reason(node)
         if why:
             self.skipped.append((node.origin, why))
         elif node.is_dir:
-            self._add(node.name, node.origin, lambda: self._find_source(node.as_root()))
+            self._add(node.name, node.origin, lambda: self._find_source(node.as_root()), people)
         elif _suffix(node.name) in _SUFFIXES:
-            self._add(_stem(node.name), node.origin, lambda: self._source_of(node))
+            self._add(_stem(node.name), node.origin, lambda: self._source_of(node), people)
         else:
             self.skipped.append((node.origin, "not a .py, .ipynb or .zip file"))
 
-    def _add(self, name: str, origin: str, source: Callable[[], _Source]) -> None:
+    def _add(self, name: str, origin: str, source: Callable[[], _Source],
+             people: tuple[lms.StudentInfo, ...] = ()) -> None:
         try:
             where, data, flags = source()
         except SubmissionProblem as exc:
-            self._reject(name, origin, exc)
+            self._reject(name, origin, exc, people)
             return
-        self.found.append(_Found(name, where, data, flags=flags))
+        self.found.append(_Found(name, where, data, flags=flags, people=people))
 
-    def _reject(self, name: str, origin: str, problem: str | SubmissionProblem) -> None:
+    def _reject(self, name: str, origin: str, problem: str | SubmissionProblem,
+                people: tuple[lms.StudentInfo, ...] = ()) -> None:
         flags: tuple[str, ...] = ()
         if isinstance(problem, SubmissionProblem):
             origin = problem.origin or origin
             flags = getattr(problem, "flags", ())
-        self.found.append(_Found(name, origin, None, str(problem), flags))
+        self.found.append(_Found(name, origin, None, str(problem), flags, people))
 
     # ---------------------------------------------------------------- locating
 
@@ -969,29 +1048,60 @@ class _Collector:
 
     # ---------------------------------------------------------------- ids
 
-    def finish(self, pattern: re.Pattern | None) -> Intake:
+    def finish(self, pattern: re.Pattern | None, roster: lms.Roster | None = None,
+               due: datetime | None = None) -> Intake:
         by_id: dict[str, list[Submission]] = {}
         for found in self.found:
-            sub = _identify(found, pattern)
-            by_id.setdefault(sub.student, []).append(sub)
+            for sub in _identify(found, pattern, roster, due):
+                by_id.setdefault(sub.student, []).append(sub)
         submissions = []
         for student, subs in by_id.items():
             if len(subs) == 1:
                 submissions.append(subs[0])
                 continue
             origins = sorted(s.origin for s in subs)
+            first = subs[0]
             submissions.append(Submission(
                 student, ", ".join(origins), None,
                 f"{len(subs)} submissions map to student id {student!r}: {', '.join(origins)}; "
-                "use --id-pattern or remove one"))
+                "use --id-pattern or remove one", name=first.name, email=first.email))
         submissions.sort(key=lambda s: s.student)
         return Intake(submissions, list(self.skipped))
 
 
-def _identify(found: _Found, pattern: re.Pattern | None) -> Submission:
-    """``found`` as a ``Submission``, its id from its name and ``pattern``."""
+def _identify(found: _Found, pattern: re.Pattern | None, roster: lms.Roster | None = None,
+              due: datetime | None = None) -> list[Submission]:
+    """``found`` as ``Submission``s: one, or one per submitter of a group submission;
+    the id from its name and ``pattern``, or from the export (module docstring); who
+    the student is from the export, ``roster`` and ``due``."""
+    student, problem = _student_id(found, pattern)
+    canvas = lms.canvas_name(found.name.strip())
+    subs = []
+    for person in found.people or (lms.StudentInfo(),):
+        sid = student
+        if pattern is None and (person.id or person.email):
+            sid = person.id or person.email
+        info = person
+        if roster is not None:
+            info = info.merged(roster.find(sid) or roster.find(info.email) or
+                               (roster.find(info.id) if info.id else None))
+        late = canvas.late if canvas is not None else info.late
+        if late is None:
+            late = lms.is_late(info.submitted_at, due)
+        subs.append(Submission(sid, found.origin, None if problem else found.source, problem,
+                               found.flags, name=info.name, email=info.email,
+                               submitted_at=info.submitted_at, late=late))
+    return subs
+
+
+def _student_id(found: _Found, pattern: re.Pattern | None) -> tuple[str, str]:
+    """``(student id, problem)`` of ``found`` from its name: ``pattern``'s match, else a
+    Canvas download's user id, else the name itself."""
     name = found.name.strip()
     student, problem = name, found.problem
+    canvas = lms.canvas_name(name) if pattern is None else None
+    if canvas is not None:
+        student = canvas.user_id
     if pattern is not None:
         match = pattern.search(name)
         if match is None:
@@ -1012,5 +1122,4 @@ def _identify(found: _Found, pattern: re.Pattern | None) -> Submission:
     if not student:
         student = found.origin
         problem = problem or "its name gives an empty student id: rename it"
-    return Submission(student, found.origin, None if problem else found.source, problem,
-                      found.flags)
+    return student, problem

@@ -33,6 +33,12 @@ From cells to a program
       magic line (and without the options and setup statement on it); any other cell
       magic (``%%bash``, ``%%writefile``, ``%%html``...) leaves the cell out.
 
+    * ``from grader import check`` (and any name imported from the grader, ``as`` an
+      alias or not), on one line at the top level, binds each name to a function that
+      does nothing and returns None: a notebook that checks itself with
+      ``check("hw3")`` (``grader.notebook_check``) is graded without grading itself
+      again, and the grader, which the student's code cannot import, is not imported.
+
     ``get_ipython()`` and ``display(...)`` calls are kept (they fail in the worker like
     any other error).  Each kept cell is preceded by ``# cell N`` (N counts every cell
     of the notebook from 1), and the program starts with a comment naming the notebook.
@@ -58,8 +64,8 @@ from pathlib import Path
 import nbformat
 import nbformat.reader
 
-__all__ = ["MAX_BYTES", "NotebookError", "PYTHON_CELL_MAGICS", "SKIP_TAGS", "python_source",
-           "stub_notebook"]
+__all__ = ["MAX_BYTES", "NotebookError", "PYTHON_CELL_MAGICS", "SKIP_TAGS", "cell_program",
+           "python_source", "stub_notebook"]
 
 MiB = 1 << 20
 #: The largest notebook ``python_source`` reads by default (outputs included).
@@ -80,6 +86,10 @@ _ESCAPE = re.compile(r"[!%?]")
 _TARGET = r"[A-Za-z_][\w.]*(?:\[[^\]=\n]*\])*"  # name, attribute or subscript
 _ASSIGN_ESCAPE = re.compile(rf"{_TARGET}(?:[ \t]*,[ \t]*{_TARGET})*[ \t]*=[ \t]*[!%]")
 _TIME = re.compile(r"%time[ \t]+(?=\S)")
+#: ``from grader import check`` / ``from grader.x import a as b, c`` on one line
+_GRADER_IMPORT = re.compile(r"from[ \t]+grader(?:\.\w+)*[ \t]+import[ \t]+"
+                            r"(\w+(?:[ \t]+as[ \t]+\w+)?(?:[ \t]*,[ \t]*\w+(?:[ \t]+as[ \t]+\w+)?)*)"
+                            r"[ \t]*(?:#.*)?$")
 _INDENT = re.compile(r"[ \t]*")
 _JSON_LITERALS = ("true", "false", "null", "NaN", "Infinity", "-Infinity")
 _PYTHON_START = re.compile(r"(import |from \S+ import |def |class |#|print\()")
@@ -301,6 +311,13 @@ def _cells_of(nb, name: str) -> list[_Cell]:
 # --------------------------------------------------------------------------- cells
 
 
+def cell_program(source: str) -> str | None:
+    """The Python of one code cell's ``source`` by the rules of ``python_source`` (IPython
+    lines left out, the body of a Python cell magic kept), as many lines as the cell
+    has; None for a cell magic whose body is not Python (``%%bash``)."""
+    return _cell_program(source)[0]
+
+
 def _cell_program(source: str) -> tuple[str | None, str]:
     """``(program, magic)`` of one code cell: the program is None when the cell is a
     cell magic other than ``PYTHON_CELL_MAGICS`` (``magic`` names it)."""
@@ -335,8 +352,13 @@ def _python_lines(lines: list[str]) -> list[str]:
             indent = _INDENT.match(line).group()
             rest = line[len(indent):]
             time = _TIME.match(rest)
+            checks = _GRADER_IMPORT.match(rest.rstrip("\n")) if not indent else None
             if time:
                 line = indent + rest[time.end():]
+            elif checks:
+                names = [part.split()[-1] for part in checks.group(1).split(",")]
+                line = ("; ".join(f"{n} = lambda *args, **kwargs: None" for n in names)
+                        + f"  # {rest.strip()}: does nothing while grading\n")
             elif _is_ipython(rest):
                 end = i
                 while end + 1 < len(lines) and _odd_backslashes(lines[end].rstrip("\n")):

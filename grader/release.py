@@ -39,7 +39,7 @@ from grader import seal, tamper
 from grader.assignment import Assignment, list_assignments
 from grader.errors import ConfigurationError
 
-__all__ = ["ReleaseReport", "find_leaks", "release", "secret_lines"]
+__all__ = ["OutdirNotUsable", "ReleaseReport", "find_leaks", "release", "secret_lines"]
 
 _TEMPLATES = Path(__file__).parent / "templates"
 #: The workflows a release writes: {path in the student repository: template}.
@@ -77,12 +77,17 @@ def _copy_tree(source: Path, target: Path) -> None:
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".*"))
 
 
+class OutdirNotUsable(ValueError):
+    """OUTDIR cannot receive the release as given: it is a file, or it is not empty and
+    ``force`` was not given (a usage error: the command line must change)."""
+
+
 def _prepare(out: Path, force: bool) -> None:
     if out.exists() and not out.is_dir():
-        raise ConfigurationError(f"{out} is a file; give a folder for the student repository")
+        raise OutdirNotUsable(f"{out} is a file; give a folder for the student repository")
     existing = [p for p in out.iterdir() if p.name != ".git"] if out.is_dir() else []
     if existing and not force:
-        raise ConfigurationError(
+        raise OutdirNotUsable(
             f"{out} is not empty; give a new folder, or --force to replace everything in it "
             "but .git (a clone of the student template repository)")
     for path in existing:
@@ -149,9 +154,10 @@ def release(root: Path, out: Path, *, names: list[str] | None = None, key: bytes
 
     Raises:
         KeyError: an unknown assignment name.
-        ConfigurationError: ``key`` is None or not the course key, ``out`` is not empty,
-            a sealed bundle is stale, or a line of the reference would be released
-            (``find_leaks``).
+        OutdirNotUsable: ``out`` is a file, is not empty (without ``force``), or is the
+            course repository's folder or inside its ``reference/``.
+        ConfigurationError: ``key`` is None or not the course key, a sealed bundle is
+            stale, or a line of the reference would be released (``find_leaks``).
     """
     from grader.notebook import stub_notebook
 
@@ -162,7 +168,7 @@ def release(root: Path, out: Path, *, names: list[str] | None = None, key: bytes
             "none) and release again")
     root, out = Path(root).resolve(), Path(out).resolve()
     if out == root or root.is_relative_to(out) or out.is_relative_to(root / "reference"):
-        raise ConfigurationError(f"{out} is (inside) the course repository's own folder; "
+        raise OutdirNotUsable(f"{out} is (inside) the course repository's own folder; "
                                  "release into a folder of its own")
     everything = list_assignments(root)
     known = {a.name: a for a in everything}

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from grader.result import Result
 
-__all__ = ["fenced", "number", "render_json", "render_terminal"]
+__all__ = ["failures_by_message", "fenced", "number", "render_json", "render_terminal"]
 
 
 def render_json(result: Result) -> str:
@@ -39,6 +39,17 @@ def fenced(text: str, info: str = "text") -> str:
     fence = "`" * max(3, longest + 1)
     body = text if text.endswith("\n") else text + "\n"
     return f"{fence}{info}\n{body}{fence}\n"
+
+
+def failures_by_message(tests: list[dict]) -> list[tuple[str, list[dict]]]:
+    """The failed tests of a results document (``Result.to_dict()["tests"]``) grouped by
+    their message, in order of first appearance: a file that does not import fails every
+    test with one message, which is then shown once."""
+    groups: dict[str, list[dict]] = {}
+    for t in tests:
+        if t.get("status") == "failed":
+            groups.setdefault(str(t.get("output") or "(no message)"), []).append(t)
+    return list(groups.items())
 
 
 def _points(x: float) -> str:

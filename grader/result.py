@@ -11,14 +11,81 @@
 ``output`` and ``tests``; each test's ``score``, ``max_score``, ``status``, ``name``
 and ``output``.)  Skipped tests (a GPU test on a machine without CUDA) are not in
 ``tests`` and not in ``max_score``; ``output`` and ``extra_data.skipped`` say so.
+
+``extra_data.outcome`` says how the run went for the submission as a whole (one of
+``OUTCOMES``, from ``outcome_of``): ``"completed"`` when the student's code answered
+every call it got (right or wrong, an exception included), else what stopped it first,
+with ``extra_data.outcome_detail`` saying what happened in one line.  A submission that
+timed out at import scores 0 like an honest 0, and this is how the two are told apart.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
-__all__ = ["TestResult", "Result"]
+from grader.errors import LimitExceeded, SubmissionNotImportable, StudentTimeout, WorkerCrashed
+
+__all__ = ["OUTCOMES", "TestResult", "Result", "outcome_of"]
+
+#: How a grading run went: completed (every call answered), import error (the file raised, exited or died while
+#: it was imported, or does not parse), import time limit (its top-level code ran past
+#: the import time limit), time limit (a call ran past the per-call limit, or the
+#: submission's total time or CPU budget ran out), crash (the process running it died),
+#: resource limit (it hit the memory, file size, disk, process or open-file limit).
+OUTCOMES = ("completed", "import error", "import time limit", "time limit", "crash",
+            "resource limit")
+
+#: How ``grader.sandbox`` words the reason of an import that ran past its time limit.
+_IMPORT_TIMEOUT = "importing it took longer than"
+#: ... and of a run stopped after too many restarts (not an import problem).
+_RESTARTS = "the process running your code was restarted"
+
+
+def outcome_of(errors: Iterable[BaseException]) -> tuple[str, str]:
+    """``(outcome, detail)`` of a grading run from the errors its calls of the student's
+    code raised, in the order they were raised (``grader.sandbox.Worker.on_call``): the
+    first that stopped the code from answering decides (``OUTCOMES``); an exception the
+    student's function raised, a missing function or a stub do not (the code answered).
+
+    ``detail`` is one line for an instructor: ``"ZeroDivisionError: division by zero"``,
+    ``"sigmoid timed out after 5 s"``; '' for ``"completed"``.
+    """
+    for exc in errors:
+        if isinstance(exc, SubmissionNotImportable):
+            first = (exc.reason.strip().splitlines() or [""])[0]
+            if first.startswith(_RESTARTS):
+                continue  # follows the timeouts or crashes that caused it
+            if first.startswith(_IMPORT_TIMEOUT):
+                return "import time limit", first.split(" (")[0].split(". ")[0]
+            return "import error", _exception_line(exc.reason)
+        if isinstance(exc, StudentTimeout):
+            return "time limit", f"{exc.function or 'the import'} timed out after {exc.seconds:g} s"
+        if isinstance(exc, LimitExceeded):
+            where = exc.function or "the import"
+            detail = exc.detail.split(". ")[0].rstrip(".")
+            if exc.limit in ("submission_seconds", "cpu_seconds"):
+                return "time limit", f"{where} {detail}"
+            return "resource limit", f"{where} {detail}"
+        if isinstance(exc, WorkerCrashed):
+            return "crash", f"the process died while running {exc.function or 'the import'} ({exc.how})"
+    return "completed", ""
+
+
+_EXCEPTION = re.compile(r"[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt)\b")
+_LOCATION = re.compile(r'File "[^"]*", line (\d+)')
+
+
+def _exception_line(reason: str) -> str:
+    """The line of an import failure's reason that names the exception
+    (``SyntaxError: expected ':' (line 172)``), else its first line."""
+    lines = [line.strip() for line in reason.strip().splitlines() if line.strip()]
+    named = next((line for line in lines if _EXCEPTION.match(line)), None)
+    if named is None:
+        return lines[0] if lines else ""
+    where = next((m.group(1) for line in lines if (m := _LOCATION.match(line))), None)
+    return f"{named} (line {where})" if where else named
 
 
 @dataclass
@@ -73,6 +140,7 @@ class Result:
             not namespaces.
         tampered: for a student repository, each protected file (tests, workflows,
             grader) that differs from the release (``grader.tamper.check``).
+        outcome, outcome_detail: how the run went (``OUTCOMES``, ``outcome_of``).
     """
 
     assignment: str
@@ -85,6 +153,8 @@ class Result:
     isolation: str = ""
     isolation_note: str = ""
     tampered: list[str] = field(default_factory=list)
+    outcome: str = "completed"
+    outcome_detail: str = ""
 
     @property
     def counted(self) -> list[TestResult]:
@@ -117,6 +187,8 @@ class Result:
             "extra_data": {
                 "assignment": self.assignment,
                 "suite": self.suite,
+                "outcome": self.outcome,
+                **({"outcome_detail": self.outcome_detail} if self.outcome_detail else {}),
                 "isolation": self.isolation,
                 **({"isolation_note": self.isolation_note} if self.isolation_note else {}),
                 **({"tampered": list(self.tampered)} if self.tampered else {}),

@@ -26,7 +26,7 @@ from grader.errors import ConfigurationError
 from grader.launch import Zygote
 from grader.plugin import GraderPlugin
 from grader.proxy import StudentProxy
-from grader.result import Result
+from grader.result import Result, outcome_of
 from grader.sandbox import Worker, isolation
 
 __all__ = ["grade", "MAX_TEST_OUTPUT"]
@@ -108,6 +108,22 @@ def grade(assignment: Assignment, submission: Path, *, public_only: bool = False
                       public_only=False, log=log, zygote=zygote, uid=uid)
 
 
+def _observe_errors(worker: Worker) -> list[BaseException]:
+    """The errors the worker's calls of the student's code raise, in order, collected
+    beside whatever already observes them (the ``student`` proxy's log)."""
+    errors: list[BaseException] = []
+    observer = worker.on_call
+
+    def on_call(label, args, kwargs, reply, error):
+        if observer is not None:
+            observer(label, args, kwargs, reply, error)
+        if error is not None:
+            errors.append(error)
+
+    worker.on_call = on_call
+    return errors
+
+
 def _grade(assignment: Assignment, submission: Path, *, public_only: bool,
            log: io.StringIO | None, zygote: Zygote | None, uid: int | None,
            public_note: str | None = None) -> Result:
@@ -124,6 +140,7 @@ def _grade(assignment: Assignment, submission: Path, *, public_only: bool,
                     hidden=tuple(p for p in (assignment.root, assignment.reference_root) if p),
                     zygote=zygote, uid=uid)
     plugin = GraderPlugin(assignment, StudentProxy(worker), *expected)
+    errors = _observe_errors(worker)
     args = [str(suite_dir), "-c", os.devnull, "--rootdir", str(assignment.root),
             "--noconftest", "--import-mode=importlib", "-p", "no:cacheprovider",
             "-p", "no:stepwise", "-p", "no:warnings", "-p", "no:unraisableexception",
@@ -155,6 +172,7 @@ def _grade(assignment: Assignment, submission: Path, *, public_only: bool,
                     submission=str(submission), suite="hidden" if hidden else "public",
                     tests=tests, execution_time=elapsed,
                     isolation=worker.isolation, isolation_note=worker.isolation_note)
+    result.outcome, result.outcome_detail = outcome_of(errors)
     if hidden:
         result.notes.append(f"Graded with the hidden suite of {assignment.name}.")
     else:

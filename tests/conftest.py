@@ -102,6 +102,24 @@ def grade_json(assignment: str, submission: Path, *extra: str) -> dict:
     return json.loads(proc.stdout)
 
 
+def one_assignment_course(target: Path, name: str, toml: dict[str, str] | None = None) -> Path:
+    """A course in ``target`` holding only assignment ``name`` (handout, stub, public
+    tests, reference, hidden suite), its ``assignment.toml`` with each key of ``toml``
+    replaced by its value (e.g. tighter limits); returns ``target``."""
+    import shutil
+
+    for part in ("assignments", "reference"):
+        shutil.copytree(ROOT / part / name, target / part / name,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    path = target / "assignments" / name / "assignment.toml"
+    text = path.read_text()
+    for old, new in (toml or {}).items():
+        assert old in text, f"{old!r} is not in {name}'s assignment.toml"
+        text = text.replace(old, new)
+    path.write_text(text)
+    return target
+
+
 #: Submissions graded at once by the `graded` fixture: one per core, at most 2, so that
 #: a correct submission's calls stay well inside their time limits.
 GRADING_JOBS = max(1, min(2, os.cpu_count() or 1))

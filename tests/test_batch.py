@@ -134,7 +134,7 @@ def test_resume_regrade_and_changed_content(tmp_path):
     assert forced.returncode == 0, forced.stderr
     assert sorted(g[0] for g in gradings(out)[3:]) == ["correct_loops", "wrong_bce_sum"]
     rows = (out / "grades.csv").read_text().splitlines()
-    assert len(rows) == 3 and rows[1].startswith("correct_loops,graded,100,100,")
+    assert len(rows) == 3 and rows[1].startswith("correct_loops,,,graded,completed,100,100,")
 
 
 def test_a_dask_cluster_grades_like_the_local_batch(tmp_path):
@@ -262,3 +262,68 @@ def test_a_grading_process_that_cannot_start_is_one_line_not_a_traceback(tmp_pat
     assert "grade: error: a grading process could not start or stopped" in proc.stderr
     assert "run the same command again to resume" in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def _zip(path: Path, entries: dict[str, bytes]) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    return path
+
+
+def test_lms_exports_and_a_roster_name_the_students_and_flag_the_late(tmp_path):
+    """A Canvas download with a LATE file, a Gradescope export with its metadata, and a
+    roster: names, late flags, times, outcomes and Canvas's points reach the exports."""
+    read = lambda name: (SUBMISSIONS / "hw3" / name).read_bytes()  # noqa: E731
+    canvas = _zip(tmp_path / "canvas.zip", {
+        "doejohn_12345_67890_backprop.py": read("correct_loops.py"),
+        "smithjane_LATE_23456_78901_backprop.py": read("wrong_bce_sum.py"),
+    })
+    gradescope = _zip(tmp_path / "gradescope.zip", {
+        "assignment_4021_export/submission_metadata.yml": (
+            b"submission_101:\n  :submitters:\n  - :name: Alice Liddell\n    :sid: '1001'\n"
+            b"    :email: alice@example.edu\n  :created_at: 2024-03-02 09:30:00.000000000 -08:00\n"),
+        "assignment_4021_export/submission_101/backprop.py": read("raises_at_import.py"),
+    })
+    roster = tmp_path / "roster.csv"
+    roster.write_text("Student,ID,SIS User ID,SIS Login ID,Section\n"
+                      "\"Doe, John\",12345,,jdoe,A\n\"Smith, Jane\",23456,,jsmith,A\n")
+    out = tmp_path / "out"
+    proc = grade("batch", "hw3", str(canvas), str(gradescope), "--out", str(out), "--roster",
+                 str(roster), "--due", "2024-03-02T00:00-08:00", "--canvas-column", "HW3 (4021)")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "1 graded submission(s) did not complete: 1 import error" in proc.stderr
+
+    import csv
+
+    with open(out / "grades.csv", encoding="utf-8", newline="") as f:
+        rows = {r["student"]: r for r in csv.DictReader(f)}
+    assert set(rows) == {"12345", "23456", "1001"}
+    assert (rows["12345"]["name"], rows["12345"]["late"], rows["12345"]["outcome"]) == (
+        "Doe, John", "no", "completed")
+    assert (rows["23456"]["name"], rows["23456"]["late"]) == ("Smith, Jane", "yes")
+    alice = rows["1001"]
+    assert (alice["name"], alice["email"], alice["late"]) == ("Alice Liddell", "alice@example.edu", "yes")
+    assert alice["submitted_at"] == "2024-03-02T09:30:00-08:00"
+    assert (alice["status"], alice["outcome"], alice["score"]) == ("graded", "import error", "0")
+    assert alice["reason"].startswith("FileNotFoundError: my_local_data.csv not found.")
+    assert len(alice["content_hash"]) == 64 and alice["graded_at"]
+
+    with open(out / "canvas.csv", encoding="utf-8", newline="") as f:
+        canvas_rows = list(csv.reader(f))
+    assert canvas_rows[0][-1] == "HW3 (4021)"
+    assert canvas_rows[1][-1] == rows["12345"]["max_score"]       # the maximum graded
+    assert [r[:4] for r in canvas_rows[2:]] == [["Alice Liddell", "", "1001", ""],
+                                                ["Doe, John", "12345", "", ""],
+                                                ["Smith, Jane", "23456", "", ""]]
+
+    feedback = (out / "feedback" / "1001.md").read_text()
+    assert feedback.count("my_local_data.csv not found") == 1
+    assert "tests (all of them) failed with one message" in feedback
+    summary = (out / "summary.md").read_text()
+    assert "## Submissions that did not import, timed out or crashed" in summary
+    assert "| 1001 | Alice Liddell | import error |" in summary
+    assert "## Most common known mistakes" in summary               # wrong_bce_sum's
+    assert all_gone()

@@ -87,7 +87,7 @@ def test_the_py_or_the_notebook_is_graded_with_the_hidden_suite(graded):
         doc = json.loads((out / "results" / f"{student}.json").read_text("utf-8"))
         assert doc["extra_data"]["suite"] == "hidden" and doc["score"] == 100
     with open(out / "grades.csv", encoding="utf-8", newline="") as f:
-        assert next(csv.reader(f))[-2:] == ["reason", "tampered"]
+        assert next(csv.reader(f))[-4:] == ["reason", "tampered", "content_hash", "graded_at"]
 
 
 def test_the_notebook_is_graded_where_the_py_is_the_untouched_stub(graded):

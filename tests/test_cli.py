@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
+
 from conftest import ROOT, SUBMISSIONS, full_marks, run_grade
 
 
@@ -32,6 +34,37 @@ def test_unknown_assignment_is_a_one_line_usage_error():
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and "unknown assignment" in proc.stderr and "hw3" in proc.stderr
+
+
+def test_bare_grade_prints_its_help_without_an_error():
+    proc = run_grade()
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("Usage: grade") and "grade list" in proc.stdout
+    assert "error:" not in proc.stdout + proc.stderr and proc.stderr == ""
+
+
+def test_assignment_names_are_case_insensitive():
+    proc = run_grade("HW3", "--help")
+    assert proc.returncode == 0 and proc.stdout.startswith("Usage: grade hw3")
+    listed = run_grade("batch", "Hw3", "no-such-folder")
+    assert listed.returncode == 2 and "not found: no-such-folder" in listed.stderr
+
+
+@pytest.mark.parametrize("args, suggestion", [
+    (["hw33"], "did you mean hw3?"),
+    (["bach"], "did you mean batch?"),
+    (["batch", "hw3x", "x.py"], "did you mean hw3?"),
+    (["batch", "hw0", "x.py"], None),  # as close to hw1 as to hw7: no guess
+])
+def test_an_unknown_name_suggests_the_closest_one(args, suggestion):
+    proc = run_grade(*args)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("grade: error: unknown ")
+    if suggestion:
+        assert suggestion in proc.stderr
+    else:
+        assert "did you mean" not in proc.stderr and "hw1, hw2" in proc.stderr
+    assert proc.stderr.count("\n") == 1
 
 
 def test_missing_submission_is_a_one_line_usage_error(tmp_path):
@@ -66,7 +99,7 @@ def test_text_report_shows_table_total_and_what_to_fix():
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "Score: 8/10" in out
-    assert "What to fix (1 failed)" in out and "bce_loss" in out
+    assert "What to fix (2 failed)" in out and "bce_loss" in out and "mlp_loss" in out
     assert "public tests only" in out
 
 

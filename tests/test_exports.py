@@ -103,8 +103,9 @@ def test_grades_csv(exported):
     students = [r["student"] for r in rows]
     assert students == sorted(students) and len(rows) == 8
     header = list(rows[0])
-    assert header == ["student", "status", "score", "max_score", "percent",
-                      *[name for name, _ in SUITE], "reason", "tampered"]
+    assert header == ["student", "name", "email", "status", "outcome", "score", "max_score",
+                      "percent", "late", "submitted_at", *[name for name, _ in SUITE],
+                      "reason", "tampered", "content_hash", "graded_at"]
     by = {r["student"]: r for r in rows}
     assert by["alice"]["score"] == "10" and by["alice"]["percent"] == "100"
     assert by["bob"]["score"] == "7" and by["bob"]["linear_backward: dW"] == "0"
@@ -120,6 +121,9 @@ def test_grades_csv(exported):
     assert err["status"] == "error" and err["score"] == "" and err["percent"] == ""
     assert all(err[name] == "" for name, _ in SUITE) and "BrokenPipeError" in err["reason"]
     assert all(r["tampered"] == "" for r in rows)
+    assert by["alice"]["outcome"] == "completed" and by["alice"]["content_hash"] == "ab" * 32
+    assert (rej["outcome"], err["outcome"]) == ("rejected", "error")
+    assert by["alice"]["graded_at"].endswith("+00:00") and by["alice"]["late"] == ""
 
 
 def test_canvas_csv(exported):
@@ -131,7 +135,7 @@ def test_canvas_csv(exported):
     assert rows[1][0].strip() == "Points Possible" and rows[1][5] == "10"
     by = {r[0]: r for r in rows[2:]}
     assert len(by) == 8
-    assert by["12345"][1:] == ["12345", "", "", "", "0"]       # numeric id: Canvas user id
+    assert by["12345"][1:] == ["", "12345", "", "", "0"]       # numeric id: SIS User ID
     assert by["bob"][1:] == ["", "", "bob", "", "7"]           # other ids: SIS Login ID
     assert by["张伟"][3] == "张伟" and by["张伟"][5] == "4.5"
     assert by["erin"][5] == ""                                 # error: left unchanged
@@ -191,10 +195,10 @@ def test_summary_markdown(exported):
     text = paths["summary"].read_text("utf-8")
     assert "Students: 8" in text and "Graded: 6" in text and "Rejected: 1" in text
     assert "Errors: 1" in text
-    # scores of the 7 graded/rejected: 10, 7, 4.5, 7.5, 4.5, 10, 0 -> mean 6.21
+    # scores of the 6 graded: 10, 7, 4.5, 7.5, 4.5, 10 -> mean 7.25 (the rejected 0 left out)
     mean = next(line for line in text.splitlines() if line.startswith("| Mean"))
-    assert "6.21" in mean
-    assert "| Median | 7 |" in text and "| Max | 10 |" in text and "| Min | 0 |" in text
+    assert "7.25" in mean
+    assert "| Median | 7.25 |" in text and "| Max | 10 |" in text and "| Min | 4.5 |" in text
     tests = [line for line in text.splitlines() if line.startswith("| linear") or
              line.startswith("| relu") or line.startswith("| mlp")]
     # linear_backward failed for bob, 张伟, dave/x: 3/6 passed, the hardest
@@ -238,7 +242,7 @@ def test_summary_lines():
     text = "\n".join(lines)
     assert "8 student(s)" in text and "6 graded" in text and "1 rejected" in text
     assert "1 error(s)" in text
-    assert "mean 6.21" in text and "median 7" in text and "min 0" in text and "max 10" in text
+    assert "mean 7.25" in text and "median 7.25" in text and "min 4.5" in text and "max 10" in text
     hardest = next(line for line in lines if line.startswith("hardest tests"))
     assert hardest.index("linear_backward: dW 50 %") < hardest.index("mlp_train")
     assert len(lines) <= 5
@@ -284,7 +288,7 @@ def _flagged_entries() -> list[Entry]:
 def test_tamper_flags_in_every_export(tmp_path):
     paths = write_exports(_flagged_entries(), HW3, tmp_path)
     by = {r["student"]: r for r in _rows(paths["grades"])}
-    assert list(next(iter(by.values())))[-2:] == ["reason", "tampered"]
+    assert list(next(iter(by.values())))[-4:] == ["reason", "tampered", "content_hash", "graded_at"]
     assert by["alice"]["tampered"] == ""
     assert by["carol"]["tampered"] == f"{TEST_CHANGED}; {WORKFLOW_ADDED}"
     assert by["carol"]["reason"] == "" and by["carol"]["score"] == "10"
@@ -318,3 +322,133 @@ def test_tamper_flags_in_every_export(tmp_path):
     assert "The repository differs" not in rejected_row
     line = summary_lines(_flagged_entries(), HW3)[-1]
     assert line == "3 repositories differ from the release (see summary.md): carol, dan, eve"
+
+
+# ------------------------------------------------------------------ outcomes, students, LMS
+
+IMPORT_MESSAGE = ("your file could not be imported, so none of its functions could be tested:\n"
+                  "ValueError: no data file here")
+
+
+def _stopped(student: str, outcome: str, detail: str, statuses: dict[str, str],
+             message: str) -> Entry:
+    doc = _doc(statuses, {name: message for name, s in statuses.items() if s == "failed"})
+    doc["extra_data"].update(outcome=outcome, outcome_detail=detail)
+    return _graded(student, doc)
+
+
+def _outcome_entries() -> list[Entry]:
+    import_error = _stopped("ivan", "import error", "ValueError: no data file here (line 3)",
+                            {name: "failed" for name, _ in SUITE}, IMPORT_MESSAGE)
+    timeout = _stopped("tara", "time limit", "linear_backward timed out after 5 s",
+                       {**ALL_PASS, "linear_backward: dW": "failed"},
+                       "`linear_backward` timed out after 5 s (the per-call time limit).")
+    honest_zero = _graded("zoe", _doc({name: "failed" for name, _ in SUITE},
+                                      {name: f"{name} is wrong" for name, _ in SUITE}))
+    return [import_error, timeout, honest_zero, _graded("alice", _doc(ALL_PASS))]
+
+
+def test_a_file_that_did_not_import_or_timed_out_is_not_an_honest_zero(tmp_path):
+    paths = write_exports(_outcome_entries(), HW3, tmp_path)
+    by = {r["student"]: r for r in _rows(paths["grades"])}
+    assert (by["ivan"]["status"], by["ivan"]["outcome"], by["ivan"]["score"]) == ("graded", "import error", "0")
+    assert by["ivan"]["reason"] == "ValueError: no data file here (line 3)"
+    assert (by["zoe"]["outcome"], by["zoe"]["score"], by["zoe"]["reason"]) == ("completed", "0", "")
+    assert by["tara"]["outcome"] == "time limit" and "timed out" in by["tara"]["reason"]
+
+    summary = paths["summary"].read_text("utf-8")
+    assert "Graded: 4, of which 2 did not complete (1 import error, 1 time limit)" in summary
+    section = summary.split("## Submissions that did not import, timed out or crashed", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    assert "| ivan | import error | ValueError: no data file here (line 3) | 4/4 | 0/10 |" in section
+    assert "| tara | time limit |" in section and "| 1/4 | 7/10 |" in section
+    assert "zoe" not in section and "alice" not in section
+    lines = summary_lines(_outcome_entries(), HW3)
+    assert "2 graded submission(s) did not complete: 1 import error, 1 time limit (see summary.md)" in lines
+
+    ivan = (paths["feedback"] / "ivan.md").read_text("utf-8")
+    assert ivan.count("no data file here") == 1                       # one message, not four
+    assert "### ✗ 4 tests (all of them) failed with one message (10 points)" in ivan
+    zoe = (paths["feedback"] / "zoe.md").read_text("utf-8")
+    assert zoe.count("### ✗") == 4                                    # four messages: four items
+
+
+def test_known_mistakes_are_counted_by_student(tmp_path):
+    hint = "Hint: dW = x.T @ dout, not dout.T @ x"
+    outputs = {"linear_backward: dW": f"dW is wrong\n{hint}"}
+    entries = []
+    for student in ("ann", "ben", "cy"):
+        doc = _doc({**ALL_PASS, "linear_backward: dW": "failed"}, outputs)
+        doc["tests"][1]["extra_data"] = {"hints": ["dW_transposed"]}
+        entries.append(_graded(student, doc))
+    doc = _doc({**ALL_PASS, "relu_backward: mask | zeros": "failed"},
+               {"relu_backward: mask | zeros": "mask\nHint: the mask is x > 0"})
+    doc["tests"][2]["extra_data"] = {"hints": ["relu_mask_ge"]}
+    entries.append(_graded("dee", doc))
+    summary = write_exports(entries, HW3, tmp_path)["summary"].read_text("utf-8")
+    section = summary.split("## Most common known mistakes", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    assert rows == ["| dW_transposed | 3 | dW = x.T @ dout, not dout.T @ x |",
+                    "| relu_mask_ge | 1 | the mask is x \\> 0 |"]
+
+
+def test_only_a_canvas_download_gives_canvas_user_ids(tmp_path):
+    """A number goes in Canvas's ID column only where it is Canvas's user id (from the name
+    of the download the file came from): a student number there could be another
+    student's user id."""
+    from_canvas = _graded("12345", _doc(ALL_PASS))
+    from_canvas.origin = "canvas.zip!doejohn_LATE_12345_67890_backprop.py"
+    zipped = _graded("23456", _doc(ALL_PASS))
+    zipped.origin = "canvas.zip!smithjane_23456_78901_hw3.zip!hw3/backprop.py"
+    sid = _graded("1001", _doc(ALL_PASS))
+    sid.origin = "export.zip!assignment_1_export/submission_101/backprop.py"
+    with open(write_exports([from_canvas, zipped, sid], HW3, tmp_path)["canvas"], encoding="utf-8",
+              newline="") as f:
+        rows = {r[0]: r for r in csv.reader(f)}
+    assert rows["12345"][1:4] == ["12345", "", ""] and rows["23456"][1:4] == ["23456", "", ""]
+    assert rows["1001"][1:4] == ["", "1001", ""]
+
+
+def test_canvas_points_possible_is_the_maximum_graded_and_the_column_can_be_named(tmp_path):
+    gpu = _doc(ALL_PASS)
+    gpu["tests"].append({"name": "linear_backward: dW [cuda]", "score": 4.0, "max_score": 4.0,
+                         "status": "passed", "output": ""})
+    gpu["score"], gpu["max_score"] = 14.0, 14.0
+    entries = [_graded("alice", gpu), _graded("bob", _doc(ALL_PASS))]
+    entries[0].name = "Alice Liddell"
+    paths = write_exports(entries, HW3, tmp_path, canvas_column="Homework 3 (4021)")
+    with open(paths["canvas"], encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0][-1] == "Homework 3 (4021)"
+    assert rows[1][5] == "14"                       # the GPU points ran for alice
+    assert rows[2][0] == "Alice Liddell" and rows[2][3] == "alice" and rows[2][5] == "14"
+    assert rows[3][0] == "bob" and rows[3][5] == "10"
+    assert write_exports(entries[1:], HW3, tmp_path)["canvas"].read_text("utf-8").splitlines()[1] \
+        .endswith(",10")                            # no GPU run: the CPU points
+
+
+def test_who_the_students_are_in_grades_and_summary(tmp_path):
+    alice, bob = _graded("12345", _doc(ALL_PASS)), _graded("23456", _doc(ALL_PASS))
+    alice.name, alice.email, alice.late = "Alice Liddell", "alice@example.edu", False
+    bob.name, bob.late, bob.submitted_at = "Bob | Smith", True, "2024-03-02T08:00:00-08:00"
+    paths = write_exports([alice, bob], HW3, tmp_path)
+    by = {r["student"]: r for r in _rows(paths["grades"])}
+    assert (by["12345"]["name"], by["12345"]["email"], by["12345"]["late"]) == (
+        "Alice Liddell", "alice@example.edu", "no")
+    assert (by["23456"]["late"], by["23456"]["submitted_at"]) == ("yes", "2024-03-02T08:00:00-08:00")
+    summary = paths["summary"].read_text("utf-8")
+    assert "| 12345 | Alice Liddell | completed | 10/10 | 100 % | no |  |" in summary
+    assert "| 23456 | Bob \\| Smith | completed | 10/10 | 100 % | yes | 2024-03-02T08:00:00-08:00 |" in summary
+
+
+def test_histogram_marks_mean_and_median_and_leaves_rejected_out():
+    from grader.exports import _histogram_figure
+
+    fig = _histogram_figure(_entries(), HW3)    # 6 graded (100, 70, 45, 75, 60, 100 %), 1 rejected
+    ax = fig.axes[0]
+    assert sum(patch.get_height() for patch in ax.patches) == 6
+    lines = {line.get_label(): line.get_xdata()[0] for line in ax.get_lines()}
+    mean, median = (100 + 70 + 45 + 75 + 60 + 100) / 6, (70 + 75) / 2
+    assert lines == {"mean 75 %": pytest.approx(mean), "median 72.5 %": median}
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(lines)
+    assert "n = 6" in ax.get_title()

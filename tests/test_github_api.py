@@ -7,10 +7,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
-import pytest
 import responses
 
 from conftest import ROOT, SUBMISSIONS, run_grade
@@ -94,7 +92,7 @@ def test_post_sets_each_status_and_comment_and_goes_on_after_a_refusal():
         sent = [(c.request.method, c.request.url, json.loads(c.request.body),
                  c.request.headers["Authorization"]) for c in mock.calls]
     assert lines == [
-        f"course/alice@aaaaaaa: GitHub answered 403: Resource not accessible by personal access "
+        "course/alice@aaaaaaa: GitHub answered 403: Resource not accessible by personal access "
         "token (check the token's access to this repository)",
         "course/bob@bbbbbbb: success (hw3: 100/100 (100%))"]
     assert sent[1] == ("POST", f"https://api.github.com:443/repos/course/bob/statuses/{b}",

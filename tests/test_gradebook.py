@@ -93,7 +93,7 @@ def test_tamper_flags_are_kept_with_every_status(tmp_path):
         assert book.get("bob").reason == "the file is empty"
 
 
-def test_a_schema_1_gradebook_gets_the_flags_column_and_keeps_its_entries(tmp_path):
+def test_a_schema_1_gradebook_gets_the_new_columns_and_keeps_its_entries(tmp_path):
     path = tmp_path / "g.sqlite"
     db = sqlite3.connect(path)
     db.executescript(
@@ -109,7 +109,24 @@ def test_a_schema_1_gradebook_gets_the_flags_column_and_keeps_its_entries(tmp_pa
     with Gradebook(path, "hw3") as book:
         [alice] = book.entries()
         assert (alice.score, alice.flags, alice.result) == (80, [], {"score": 80})
+        assert (alice.name, alice.email, alice.submitted_at, alice.late) == ("", "", "", None)
         assert book.is_done("alice", "h1", "fp1")
         book.record(graded("bob"))
     schema = sqlite3.connect(path).execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-    assert schema == ("2",)
+    assert schema == ("3",)
+
+
+def test_who_the_student_is_is_kept_and_updated_without_a_new_grading(tmp_path):
+    with Gradebook(tmp_path / "g.sqlite", "hw3") as book:
+        entry = graded("alice")
+        entry.name, entry.email, entry.late = "Alice Liddell", "alice@example.edu", True
+        entry.submitted_at = "2024-03-01T23:59:12-08:00"
+        book.record(entry)
+        stored = book.get("alice")
+        assert (stored.name, stored.email, stored.submitted_at, stored.late) == (
+            "Alice Liddell", "alice@example.edu", "2024-03-01T23:59:12-08:00", True)
+        assert stored.outcome == "completed"
+        entry.name, entry.late = "Alice P. Liddell", False
+        book.update_student(entry)
+        assert (book.get("alice").name, book.get("alice").late) == ("Alice P. Liddell", False)
+        assert len(book.gradings("alice")) == 1

@@ -204,8 +204,110 @@ def test_gradescope_zip_of_submission_folders():
              "gradescope.zip!submission_102/hw/assignments/hw3/backprop.py")
     rejected(subs["submission_103"], "no backprop.py found in submission_103/")
     skipped = dict(intake.skipped)
-    assert "gradescope.zip!submission_metadata.yml" in skipped
+    assert "gradescope.zip!submission_metadata.yml" not in skipped  # read: it names no one here
     assert "gradescope.zip!__MACOSX/" in skipped
+
+
+GRADESCOPE_METADATA = """\
+submission_101:
+  :submitters:
+  - :name: Alice Liddell
+    :sid: '1001'
+    :email: alice@example.edu
+  :created_at: 2024-03-01 23:59:12.123456789 -08:00
+  :score: 0.0
+submission_102:
+  :submitters:
+  - :name: Bob Smith
+    :sid: '1002'
+    :email: bob@example.edu
+  - :name: Carol Jones
+    :sid: ''
+    :email: carol@example.edu
+  :created_at: 2024-03-02 08:00:00.000000000 -08:00
+submission_103:
+  :submitters:
+  - :name: Dan Brown
+    :sid: '1003'
+  :created_at: 2024-03-01 12:00:00.000000000 -08:00
+"""
+
+
+def test_canvas_download_gives_user_ids_and_late_flags_without_a_pattern():
+    write_zip("canvas.zip", [
+        ("doejohn_12345_67890_backprop.py", b"john = 1\n"),
+        ("smithjane_LATE_23456_78901_backprop.py", b"jane = 1\n"),
+        ("stray.py", b"stray = 1\n"),
+    ])
+    subs = by_id(run("canvas.zip"))
+    assert list(subs) == ["12345", "23456", "stray"]
+    accepted(subs["12345"], b"john = 1\n", "canvas.zip!doejohn_12345_67890_backprop.py")
+    assert (subs["12345"].late, subs["23456"].late, subs["stray"].late) == (False, True, None)
+    # with a pattern the ids are the pattern's, and the LATE flag is still read
+    named = by_id(run("canvas.zip", id_pattern=r"^([a-z]+)_"))
+    assert named["smithjane"].late is True and named["doejohn"].late is False
+
+
+def test_gradescope_export_gives_sids_names_times_and_one_submission_per_group_member():
+    from datetime import datetime, timezone
+
+    write_zip("gradescope.zip", [
+        ("assignment_4021_export/submission_metadata.yml", GRADESCOPE_METADATA.encode()),
+        ("assignment_4021_export/submission_101/backprop.py", b"s101 = 1\n"),
+        ("assignment_4021_export/submission_102/backprop.py", b"s102 = 1\n"),
+        ("assignment_4021_export/submission_103/notes.txt", b"nothing\n"),
+        ("assignment_4021_export/submission_104/backprop.py", b"s104 = 1\n"),
+    ])
+    due = datetime(2024, 3, 2, 8, 0, tzinfo=timezone.utc)  # 2024-03-02 00:00 -08:00
+    intake = run("gradescope.zip", due=due)
+    subs = by_id(intake)
+    assert list(subs) == ["1001", "1002", "1003", "carol@example.edu", "submission_104"]
+    alice = subs["1001"]
+    accepted(alice, b"s101 = 1\n", "gradescope.zip!assignment_4021_export/submission_101/backprop.py")
+    assert (alice.name, alice.email, alice.submitted_at, alice.late) == (
+        "Alice Liddell", "alice@example.edu", "2024-03-01T23:59:12.123456-08:00", False)
+    # a group: one submission per member, the same file; Carol has no SID: her email
+    for member in ("1002", "carol@example.edu"):
+        accepted(subs[member], b"s102 = 1\n")
+        assert subs[member].late is True
+    assert (subs["1002"].name, subs["carol@example.edu"].name) == ("Bob Smith", "Carol Jones")
+    rejected(subs["1003"], "no backprop.py found")
+    assert subs["1003"].name == "Dan Brown" and subs["1003"].late is False
+    assert subs["submission_104"].name == "" and subs["submission_104"].late is None
+    assert intake.skipped == []  # the metadata was read, not skipped
+
+
+def test_unreadable_gradescope_metadata_is_reported_and_the_batch_goes_on():
+    write_zip("gradescope.zip", [("submission_metadata.yml", b"- [unclosed\n"),
+                                 ("submission_101/backprop.py", b"s101 = 1\n")])
+    intake = run("gradescope.zip")
+    assert [s.student for s in intake.submissions] == ["submission_101"]
+    [(origin, why)] = intake.skipped
+    assert origin == "gradescope.zip!submission_metadata.yml"
+    assert why.startswith("Gradescope metadata that cannot be used: gradescope.zip!submission_"
+                          "metadata.yml is not a Gradescope metadata file")
+
+
+def test_a_roster_names_students_by_any_of_their_ids(tmp_path):
+    from grader.lms import read_roster
+
+    write_zip("canvas.zip", [("doejohn_12345_67890_backprop.py", b"john = 1\n"),
+                             ("smithjane_LATE_23456_78901_backprop.py", b"jane = 1\n")])
+    write("roster.csv", "\ufeffStudent,ID,SIS User ID,SIS Login ID,Section\n"
+                        "    Points Possible,,,,\n"
+                        "\"Doe, John\",12345,S-1,jdoe,A\n"
+                        "\"Smith, Jane\",99999,S-2,23456,A\n".encode())
+    subs = by_id(run("canvas.zip", roster=read_roster(tmp_path / "roster.csv")))
+    assert (subs["12345"].name, subs["23456"].name) == ("Doe, John", "Smith, Jane")
+    assert subs["23456"].late is True  # the export's flag stays
+    # a Gradescope roster: names from First and Last Name, matched by SID or email
+    write("gs.csv", b"First Name,Last Name,SID,Email,Role\nAlice,Liddell,1001,alice@example.edu,Student\n"
+                    b"Dan,Brown,,dan@example.edu,Student\n")
+    write("alice.py", b"a = 1\n")
+    write("dan@example.edu.py", b"d = 1\n")
+    subs = by_id(run("alice.py", "dan@example.edu.py", roster=read_roster(tmp_path / "gs.csv")))
+    assert subs["alice"].name == "" and subs["dan@example.edu"].name == "Dan Brown"
+    assert subs["dan@example.edu"].email == "dan@example.edu"
 
 
 def test_students_own_zip_is_one_submission():

@@ -175,6 +175,19 @@ def test_indented_cell_is_dedented_like_ipython():
     compile(source, "nb.py", "exec")
 
 
+def test_imports_of_the_grader_become_functions_that_do_nothing():
+    """A notebook that checks itself (``from grader import check; check("hw3")``) is
+    graded without importing the grader, which student code cannot reach."""
+    source = program("from grader import check\ncheck('hw3')",
+                     "from grader.notebook_check import check as c, kernel_program  # note\nc('hw3')",
+                     "def f():\n    from grader import check\n    return check")
+    namespace: dict = {}
+    exec(compile(source, "nb", "exec"), namespace)
+    assert namespace["check"]("hw3", "sigmoid") is None and namespace["c"]("hw3") is None
+    assert "import grader" not in source.replace("# from grader", "")
+    assert "    from grader import check\n" in source  # inside a block: kept as written
+
+
 def test_get_ipython_and_display_are_kept():
     cell = "get_ipython().run_line_magic('matplotlib', 'inline')\ndisplay(x)\n"
     assert cell_bodies(program(cell))[1] == cell

@@ -340,7 +340,8 @@ def test_changed_tests_and_workflows_are_reported(released, tmp_path):
 def test_release_refuses_a_non_empty_folder_and_a_stale_bundle(released, tmp_path):
     course, student, key = released
     again = run_grade("release", str(student), cwd=course, env={"GRADER_KEY": key})
-    assert again.returncode == 3 and "is not empty" in again.stderr
+    assert again.returncode == 2 and "is not empty" in again.stderr  # a usage error
+    assert again.stderr.startswith("grade: error: ") and again.stderr.count("\n") == 1
     stale = tmp_path / "course"
     shutil.copytree(course, stale)
     hidden = stale / "reference" / "hw3" / "tests" / "test_hidden.py"
@@ -449,3 +450,30 @@ def test_seal_in_a_student_repository_says_where_to_run_it(released):
     proc = run_grade("seal", cwd=student, env={"GRADER_KEY": ""})
     assert proc.returncode == 2 and "holds no hidden suite" in proc.stderr
     assert not (student / "sealed" / "hw3.sealed").read_bytes() == b""  # the bundles are left alone
+
+
+def _ignored(gitignore: Path, paths: list[str], tmp_path: Path) -> list[str]:
+    """Which of ``paths`` the ``.gitignore`` file ``gitignore`` ignores, as git decides."""
+    import subprocess
+
+    repo = tmp_path / f"repo-{len(list(tmp_path.iterdir()))}"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    shutil.copyfile(gitignore, repo / ".gitignore")
+    proc = subprocess.run(["git", "check-ignore", "--no-index", *paths], cwd=repo,
+                          capture_output=True, text=True)
+    assert proc.returncode in (0, 1), proc.stderr
+    return proc.stdout.split()
+
+
+def test_sealed_bundles_are_ignored_in_the_course_and_committed_in_the_student_repository(
+        released, tmp_path):
+    """The README's flow: `grade seal` makes sealed/ from reference/ in the instructor's
+    repository, where it is not committed; `grade release` copies it into the student
+    repository, whose CI needs it committed."""
+    _, student, _ = released
+    bundle = "sealed/hw3.sealed"
+    assert _ignored(ROOT / ".gitignore", [bundle, "assignments/hw3/backprop.py"], tmp_path) == [bundle]
+    assert _ignored(student / ".gitignore", [bundle, "assignments/hw3/backprop.py",
+                                             ".grader/release.json"], tmp_path) == []
+    assert (student / bundle).is_file()

@@ -1,4 +1,5 @@
-"""Public tests for hw5: shapes and small worked examples (10 points).
+"""Public tests for hw5: shapes and small worked examples (10 points), at least one
+for every function.
 
 Run them with `grade hw5`.  They are a first check only: the hidden suite (100 points)
 compares your functions with a reference on random data of two Gaussian classes, checks
@@ -14,7 +15,7 @@ import pytest
 from grader.checks import assert_close
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 def test_gaussian_mle_worked_example(student):
     """gaussian_mle: mean and covariance (divided by N) of four points in the plane"""
     X = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 2.0], [2.0, 2.0]])
@@ -22,7 +23,7 @@ def test_gaussian_mle_worked_example(student):
     assert_close(student.gaussian_mle(X), (np.array([1.0, 1.0]), np.eye(2)), names=("mu", "sigma"))
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 def test_gaussian_pdf_worked_example(student):
     """gaussian_pdf: the standard normal in 2-D is 1/(2π) at the mean and e^(−1/2)/(2π) at distance 1"""
     X = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, -1.0]])
@@ -40,7 +41,7 @@ def test_fit_generative_worked_example(student):
     assert_close(student.fit_generative(X, y), (np.array([4.0]), -math.log(2.0)), names=("w", "b"))
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 def test_softmax_worked_example(student):
     """softmax: rows [0, ln 3] and [1000, 1000] give [1/4, 3/4] and [1/2, 1/2]"""
     Z = np.array([[0.0, math.log(3.0)], [1000.0, 1000.0]])
@@ -66,3 +67,24 @@ def test_binary_cross_entropy_and_accuracy_worked_example(student):
     expected = -(math.log(0.9) + math.log(0.8) + math.log(0.4)) / 3
     assert_close(student.binary_cross_entropy(p, y), expected, names="loss")
     assert_close(student.accuracy(p >= 0.5, y), 2 / 3, names="accuracy")
+
+
+@pytest.mark.points(1)
+def test_posterior_worked_example(student):
+    """posterior: σ(Xw + b) for w = [1, −0.5], b = ln 3 on three points"""
+    X = np.array([[1.0, 2.0], [0.0, 0.0], [-1.0, 2.0]])
+    # Xw + b = [ln 3, ln 3, ln 3 − 2]; σ(ln 3) = 3/4 and σ(ln 3 − 2) = 3/(3 + e²)
+    expected = np.array([0.75, 0.75, 3 / (3 + math.exp(2.0))])
+    assert_close(student.posterior(X, np.array([1.0, -0.5]), math.log(3.0)), expected,
+                 names="P(C₁|x)")
+
+
+@pytest.mark.points(2)
+def test_logistic_regression_three_epochs(student):
+    """logistic_regression: 3 epochs with lr = 0.5 on x = [1, −1, 2, −2], y = [1, 0, 1, 0]"""
+    X, y = np.array([[1.0], [-1.0], [2.0], [-2.0]]), np.array([1, 0, 1, 0])
+    w, b, losses = student.logistic_regression(X, y, 0.5, 3)
+    # From w = b = 0 every p is 1/2: losses[0] = ln 2.  dw = mean((p − y)·x) = −0.75 and
+    # db = mean(p − y) = 0, so w = 0.375 and b stays 0 (the data are symmetric).
+    assert_close(losses, [math.log(2.0), 0.45499713512737, 0.33548806778652146], names="losses")
+    assert_close((w, b), (np.array([0.8329564252078463]), 0.0), names=("w", "b"))

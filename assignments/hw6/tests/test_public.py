@@ -1,4 +1,5 @@
-"""Public tests for hw6: the data file's first row, shapes and small worked examples (10 points).
+"""Public tests for hw6: the data file's first row, shapes and small worked examples (10
+points), at least one for every function and class.
 
 Run them with `grade hw6`.  They are a first check only: the hidden suite (100 points)
 compares your dataset with a reference item by item and through a DataLoader, checks
@@ -6,13 +7,29 @@ dtypes, negative indices, IndexError and transforms, your loaders' split and ord
 given seeds, and your training's loss in every epoch from given weights.
 """
 
+import math
+
 import pytest
 import torch
 
 from grader.checks import assert_close, fail
 
+#: The shapes of Classifier's parameters (nn.Linear keeps its weight as (out, in)).
+SHAPES = [(6, 7), (6,), (4, 6), (4,), (1, 4), (1,)]
 
-@pytest.mark.points(3)
+
+def _load(model, weights):
+    """Give the student's Classifier ``weights`` ({shape: tensor}), whatever it names its
+    layers (each parameter's shape is different)."""
+    state = model.method("state_dict")
+    shapes = {key: tuple(value.shape) for key, value in state.items()} if isinstance(state, dict) else {}
+    if sorted(shapes.values()) != sorted(SHAPES):
+        fail(f"Classifier's parameters have the shapes {sorted(shapes.values())}; three nn.Linear "
+             f"layers 7→6, 6→4, 4→1 have {SHAPES}")
+    model.method("load_state_dict", {key: weights[shape] for key, shape in shapes.items()})
+
+
+@pytest.mark.points(2)
 def test_pima_dataset_first_row(student, data_dir):
     """PimaDataset: len is 532 and ds[0] is the file's first row, x = [5, 86, 68, 28, 30.2, 0.364, 24], y = [0.0]"""
     ds = student.PimaDataset(str(data_dir / "pima.csv"))
@@ -26,7 +43,7 @@ def test_pima_dataset_first_row(student, data_dir):
     assert_close(y, torch.tensor([0.0]), check_dtype=True, names="y of ds[0]")
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 def test_pima_dataset_splits(student, data_dir):
     """PimaDataset: split="train" has 200 rows and split="test" 332"""
     path = str(data_dir / "pima.csv")
@@ -36,7 +53,7 @@ def test_pima_dataset_splits(student, data_dir):
             fail(f"len(PimaDataset(path, split={split!r})) is {n}, expected {expected}")
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 def test_feature_stats_worked_example(student):
     """feature_stats: two samples x = [1, …, 7] and [3, …, 9] give mean [2, …, 8] and std [1, …, 1]"""
     pairs = [(torch.arange(1.0, 8.0), torch.tensor([0.0])),
@@ -57,7 +74,7 @@ def test_normalize_worked_example(student):
                  names="Normalize(mean, std)(x)")
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 def test_classifier_output_shape(student):
     """Classifier: forward maps x (4, 7) to 4 probabilities of shape (4, 1), each in (0, 1)"""
     out = student.Classifier()(torch.zeros(4, 7))
@@ -65,3 +82,62 @@ def test_classifier_output_shape(student):
         fail(f"Classifier()(x) for x of shape (4, 7) must be a tensor of shape (4, 1), got {out!r:.100}")
     if not bool(((out > 0) & (out < 1)).all()):
         fail(f"Classifier()(x) gave {out.reshape(-1).tolist()}: probabilities lie in (0, 1)")
+
+
+def _pairs(n):
+    """n samples (x, y): x is 7 copies of the sample's number i, y = [i mod 2]."""
+    return [(torch.full((7,), float(i)), torch.tensor([float(i % 2)])) for i in range(n)]
+
+
+@pytest.mark.points(2)
+def test_make_loaders_split_and_batches(student):
+    """make_loaders: 10 samples, dev_fraction 0.3, batch_size 4, seed 0: 7 train samples in batches of 4 and 3, the dev samples 8, 6, 2 in one batch"""
+    loaders = student.make_loaders(_pairs(10), 4, 0.3, 0)
+    if not isinstance(loaders, (tuple, list)) or len(loaders) != 2:
+        fail(f"make_loaders must return (train_loader, dev_loader); got {loaders!r:.100}", loaders)
+    train_loader, dev_loader = loaders
+    # n_dev = round(0.3 · 10) = 3; random_split with torch.Generator().manual_seed(0) puts
+    # samples 8, 6, 2 in the dev part, in that order; the dev loader does not shuffle.
+    dev = [batch[0][:, 0].tolist() for batch in dev_loader]
+    if dev != [[8.0, 6.0, 2.0]]:
+        fail(f"the dev loader gave the samples {dev}; expected one batch holding samples 8, 6, 2 "
+             "(random_split(dataset, [N − n_dev, n_dev], generator=torch.Generator()."
+             "manual_seed(seed)), the dev part not shuffled)")
+    train = [batch[0][:, 0].tolist() for batch in train_loader]
+    if [len(b) for b in train] != [4, 3] or sorted(sum(train, [])) != [0.0, 1.0, 3.0, 4.0, 5.0, 7.0, 9.0]:
+        fail(f"the train loader gave the samples {train}; expected the other 7 samples "
+             "(0, 1, 3, 4, 5, 7, 9) in a batch of 4 and a last one of 3")
+
+
+def _zero_weights():
+    return {shape: torch.zeros(shape) for shape in SHAPES}
+
+
+@pytest.mark.points(1)
+def test_train_two_epochs_from_zero_weights(student):
+    """train: 2 epochs, lr 0.5, from all-zero weights, on batches of 3 and 1 samples"""
+    model = student.Classifier()
+    _load(model, _zero_weights())
+    x = torch.tensor([[1.0, 0, 0, 0, 0, 0, 0], [0, 1.0, 0, 0, 0, 0, 0], [0, 0, 2.0, 0, 0, 0, -1.0],
+                      [1.0, 1, 1, 1, 1, 1, 1]])
+    y = torch.tensor([[1.0], [0.0], [1.0], [1.0]])
+    losses = student.train(model, [(x[:3], y[:3]), (x[3:], y[3:])], 2, 0.5)
+    # With zero weights every probability is σ(0) = 1/2, so the first batch's loss is
+    # ln 2; the epoch's loss is the mean of its two batch losses, each batch counting once.
+    assert_close(losses, [0.6532146334648132, 0.5300383418798447], names="losses")
+
+
+@pytest.mark.points(1)
+def test_evaluate_worked_example(student):
+    """evaluate: weights that predict 1 exactly when x[0] > 0, on 5 samples in batches of 3 and 2: accuracy 3/5"""
+    weights = _zero_weights()
+    # The first hidden unit is σ(x[0]), the next layer's first unit σ(4·that), and the
+    # output σ(10·(that − σ(2))): 0.73 for x[0] = 5 and 0.02 for x[0] = −5.
+    weights[(6, 7)][0, 0], weights[(4, 6)][0, 0], weights[(1, 4)][0, 0] = 1.0, 4.0, 10.0
+    weights[(1,)][0] = -10 * (1 / (1 + math.exp(-2.0)))
+    model = student.Classifier()
+    _load(model, weights)
+    x = torch.zeros(5, 7)
+    x[:, 0] = torch.tensor([5.0, -5.0, 5.0, -5.0, 5.0])
+    y = torch.tensor([[1.0], [0.0], [0.0], [1.0], [1.0]])  # samples 0, 1 and 4 are right
+    assert_close(student.evaluate(model, [(x[:3], y[:3]), (x[3:], y[3:])]), 0.6, names="accuracy")
