@@ -17,6 +17,7 @@ import io
 import os
 import time
 from pathlib import Path
+from typing import Sequence
 
 import pytest
 
@@ -48,7 +49,8 @@ def _environment(**values: str):
 
 def grade(assignment: Assignment, submission: Path, *, public_only: bool = False,
           key: bytes | None = None, log: io.StringIO | None = None,
-          zygote: Zygote | None = None, uid: int | None = None) -> Result:
+          zygote: Zygote | None = None, uid: int | None = None,
+          plugins: Sequence[object] = ()) -> Result:
     """Grade ``submission`` against ``assignment``'s suite.
 
     Args:
@@ -63,6 +65,8 @@ def grade(assignment: Assignment, submission: Path, *, public_only: bool = False
         zygote: fork the submission's workers from this warm ``grader.launch.Zygote``
             (batch grading) instead of starting a fresh interpreter for each.
         uid: the uid workers run as when the grader is root (``grader.sandbox.Worker``).
+        plugins: more pytest plugin objects for this run, beside the grader's own (the
+            audit's, which records what the suite calls: ``grader.audit.corpus``).
 
     Returns:
         The ``Result``; it is complete whatever the submission does (an import error
@@ -77,10 +81,10 @@ def grade(assignment: Assignment, submission: Path, *, public_only: bool = False
     bundle = seal.bundle_path(assignment.root, assignment.name)
     if public_only or assignment.has_hidden_suite() or not bundle.is_file():
         return _grade(assignment, submission, public_only=public_only, log=log,
-                      zygote=zygote, uid=uid)
+                      zygote=zygote, uid=uid, plugins=plugins)
     if key is None:
         return _grade(assignment, submission, public_only=True, log=log, zygote=zygote, uid=uid,
-                      public_note=(
+                      plugins=plugins, public_note=(
                           f"Only the public tests ran: the hidden suite ({assignment.points:g} "
                           f"points) is sealed in {bundle.relative_to(assignment.root)} and "
                           f"{seal.KEY_ENV} is not set here. It runs in CI when you push."))
@@ -92,12 +96,12 @@ def grade(assignment: Assignment, submission: Path, *, public_only: bool = False
             "see docs/sandbox.md")
     with seal.unsealed(assignment.root, assignment.name, key) as reference_root:
         return _grade(dataclasses.replace(assignment, reference_root=reference_root), submission,
-                      public_only=False, log=log, zygote=zygote, uid=uid)
+                      public_only=False, log=log, zygote=zygote, uid=uid, plugins=plugins)
 
 
 def _grade(assignment: Assignment, submission: Path, *, public_only: bool,
            log: io.StringIO | None, zygote: Zygote | None, uid: int | None,
-           public_note: str | None = None) -> Result:
+           plugins: Sequence[object] = (), public_note: str | None = None) -> Result:
     """``grade`` with the suite where ``assignment`` says it is; ``public_note`` replaces
     the note that says the hidden suite runs on submission, when the public tests run."""
     isolation()  # a GRADER_ISOLATION that cannot be honoured stops the run before it starts
@@ -120,7 +124,7 @@ def _grade(assignment: Assignment, submission: Path, *, public_only: bool,
     try:
         with _environment(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1"), \
                 contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
-            code = pytest.main(args, plugins=[plugin])
+            code = pytest.main(args, plugins=[plugin, *plugins])
     finally:
         worker.close()
     elapsed = time.monotonic() - start
