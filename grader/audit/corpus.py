@@ -317,14 +317,30 @@ def _shown(outcome) -> str:
         else f"{outcome[1]!r}"
 
 
+def _reshaped(inputs, j: int, how: str):
+    """``inputs`` (instance, args, kwargs) with positional argument ``j`` emptied
+    (``how == "empty"``) or one item shorter (``"shorter"``), when it is an array, a
+    tensor or a list; None when it is not."""
+    instance, args, kwargs = inputs
+    value = args[j]
+    torch = _torch()
+    sized = isinstance(value, (np.ndarray, list)) or (torch is not None and isinstance(value, torch.Tensor))
+    if not sized or len(value) == 0 or getattr(value, "ndim", 1) == 0:
+        return None
+    cut = value[:0] if how == "empty" else value[:-1]
+    return copy.deepcopy(instance), tuple(cut if i == j else copy.deepcopy(a) for i, a in enumerate(args)), \
+        copy.deepcopy(kwargs)
+
+
 def distinguish(reference: ModuleType, variant: ModuleType, units: set[str],
                 calls: dict[str, list[RecordedCall]], *, seed: int = 0,
                 trials: int = TRIALS, source: str = "") -> Witness | None:
     """An input on which ``variant`` and ``reference`` behave differently, or None.
 
     Every recorded call of each unit in ``units`` (a mutated function and the public
-    functions that use it) is tried as recorded and ``trials - 1`` times perturbed
-    (seeded: the same witness every run); the outcomes compared are what the call
+    functions that use it) is tried as recorded, ``trials - 1`` times perturbed
+    (seeded: the same witness every run), and with each array argument in turn emptied
+    and one item shorter (the checks of sizes); the outcomes compared are what the call
     returned and the arguments (and instance) as it left them, within
     ``grader.checks``' default tolerances, or the type of the exception it raised.
 
@@ -340,8 +356,17 @@ def distinguish(reference: ModuleType, variant: ModuleType, units: set[str],
     constants = _constants(source) if source else [0.0, 0.5, 1.0, -1.0]
     for unit in sorted(units):
         for call in calls.get(unit, [])[:KEPT_CALLS]:
-            for trial in range(trials):
-                inputs = _perturb((call.instance, call.args, call.kwargs), rng, trial, constants)
+            original = (call.instance, call.args, call.kwargs)
+            tries = [_perturb(original, rng, trial, constants) for trial in range(trials)]
+            tries += [_reshaped(original, j, how) for j in range(len(call.args))
+                      for how in ("empty", "shorter")]
+            emptied = original
+            for j in range(len(call.args)):
+                emptied = _reshaped(emptied, j, "empty") or emptied
+            tries.append(emptied if emptied is not original else None)
+            for inputs in tries:
+                if inputs is None:
+                    continue
                 expected = _outcome(reference, reference, call, inputs)
                 got = _outcome(variant, reference, call, inputs)
                 if not _same(expected, got):
