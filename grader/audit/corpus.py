@@ -307,7 +307,9 @@ def _same(a, b) -> bool:
         return False
     if a[0] == "raised":
         return a[1] == b[1]
-    return all(is_close(x, y) for x, y in zip(a[1:], b[1:]))
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        return all(is_close(x, y) for x, y in zip(a[1:], b[1:]))
 
 
 def _shown(outcome) -> str:

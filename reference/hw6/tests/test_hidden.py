@@ -470,6 +470,7 @@ def test_normalize_values(student, reference, rng):
 
 
 @pytest.mark.points(2)
+@pytest.mark.depends_on("test_normalize_values")
 def test_normalize_leaves_x_unchanged(student, reference, data_dir):
     """Normalize: does not modify x in place (PimaDataset(transform=Normalize(...))[3] twice gives one x)"""
     mean, std = reference.feature_stats(reference.PimaDataset(_path(data_dir), split="train"))
