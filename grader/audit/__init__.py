@@ -341,8 +341,17 @@ def audit(assignment: Assignment, *, mutation: bool = True, jobs: int | None = N
         tests = tests_of(variant)
         mistake = by_id[variant.id]
         if not any(_lost(t) for t in tests):
-            report.findings.append(Finding("mistake", f"the known mistake {variant.id} loses no point: "
-                                                      "add a test where it shows"))
+            witness = distinguish(reference, load(variant), {mistake.function}, recorder.calls,
+                                  recorded_only=True)
+            if witness is None:  # e.g. a mistake that needs the student's own cache format
+                report.warnings.append(f"the known mistake {variant.id} cannot be tried in place of "
+                                       "the reference's function: on the suite's inputs it gives "
+                                       "the reference's values (does it need a cache of the "
+                                       "student's own format?)")
+            else:
+                report.findings.append(Finding("mistake", f"the known mistake {variant.id} loses no "
+                                                          f"point, though it differs on {witness}: "
+                                                          "add a test where it shows"))
         elif not any(mistake.id in (t.get("extra_data") or {}).get("hints", []) for t in tests):
             report.findings.append(Finding("mistake", f"the known mistake {variant.id} loses points, but its "
                                                       "hint appears on no failed test"))

@@ -312,11 +312,25 @@ def _same(a, b) -> bool:
         return all(is_close(x, y) for x, y in zip(a[1:], b[1:]))
 
 
+def _brief(value, limit: int = 90) -> str:
+    """A value shown with its numbers where they fit in ``limit`` characters (an input
+    or an output of a witness), else as ``describe_value`` gives it."""
+    try:
+        if isinstance(value, (list, tuple, np.ndarray, float, int, np.number)):
+            with np.printoptions(precision=4, threshold=12, edgeitems=2):
+                text = repr(np.asarray(value, dtype=float).round(4).tolist()) \
+                    if not isinstance(value, (float, int)) else f"{value:.6g}"
+            if len(text) <= limit:
+                return text
+    except (TypeError, ValueError):
+        pass
+    return describe_value(value)
+
+
 def _shown(outcome) -> str:
     if outcome[0] == "raised":
         return f"raises {outcome[1]}"
-    return describe_value(outcome[1]) if not isinstance(outcome[1], (int, float)) \
-        else f"{outcome[1]!r}"
+    return _brief(outcome[1])
 
 
 def _reshaped(inputs, j: int, how: str):
@@ -336,43 +350,62 @@ def _reshaped(inputs, j: int, how: str):
 
 def distinguish(reference: ModuleType, variant: ModuleType, units: set[str],
                 calls: dict[str, list[RecordedCall]], *, seed: int = 0,
-                trials: int = TRIALS, source: str = "") -> Witness | None:
+                trials: int = TRIALS, source: str = "", budget: float = 20.0,
+                recorded_only: bool = False) -> Witness | None:
     """An input on which ``variant`` and ``reference`` behave differently, or None.
 
-    Every recorded call of each unit in ``units`` (a mutated function and the public
-    functions that use it) is tried as recorded, ``trials - 1`` times perturbed
-    (seeded: the same witness every run), and with each array argument in turn emptied
-    and one item shorter (the checks of sizes); the outcomes compared are what the call
-    returned and the arguments (and instance) as it left them, within
-    ``grader.checks``' default tolerances, or the type of the exception it raised.
+    The recorded calls of each unit in ``units`` (a mutated function and the public
+    functions that use it) are tried as recorded, then with each array argument in turn
+    emptied and one item shorter (the checks of sizes), then ``trials - 1`` times
+    perturbed (seeded: the same witness every run), one round over every call at a time;
+    the outcomes compared are what the call returned and the arguments (and instance)
+    as it left them, within ``grader.checks``' default tolerances, or the type of the
+    exception it raised.
 
     Args:
         reference, variant: modules (the variant loaded with ``grader.variants.load``).
         units: the units to call.
         calls: the recorded calls (``Recorder.calls``).
         seed: the perturbations' seed.
-        trials: the inputs tried per recorded call.
+        trials: the inputs tried per recorded call, the recorded one included.
         source: the reference's source (its constants seed the perturbations).
+        budget: seconds after which the search stops (no difference found then).
+        recorded_only: try the recorded inputs only, as the suite gave them.
     """
+    import time
+
+    deadline = time.monotonic() + budget
     rng = np.random.default_rng(seed)
     constants = _constants(source) if source else [0.0, 0.5, 1.0, -1.0]
-    for unit in sorted(units):
-        for call in calls.get(unit, [])[:KEPT_CALLS]:
+    chosen = [(unit, call) for unit in sorted(units) for call in calls.get(unit, [])[:KEPT_CALLS]]
+
+    def rounds():
+        for unit, call in chosen:
+            yield unit, (call.instance, call.args, call.kwargs), call
+        if recorded_only:
+            return
+        for unit, call in chosen:
             original = (call.instance, call.args, call.kwargs)
-            tries = [_perturb(original, rng, trial, constants) for trial in range(trials)]
-            tries += [_reshaped(original, j, how) for j in range(len(call.args))
-                      for how in ("empty", "shorter")]
+            for j in range(len(call.args)):
+                for how in ("empty", "shorter"):
+                    yield unit, _reshaped(original, j, how), call
             emptied = original
             for j in range(len(call.args)):
                 emptied = _reshaped(emptied, j, "empty") or emptied
-            tries.append(emptied if emptied is not original else None)
-            for inputs in tries:
-                if inputs is None:
-                    continue
-                expected = _outcome(reference, reference, call, inputs)
-                got = _outcome(variant, reference, call, inputs)
-                if not _same(expected, got):
-                    args = ", ".join([describe_value(a) for a in inputs[1]] +
-                                     [f"{k}={describe_value(v)}" for k, v in inputs[2].items()])
-                    return Witness(unit, f"{unit}({args})", _shown(expected), _shown(got))
+            yield unit, (emptied if emptied is not original else None), call
+        for trial in range(1, trials):
+            for unit, call in chosen:
+                yield unit, _perturb((call.instance, call.args, call.kwargs), rng, trial, constants), call
+
+    for unit, inputs, call in rounds():
+        if time.monotonic() > deadline:
+            return None
+        if inputs is None:
+            continue
+        expected = _outcome(reference, reference, call, inputs)
+        got = _outcome(variant, reference, call, inputs)
+        if not _same(expected, got):
+            args = ", ".join([_brief(a, 40) for a in inputs[1]] +
+                             [f"{k}={_brief(v, 40)}" for k, v in inputs[2].items()])
+            return Witness(unit, f"{unit}({args})", _shown(expected), _shown(got))
     return None
