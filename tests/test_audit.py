@@ -6,6 +6,7 @@ The assignments here are small (the `grade new` example, a ReLU layer) so that e
 audit takes seconds; the course's own assignments are audited by `.ci/run`."""
 
 import json
+import zlib
 import shutil
 from pathlib import Path
 
@@ -18,10 +19,13 @@ from grader.scaffold import new_assignment
 
 
 @pytest.fixture
-def course(tmp_path):
-    """A course holding one assignment made by `grade new`: hw8, center(x)."""
-    new_assignment(tmp_path, "hw8", title="Centering")
-    return tmp_path
+def course(tmp_path, request):
+    """A course holding one assignment made by `grade new` (center(x)), under a name of
+    this test's own (suites and references are imported once per process under their
+    assignment's name); returns (root, name)."""
+    name = f"hw_{zlib.crc32(request.node.name.encode()):08x}"
+    new_assignment(tmp_path, name, title="Centering")
+    return tmp_path, name
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -38,9 +42,10 @@ def _checks(report) -> dict[str, list[str]]:
 
 
 def test_a_property_test_that_gives_hollow_credit_fails_the_audit(course):
-    hidden = course / "reference" / "hw8" / "tests" / "test_hidden.py"
+    root, name = course
+    hidden = root / "reference" / name / "tests" / "test_hidden.py"
     _edit(hidden, '@pytest.mark.depends_on("test_center_values")\n', "")
-    report = audit(load_assignment(course, "hw8"), mutation=False, jobs=2)
+    report = audit(load_assignment(root, name), mutation=False, jobs=2)
     found = _checks(report)
     assert not report.passed
     assert any("`center` returns None, it still earns 20 in \"center: x is left as it was found\"" in m
@@ -50,10 +55,11 @@ def test_a_property_test_that_gives_hollow_credit_fails_the_audit(course):
 
 
 def test_a_weak_value_test_lets_a_mutant_survive_and_the_audit_names_it(course):
-    hidden = course / "reference" / "hw8" / "tests" / "test_hidden.py"
+    root, name = course
+    hidden = root / "reference" / name / "tests" / "test_hidden.py"
     _edit(hidden, "for shape in ((5, 3), (1, 4), (20, 2)):", "for shape in ((1, 4), (1, 2)):")
     _edit(hidden, "x = rng.normal(size=(4, 3)).tolist()", "x = rng.normal(size=(1, 3)).tolist()")
-    report = audit(load_assignment(course, "hw8"), mutation=True, jobs=2)
+    report = audit(load_assignment(root, name), mutation=True, jobs=2)
     survived = {m.id: m for m in report.mutants if m.status == "survived"}
     mutant = "center: `x.mean(axis=0)` -> `x.sum(axis=0)`"
     assert mutant in survived, sorted(survived)
@@ -63,17 +69,19 @@ def test_a_weak_value_test_lets_a_mutant_survive_and_the_audit_names_it(course):
 
 
 def test_a_misspelled_misconception_is_an_error(course):
-    _edit(course / "reference" / "hw8" / "misconceptions.py", '@misconception("center"',
+    root, name = course
+    _edit(root / "reference" / name / "misconceptions.py", '@misconception("center"',
           '@misconception("centre"')
-    proc = run_grade("audit", "hw8", "--quick", cwd=course)
+    proc = run_grade("audit", name, "--quick", cwd=root)
     assert proc.returncode == 3, proc.stderr
     assert "'centre'" in proc.stderr and "check the spelling" in proc.stderr
 
 
 def test_a_reference_that_loses_points_fails_the_audit(course):
-    reference = course / "reference" / "hw8" / "hw8.py"
+    root, name = course
+    reference = root / "reference" / name / f"{name}.py"
     _edit(reference, "return x - x.mean(axis=0)", "return x - x.mean(axis=1, keepdims=True)")
-    proc = run_grade("audit", "hw8", "--quick", "--format", "json", cwd=course)
+    proc = run_grade("audit", name, "--quick", "--format", "json", cwd=root)
     assert proc.returncode == 1, proc.stderr
     doc = json.loads(proc.stdout)["assignments"][0]
     assert doc["reference"]["score"] < 100 and not doc["passed"]
@@ -203,8 +211,9 @@ def test_an_assignment_made_with_grade_new_audits_clean_once_written(tmp_path):
 
 
 def test_the_scaffold_itself_audits_clean_and_grade_new_refuses_an_existing_name(course):
-    report = audit(load_assignment(course, "hw8"), mutation=True, jobs=2)
+    root, name = course
+    report = audit(load_assignment(root, name), mutation=True, jobs=2)
     assert report.passed, report.findings
     assert report.mistakes == 1 and report.count("killed") >= 5
-    proc = run_grade("new", "hw8", cwd=course)
+    proc = run_grade("new", name, cwd=root)
     assert proc.returncode == 2 and "exists already" in proc.stderr

@@ -8,8 +8,10 @@ function at a time, plus the mistakes typical of array code that mutmut does not
 a reduction swapped (sum/mean, max/min, argmax/argmin, maximum/minimum, zeros/ones), an
 axis changed (``axis=0`` and ``axis=1``, ``dim`` likewise), and a statement deleted.
 
-Not mutated: docstrings, annotations, and what a ``raise`` says (the message of an
-error is not graded; deleting the whole ``raise`` is a mutant).
+Not mutated: docstrings, annotations, what a ``raise`` says (the message of an error is
+not graded; deleting the whole ``raise`` is a mutant), and code on a line marked
+``# pragma: no mutate`` (mutmut's marker): checks of inputs the contract says nothing
+about, such as the error a reference raises for arrays of different lengths.
 """
 
 from __future__ import annotations
@@ -144,6 +146,8 @@ def mutants(source: str, function: str | None = None) -> list[Variant]:
         raise KeyError(function)
     found: list[Variant] = []
     full = module.code
+    unmutated = {i for i, line in enumerate(source.splitlines(), start=1)
+                 if "# pragma: no mutate" in line}
     seen_code: set[str] = set()
     seen_ids: dict[str, int] = {}
     for unit in chosen:
@@ -159,6 +163,9 @@ def mutants(source: str, function: str | None = None) -> list[Variant]:
         for original, mutated, what in collector.found:
             if original in statements and len(statements) == 1 and what == "statement deleted":
                 continue
+            position = positions.get(original)
+            if position is not None and position.start.line in unmutated:
+                continue
             new_function = node.deep_replace(original, mutated)
             new_container = new_function if container is node else \
                 container.deep_replace(node, new_function)
@@ -173,7 +180,6 @@ def mutants(source: str, function: str | None = None) -> list[Variant]:
             seen_ids[ident] = seen_ids.get(ident, 0) + 1
             if seen_ids[ident] > 1:
                 ident += f" #{seen_ids[ident]}"
-            position = positions.get(original)
             line = position.start.line if position is not None else unit.line
             text = full[:start] + code + full[start + len(before):]
             found.append(Variant("mutant", unit.name, ident, f"{what}: {change}", text, line))
