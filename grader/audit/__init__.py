@@ -25,8 +25,6 @@ machinery (``grader.batch.LocalExecutor``: warm, sandboxed slots) and demands:
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 import tempfile
 import time
@@ -127,21 +125,12 @@ class AuditReport:
 
 
 # ------------------------------------------------------------------ grading variants
-@contextlib.contextmanager
 def _single_threaded():
     """One OpenMP/MKL thread in the slots: the jobs already use every core, and a slot
     that ran torch code before forking must not hand its children a thread pool."""
-    keys = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")
-    saved = {k: os.environ.get(k) for k in keys}
-    os.environ.update({k: "1" for k in keys})
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    from grader.runner import _environment
+
+    return _environment(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
 
 
 def grade_variants(assignment: Assignment, variants: list[Variant], *, jobs: int,

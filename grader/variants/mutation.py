@@ -23,7 +23,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from grader.variants import Variant
-from grader.variants.source import function_node, parse, units
+from grader.variants.source import is_docstring, function_node, parse, units
 
 try:  # mutmut >= 3.5
     from mutmut.mutation.mutators import mutation_operators as _MUTMUT_OPERATORS
@@ -87,12 +87,6 @@ def _swap_axis(node: cst.Call) -> Iterator[cst.Call]:
 _DOMAIN_OPERATORS = [(cst.Call, _swap_call, "call swapped"), (cst.Call, _swap_axis, "axis changed")]
 
 
-def _is_docstring(stmt: cst.CSTNode) -> bool:
-    return (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
-            and isinstance(stmt.body[0], cst.Expr)
-            and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
-
-
 class _Collector(cst.CSTVisitor):
     """The (node, mutated node, what) of every mutation inside one function body."""
 
@@ -101,7 +95,7 @@ class _Collector(cst.CSTVisitor):
         self._skip = 0
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, (cst.Annotation, cst.Decorator)) or _is_docstring(node):
+        if isinstance(node, (cst.Annotation, cst.Decorator)) or is_docstring(node):
             return False
         if isinstance(node, cst.Raise):
             return False  # its message is not graded; the statement's deletion is a mutant
@@ -127,7 +121,7 @@ def _snippet(module: cst.Module, node: cst.CSTNode, limit: int = 70) -> str:
 
 def _body_statements(node: cst.FunctionDef) -> list[cst.CSTNode]:
     body = list(node.body.body) if isinstance(node.body, cst.IndentedBlock) else [node.body]
-    return body[1:] if body and _is_docstring(body[0]) else body
+    return body[1:] if body and is_docstring(body[0]) else body
 
 
 def mutants(source: str, function: str | None = None) -> list[Variant]:

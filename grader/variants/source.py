@@ -13,7 +13,7 @@ from functools import lru_cache
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-__all__ = ["Unit", "units", "replace_function", "replace_body", "dependencies", "dependants",
+__all__ = ["Unit", "units", "replace_function", "replace_body", "dependencies", "dependants", "is_docstring",
            "function_node", "parse"]
 
 
@@ -129,13 +129,14 @@ def replace_body(source: str, name: str, body: str) -> str:
     node = function_node(module, name)
     statements = list(cst.parse_module(textwrap.dedent(body)).body)
     old = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
-    if old and _is_docstring(old[0]):
+    if old and is_docstring(old[0]):
         statements.insert(0, old[0])
     new = node.with_changes(body=cst.IndentedBlock(body=statements))
     return module.deep_replace(node, new).code
 
 
-def _is_docstring(stmt: cst.CSTNode) -> bool:
+def is_docstring(stmt: cst.CSTNode) -> bool:
+    """Whether ``stmt`` is a statement that is only a string (a docstring)."""
     return (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
             and isinstance(stmt.body[0], cst.Expr)
             and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))

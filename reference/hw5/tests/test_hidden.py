@@ -429,7 +429,17 @@ def test_softmax_cross_entropy_central_differences(student, reference, rng):
                    name="dlogits")
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
+def test_softmax_cross_entropy_wide_rows(student, reference):
+    """softmax_cross_entropy: rows whose logits span 2000 and rows far below the others (each row stabilised by its own maximum)"""
+    logits = np.array([[1000.0, 0.0, -1000.0, 500.0], [-1000.0, -1000.0, -999.0, -1001.0],
+                       [0.5, -0.5, 0.0, 2.0]])
+    labels = np.array([0, 2, 3])
+    assert_close(student.softmax_cross_entropy(logits, labels),
+                 reference.softmax_cross_entropy(logits, labels), names=SCE)
+
+
+@pytest.mark.points(1)
 def test_softmax_cross_entropy_large_logits(student, reference, rng):
     """softmax_cross_entropy: adding 1000 to every logit gives the reference's loss and dlogits at the logits"""
     logits, labels = _sce_inputs(rng, 5, 4)
