@@ -125,18 +125,27 @@ class AuditReport:
 
 
 # ------------------------------------------------------------------ grading variants
-def _single_threaded():
-    """One OpenMP/MKL thread in the slots: the jobs already use every core, and a slot
-    that ran torch code before forking must not hand its children a thread pool."""
+def _slot_environment(first_failure: bool):
+    """The environment the slots start with: one OpenMP/MKL thread (the jobs already use
+    every core, and a slot that ran torch code before forking must not hand its children
+    a thread pool), and with ``first_failure``, pytest's ``--maxfail=1`` (through
+    ``PYTEST_ADDOPTS``: a mutant is killed by its first failed test; the rest of the
+    suite need not run)."""
     from grader.runner import _environment
 
-    return _environment(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    values = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    if first_failure:
+        values["PYTEST_ADDOPTS"] = "--maxfail=1"
+    return _environment(**values)
 
 
 def grade_variants(assignment: Assignment, variants: list[Variant], *, jobs: int,
-                   progress: Callable[[int, int], None] | None = None) -> dict[str, dict]:
+                   progress: Callable[[int, int], None] | None = None,
+                   first_failure: bool = False) -> dict[str, dict]:
     """Grade each variant's source as a submission with the batch machinery; returns the
-    outcome (``grader.slot``'s: ``status``, ``result``, ``reason``) by variant id.
+    outcome (``grader.slot``'s: ``status``, ``result``, ``reason``) by variant id.  With
+    ``first_failure``, a grading stops at its first failed test (the tests after it
+    count as failed): enough to tell whether a mutant is killed.
 
     Raises:
         ConfigurationError: the assignment is set up wrongly.
@@ -148,7 +157,7 @@ def grade_variants(assignment: Assignment, variants: list[Variant], *, jobs: int
                                           v.source.encode("utf-8"), assignment.module))
                 for i, v in enumerate(variants)}
     outcomes: dict[str, dict] = {}
-    with tempfile.TemporaryFile("w+") as log, _single_threaded():
+    with tempfile.TemporaryFile("w+") as log, _slot_environment(first_failure):
         executor = LocalExecutor(assignment, jobs, log=log)
         try:
             for request, outcome in executor.results([r for _, r in requests.values()]):
@@ -275,9 +284,11 @@ def audit(assignment: Assignment, *, mutation: bool = True, jobs: int | None = N
     mistakes = mistake_variants(assignment.reference_file, assignment.misconceptions_file,
                                 [m for m in declared if "." not in m.function]) if declared else []
     mutants = make_mutants(source) if mutation else []
-    variants = [stub, *hollow, *everything, *mistakes, *mutants]
-    outcomes = grade_variants(assignment, variants, jobs=jobs,
+    outcomes = grade_variants(assignment, [stub, *hollow, *everything, *mistakes], jobs=jobs,
                               progress=lambda done, total: say("variants", done, total))
+    if mutants:
+        outcomes.update(grade_variants(assignment, mutants, jobs=jobs, first_failure=True,
+                                       progress=lambda done, total: say("mutants", done, total)))
 
     def tests_of(variant: Variant) -> list[dict]:
         outcome = outcomes.get(variant.id, {})
