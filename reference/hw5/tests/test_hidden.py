@@ -431,9 +431,12 @@ def test_softmax_cross_entropy_central_differences(student, reference, rng):
 
 @pytest.mark.points(1)
 def test_softmax_cross_entropy_wide_rows(student, reference):
-    """softmax_cross_entropy: rows whose logits span 2000 and rows far below the others (each row stabilised by its own maximum)"""
-    logits = np.array([[1000.0, 0.0, -1000.0, 500.0], [-1000.0, -1000.0, -999.0, -1001.0],
-                       [0.5, -0.5, 0.0, 2.0]])
+    """softmax_cross_entropy: a row spanning 720 and rows near ±1000 (each row stabilised by its own maximum)"""
+    # exp(720) overflows, while exp(-720) is still above 0: a row-min or a global-max
+    # shift fails here, and a correct softmax (even one that multiplies one-hot labels
+    # by log(probs)) does not.
+    logits = np.array([[720.0, 0.0, 360.0, 10.0], [-1000.0, -1000.5, -999.0, -1001.0],
+                       [1000.0, 999.0, 998.5, 1001.0]])
     labels = np.array([0, 2, 3])
     assert_close(student.softmax_cross_entropy(logits, labels),
                  reference.softmax_cross_entropy(logits, labels), names=SCE)
