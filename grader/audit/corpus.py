@@ -350,7 +350,7 @@ def _reshaped(inputs, j: int, how: str):
 
 def distinguish(reference: ModuleType, variant: ModuleType, units: set[str],
                 calls: dict[str, list[RecordedCall]], *, seed: int = 0,
-                trials: int = TRIALS, source: str = "", budget: float = 20.0,
+                trials: int = TRIALS, source: str = "", budget: float = 5.0,
                 recorded_only: bool = False) -> Witness | None:
     """An input on which ``variant`` and ``reference`` behave differently, or None.
 
