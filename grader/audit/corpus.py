@@ -348,6 +348,38 @@ def _reshaped(inputs, j: int, how: str):
         copy.deepcopy(kwargs)
 
 
+def _grown(inputs, rng: np.random.Generator):
+    """``inputs`` with every array, tensor or list argument of the first one's length N
+    made 2N + 1 long (itself, then rows drawn from it with noise on floating-point
+    values): a suite that only ever passes one row, say, cannot tell a sum from a mean;
+    None when no argument has a length."""
+    instance, args, kwargs = inputs
+    torch = _torch()
+
+    def length(v):
+        sized = isinstance(v, (np.ndarray, list)) or (torch is not None and isinstance(v, torch.Tensor))
+        return len(v) if sized and getattr(v, "ndim", 1) > 0 and len(v) > 0 else None
+
+    n = next((length(a) for a in args if length(a)), None)
+    if n is None:
+        return None
+    pick = rng.integers(0, n, size=n + 1)
+
+    def grow(v):
+        if length(v) != n:
+            return copy.deepcopy(v)
+        if isinstance(v, list):
+            return copy.deepcopy(v) + [copy.deepcopy(v[i]) for i in pick]
+        array = v.detach().cpu().numpy() if torch is not None and isinstance(v, torch.Tensor) else v
+        extra = array[pick]
+        if extra.dtype.kind == "f":
+            extra = extra * rng.uniform(0.5, 1.5, extra.shape) + rng.normal(0.0, 0.1, extra.shape)
+        grown = np.concatenate([array, extra.astype(array.dtype)])
+        return torch.as_tensor(grown, dtype=v.dtype) if array is not v else grown
+
+    return copy.deepcopy(instance), tuple(grow(a) for a in args), copy.deepcopy(kwargs)
+
+
 def distinguish(reference: ModuleType, variant: ModuleType, units: set[str],
                 calls: dict[str, list[RecordedCall]], *, seed: int = 0,
                 trials: int = TRIALS, source: str = "", budget: float = 5.0,
@@ -356,7 +388,8 @@ def distinguish(reference: ModuleType, variant: ModuleType, units: set[str],
 
     The recorded calls of each unit in ``units`` (a mutated function and the public
     functions that use it) are tried as recorded, then with each array argument in turn
-    emptied and one item shorter (the checks of sizes), then ``trials - 1`` times
+    emptied and one item shorter (the checks of sizes), then with the arrays of the first
+    one's length grown to 2N + 1 (a suite of one-row inputs), then ``trials - 1`` times
     perturbed (seeded: the same witness every run), one round over every call at a time;
     the outcomes compared are what the call returned and the arguments (and instance)
     as it left them, within ``grader.checks``' default tolerances, or the type of the
@@ -393,6 +426,7 @@ def distinguish(reference: ModuleType, variant: ModuleType, units: set[str],
             for j in range(len(call.args)):
                 emptied = _reshaped(emptied, j, "empty") or emptied
             yield unit, (emptied if emptied is not original else None), call
+            yield unit, _grown(original, rng), call
         for trial in range(1, trials):
             for unit, call in chosen:
                 yield unit, _perturb((call.instance, call.args, call.kwargs), rng, trial, constants), call
