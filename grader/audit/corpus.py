@@ -39,7 +39,7 @@ __all__ = ["Recorder", "RecordedCall", "Witness", "distinguish", "CALL_SECONDS"]
 #: difference: the reference returned).
 CALL_SECONDS = 2.0
 #: Most recorded calls kept per unit, and tried per unit.
-KEPT_CALLS = 60
+KEPT_CALLS = 30
 #: Perturbed copies of each recorded input tried (the first is the input itself).
 TRIALS = 8
 
@@ -382,7 +382,7 @@ def _grown(inputs, rng: np.random.Generator):
 
 def distinguish(reference: ModuleType, variant: ModuleType, units: set[str],
                 calls: dict[str, list[RecordedCall]], *, seed: int = 0,
-                trials: int = TRIALS, source: str = "", budget: float = 5.0,
+                trials: int = TRIALS, source: str = "", budget: float = 2.0,
                 recorded_only: bool = False) -> Witness | None:
     """An input on which ``variant`` and ``reference`` behave differently, or None.
 
