@@ -4,6 +4,8 @@ The flow of one grading run (see DESIGN.md): ``cli`` → ``runner`` → pytest w
 grader's ``plugin`` over an assignment's suite → ``result`` → ``report``.  Student code
 only ever runs in the worker process (``worker``), reached through ``sandbox`` and
 ``proxy``; ``checks`` compares what comes back, in the grader's process.
+``variants`` makes variants of a reference (trivial bodies, mutants, known mistakes);
+``audit`` grades them to prove a suite gives credit for correctness only.
 
 This module stays light: importing it must not import numpy, torch or pytest.  In a
 notebook, ``from grader import check; check("hw3")`` grades what the notebook defines

@@ -11,6 +11,8 @@
     grade ci                           in GitHub Actions: grade a push or a pull request
     grade report hw3 OUT --repos DIR   report batch results to the students' repositories
     grade gradescope hw3               the autograder zip for Gradescope
+    grade audit [hwN]                  check that a hidden suite credits correctness only
+    grade new hwN                      start a new assignment
 
 Exit status: 0 when grading ran (whatever the score); 1 when ``--fail-under`` is not
 met; 2 for a usage error (unknown assignment, missing file), with a one-line reason;
@@ -873,6 +875,94 @@ def gradescope_command(assignment_name, out, visibility):
         raise click.UsageError(str(exc)) from None
     click.echo(f"Wrote {out} ({len(names)} files): upload it as the autograder of {assignment.name} "
                f"on Gradescope, worth {_points(assignment)}.")
+
+
+@cli.command(name="audit", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("names", metavar="[ASSIGNMENT]...", nargs=-1)
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text: a report per assignment; json: one document.")
+@click.option("--quick", is_flag=True,
+              help="Leave out mutation testing (the slow part): the reference, the stub, "
+                   "trivial bodies and known mistakes only (for CI).")
+@click.option("--jobs", "-j", metavar="N", type=click.IntRange(1), default=None,
+              help="Grading processes at once (default: one per core).")
+def audit_command(names, fmt, quick, jobs):
+    """Check that a hidden suite gives credit for correctness only.
+
+    \b
+    For each assignment (default: all that have a hidden suite), the audit grades with
+    the batch machinery: the reference (full marks), the untouched stub (0 on every
+    test), each public function given a trivial body (return None, zeros, its first
+    argument, a constant: 0 in its own tests, nothing lost elsewhere), every function
+    trivial at once (0), each known mistake of misconceptions.py (loses points, and its
+    hint shows), and every first-order mutant of the reference (killed, or shown
+    equivalent: a survivor is compared with the reference on the suite's own inputs,
+    perturbed, and listed with an input where they differ; reference/hwN/mutants.toml
+    records mutants judged equivalent or accepted by hand, each with its reason).
+    The mutation score, killed / (mutants - equivalent), must be at least 98%.
+
+    Exit status: 0 when every assignment passes, 1 when one fails, 3 when one is set up
+    wrongly.
+    """
+    import json
+
+    from rich.console import Console
+
+    from grader.audit import audit
+    from grader.audit.report import render, summary_table
+
+    root = _course_root()
+    chosen = [a for a in _named(root, names) if a.has_hidden_suite()]
+    if not chosen:
+        raise click.UsageError("no hidden suite to audit here (reference/hwN/tests/): run grade "
+                               "audit in the instructor's course repository")
+    console = Console(stderr=fmt == "json")
+    reports = []
+    for assignment in chosen:
+        with console.status(f"auditing {assignment.name}") as status:
+            def progress(stage, done, total, status=status, name=assignment.name):
+                status.update(f"auditing {name}: {stage} {done}/{total}")
+            report = audit(assignment, mutation=not quick, jobs=jobs, progress=progress)
+        reports.append(report)
+        if fmt == "text":
+            render(report, console)
+    if fmt == "json":
+        click.echo(json.dumps({"passed": all(r.passed for r in reports),
+                               "assignments": [r.to_dict() for r in reports]}, indent=2,
+                              ensure_ascii=False))
+    elif len(reports) > 1:
+        console.print(summary_table(reports))
+    if not all(r.passed for r in reports):
+        sys.exit(EXIT_BELOW_THRESHOLD)
+
+
+@cli.command(name="new", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("name", metavar="ASSIGNMENT")
+@click.option("--title", default=None, help="The assignment's title (default: its name).")
+@click.option("--file", "file", metavar="NAME.py", default=None,
+              help="The file students submit (default: ASSIGNMENT.py).")
+def new_command(name, title, file):
+    """Start a new assignment: assignments/ASSIGNMENT/ and reference/ASSIGNMENT/.
+
+    \b
+    Writes assignment.toml, the handout, the stub, public tests, the reference, the
+    hidden suite and misconceptions.py around one worked example function, center(x),
+    which passes `grade audit` as it is. Then:
+      1. write the assignment's functions in the reference and the stub, and its tests;
+      2. grade audit ASSIGNMENT      until it passes;
+      3. grade seal ASSIGNMENT       encrypt the hidden suite;
+      4. grade release OUTDIR        the student repository.
+    """
+    from grader.scaffold import new_assignment
+
+    root = _course_root()
+    try:
+        written = new_assignment(root, name, title=title, file=file)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    for path in written:
+        click.echo(f"wrote {path.relative_to(root)}")
+    click.echo(f"\nNext: write the functions, then `grade audit {name}`.")
 
 
 def _batch_key(console) -> bytes | None:

@@ -41,7 +41,7 @@ from grader.checks import is_close
 from grader.errors import ConfigurationError
 from grader.sandbox import Handle
 
-__all__ = ["Misconception", "misconception", "load_misconceptions", "diagnose"]
+__all__ = ["Misconception", "misconception", "load_misconceptions", "diagnose", "defined_names"]
 
 _ATTRIBUTE = "__misconception__"
 
@@ -103,14 +103,20 @@ def misconception(function: str, *, hint: str, id: str | None = None,
     return mark
 
 
-def load_misconceptions(path: Path) -> list[Misconception]:
+def load_misconceptions(path: Path, reference: Path | None = None) -> list[Misconception]:
     """The misconceptions declared in the Python file ``path``, in the file's order.
+
+    Args:
+        path: the misconceptions file (``reference/hwN/misconceptions.py``).
+        reference: the reference solution; when given, every misconception must name
+            one of its top-level functions or classes (a misspelled target would
+            never be tried, and nobody would notice).
 
     Returns an empty list when ``path`` does not exist.
 
     Raises:
-        ConfigurationError: if the file cannot be imported, or two declarations for
-            one function share an id.
+        ConfigurationError: if the file cannot be imported, two declarations for one
+            function share an id, or one names a function the reference lacks.
     """
     if not path.is_file():
         return []
@@ -125,7 +131,28 @@ def load_misconceptions(path: Path) -> list[Misconception]:
     duplicated = sorted({f"{f}: {i}" for f, i in keys if keys.count((f, i)) > 1})
     if duplicated:
         raise ConfigurationError(f"{path}: misconception ids declared twice: {', '.join(duplicated)}")
+    if reference is not None:
+        defined = defined_names(reference)
+        unknown = [f"{m.id} -> {m.function!r}" for m in found if m.function not in defined]
+        if unknown:
+            raise ConfigurationError(
+                f"{path}: misconception(s) for a function that {reference.name} does not define: "
+                f"{', '.join(unknown)} (it defines {', '.join(sorted(defined)) or 'nothing'}); "
+                "check the spelling of the function's name")
     return found
+
+
+def defined_names(path: Path) -> set[str]:
+    """The names of the functions and classes that the Python file ``path`` defines at
+    top level (read, not imported); empty when it cannot be read or parsed."""
+    import ast
+
+    try:
+        tree = ast.parse(Path(path).read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return set()
+    return {node.name for node in tree.body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
 
 
 def diagnose(misconceptions: list[Misconception], reference: ModuleType, function: str,

@@ -4,6 +4,12 @@ Markers:
     ``@pytest.mark.points(N)``: the test is worth N points (every test needs one).
     ``@pytest.mark.gpu``: the test needs CUDA; on a machine without it the test is
     skipped with a visible reason and left out of ``max_score``.
+    ``@pytest.mark.depends_on("test_a", "test_b")``: credit follows correctness.  The
+    test's points count only when every named test (of the same file; every
+    parametrization of it) passed too.  A test of a property (inputs left unchanged, no
+    warning, an invariance, a special case) names the value tests of its function, so
+    that a function that does nothing (returns None, or its input) earns nothing for
+    the properties that doing nothing has.  A name that matches no test is an error.
 
 Fixtures:
     ``student``: a ``grader.proxy.StudentProxy``; its calls run in the worker process.
@@ -82,11 +88,15 @@ class GraderPlugin:
         self.gpu_skipped = False
         self._reference = None
         self._misconceptions: list[Misconception] = []
+        #: nodeid -> the nodeids of the tests it depends on (``depends_on``)
+        self.depends: dict[str, list[str]] = {}
 
     # ------------------------------------------------------------------ config
     def pytest_configure(self, config):
         config.addinivalue_line("markers", "points(n): the test is worth n points")
         config.addinivalue_line("markers", "gpu: the test needs a CUDA GPU")
+        config.addinivalue_line("markers", "depends_on(*tests): the test's points count only "
+                                "when the named tests passed too")
 
     @staticmethod
     def _points(item) -> float | None:
@@ -122,9 +132,11 @@ class GraderPlugin:
             self.problems.append(
                 f"the gpu tests' points add up to {gpu_total:g}, but assignment.toml declares "
                 f"{self.expected_gpu_points:g}")
+        self._resolve_dependencies(items)
         if self.assignment.reference_file.is_file():
             try:
-                self._misconceptions = load_misconceptions(self.assignment.misconceptions_file)
+                self._misconceptions = load_misconceptions(self.assignment.misconceptions_file,
+                                                           self.assignment.reference_file)
             except ConfigurationError as exc:
                 self.problems.append(str(exc))
         if self.problems:
@@ -140,6 +152,34 @@ class GraderPlugin:
                 name=self._name(item), nodeid=item.nodeid, max_score=self._points(item),
                 status="pending", gpu=item.get_closest_marker("gpu") is not None)
 
+    def _resolve_dependencies(self, items) -> None:
+        """Fill ``self.depends`` from the ``depends_on`` marks; a name that matches no test
+        of the same file, or a test that depends on itself, is a problem of the suite."""
+        by_name: dict[tuple[str, str], list] = {}
+        for item in items:
+            by_name.setdefault((str(item.path), item.originalname), []).append(item)
+        for item in items:
+            marker = item.get_closest_marker("depends_on")
+            if marker is None:
+                continue
+            needed = []
+            for name in marker.args:
+                found = by_name.get((str(item.path), name)) if isinstance(name, str) else None
+                if not found:
+                    self.problems.append(
+                        f"{item.nodeid}: depends_on({name!r}) names no test of {item.path.name}")
+                elif name == item.originalname:
+                    self.problems.append(f"{item.nodeid}: depends_on names the test itself")
+                elif item.get_closest_marker("gpu") is None and any(
+                        d.get_closest_marker("gpu") for d in found):
+                    self.problems.append(f"{item.nodeid}: a CPU test cannot depend on the gpu test "
+                                         f"{name} (it is skipped where there is no GPU)")
+                else:
+                    needed += [d.nodeid for d in found]
+            if not marker.args:
+                self.problems.append(f"{item.nodeid}: depends_on() names no test")
+            self.depends[item.nodeid] = needed
+
     # ------------------------------------------------------------------ fixtures
     @pytest.fixture
     def student(self) -> StudentProxy:
@@ -147,9 +187,14 @@ class GraderPlugin:
         self.proxy.reset()
         return self.proxy
 
-    @pytest.fixture(scope="session")
+    @pytest.fixture
     def reference(self):
-        """The reference solution module (imported here, in the grader: trusted code)."""
+        """The reference solution module (imported here, in the grader: trusted code).
+
+        Function-scoped, as every fixture of this plugin object: the module is imported
+        once and kept by the plugin (``_reference_module``), so each test gets the same
+        object at no cost.  (A session-scoped fixture defined as an instance method is
+        deprecated by pytest 9.1 and an error in pytest 10.)"""
         if not self.assignment.reference_file.is_file():
             pytest.fail(f"the reference solution {self.assignment.reference_file} is missing",
                         pytrace=False)
@@ -256,8 +301,26 @@ class GraderPlugin:
 
     def collected(self) -> list[TestResult]:
         """The results, in the order the tests ran (a test that never reported, say
-        after an interrupted session, counts as failed)."""
+        after an interrupted session, counts as failed; a passed test whose
+        ``depends_on`` tests did not all pass earns nothing, and says which)."""
         for result in self.results.values():
             if result.status == "pending":
                 result.status, result.output = "failed", "this test did not run to the end"
+        changed = True
+        while changed:  # a dependency may itself depend on another
+            changed = False
+            for nodeid, needed in self.depends.items():
+                result = self.results.get(nodeid)
+                if result is None or result.status != "passed":
+                    continue
+                failed = [self.results[n] for n in needed
+                          if n in self.results and self.results[n].status == "failed"]
+                if failed:
+                    names = "; ".join(f"\"{r.name}\"" for r in failed)
+                    result.status, result.score = "failed", 0.0
+                    result.output = (
+                        "This check passed, but it counts only when the values it is about are "
+                        f"right too, and {'this test' if len(failed) == 1 else 'these tests'} "
+                        f"failed: {names}. Fix that first; this one's points then count.")
+                    changed = True
         return [self.results[n] for n in self.order]

@@ -17,6 +17,7 @@ import io
 import os
 import time
 from pathlib import Path
+from typing import Sequence
 
 import pytest
 
@@ -29,7 +30,12 @@ from grader.proxy import StudentProxy
 from grader.result import Result, outcome_of
 from grader.sandbox import Worker, isolation
 
-__all__ = ["grade", "MAX_TEST_OUTPUT"]
+__all__ = ["grade", "MAX_TEST_OUTPUT", "FIRST_FAILURE_ENV"]
+
+#: ``GRADER_FIRST_FAILURE=1``: a grading stops at its first failed test (the tests after
+#: it count as failed), which is all the audit needs to know of a mutant.  Nothing else
+#: of the environment changes how pytest runs a suite (``PYTEST_ADDOPTS`` is ignored).
+FIRST_FAILURE_ENV = "GRADER_FIRST_FAILURE"
 
 #: Most characters of one test's message kept in a result (the student's output and
 #: messages are cut before, but never let one submission make the document large).
@@ -53,7 +59,7 @@ def _environment(**values: str):
 def grade(assignment: Assignment, submission: Path, *, public_only: bool = False,
           key: bytes | None = None, log: io.StringIO | None = None,
           zygote: Zygote | None = None, uid: int | None = None,
-          public_why: str | None = None) -> Result:
+          public_why: str | None = None, plugins: Sequence[object] = ()) -> Result:
     """Grade ``submission`` against ``assignment``'s suite.
 
     Args:
@@ -71,6 +77,8 @@ def grade(assignment: Assignment, submission: Path, *, public_only: bool = False
         public_why: where the public tests run instead of a sealed hidden suite (no
             ``key``, or ``public_only``), why, as a clause for the student (``grade ci``
             says: a push, a fork, a missing secret); the result's note gives it.
+        plugins: more pytest plugin objects for this run, beside the grader's own (the
+            audit's, which records what the suite calls: ``grader.audit.corpus``).
 
     Returns:
         The ``Result``; it is complete whatever the submission does (an import error
@@ -91,10 +99,11 @@ def grade(assignment: Assignment, submission: Path, *, public_only: bool = False
             f"{public_why or seal.KEY_ENV + ' is not set here'}.")
     if public_only or not sealed:
         return _grade(assignment, submission, public_only=public_only, log=log,
-                      zygote=zygote, uid=uid, public_note=note if sealed and public_why else None)
+                      zygote=zygote, uid=uid, plugins=plugins,
+                      public_note=note if sealed and public_why else None)
     if key is None:
         return _grade(assignment, submission, public_only=True, log=log, zygote=zygote, uid=uid,
-                      public_note=note)
+                      plugins=plugins, public_note=note)
     mode, why = isolation()
     if mode != "namespaces":
         raise seal.SealError(
@@ -105,7 +114,7 @@ def grade(assignment: Assignment, submission: Path, *, public_only: bool = False
     # see this process's files while the suite is open is confined by namespaces
     with seal.unsealed(assignment.root, assignment.name, key) as reference_root:
         return _grade(dataclasses.replace(assignment, reference_root=reference_root), submission,
-                      public_only=False, log=log, zygote=zygote, uid=uid)
+                      public_only=False, log=log, zygote=zygote, uid=uid, plugins=plugins)
 
 
 def _observe_errors(worker: Worker) -> list[BaseException]:
@@ -126,7 +135,7 @@ def _observe_errors(worker: Worker) -> list[BaseException]:
 
 def _grade(assignment: Assignment, submission: Path, *, public_only: bool,
            log: io.StringIO | None, zygote: Zygote | None, uid: int | None,
-           public_note: str | None = None) -> Result:
+           plugins: Sequence[object] = (), public_note: str | None = None) -> Result:
     """``grade`` with the suite where ``assignment`` says it is; ``public_note`` replaces
     the note that says the hidden suite runs on submission, when the public tests run."""
     isolation()  # a GRADER_ISOLATION that cannot be honoured stops the run before it starts
@@ -145,12 +154,14 @@ def _grade(assignment: Assignment, submission: Path, *, public_only: bool,
             "--noconftest", "--import-mode=importlib", "-p", "no:cacheprovider",
             "-p", "no:stepwise", "-p", "no:warnings", "-p", "no:unraisableexception",
             "-p", "no:threadexception", "-q", "--tb=no", "-s"]
+    if os.environ.get(FIRST_FAILURE_ENV) == "1":
+        args.append("--maxfail=1")  # the audit: a mutant is killed by its first failed test
     output = log if log is not None else io.StringIO()
     start = time.monotonic()
     try:
-        with _environment(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1"), \
+        with _environment(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTEST_ADDOPTS=""), \
                 contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
-            code = pytest.main(args, plugins=[plugin])
+            code = pytest.main(args, plugins=[plugin, *plugins])
     finally:
         worker.close()
     elapsed = time.monotonic() - start

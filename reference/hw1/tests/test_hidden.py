@@ -103,6 +103,7 @@ def test_mse_accepts_lists(student, reference):
 
 
 @pytest.mark.points(2)
+@pytest.mark.depends_on("test_mse_matches_reference")
 def test_mse_leaves_inputs_unchanged(student, rng):
     """mse: y_pred and y are left as they were found"""
     y_pred, y = rng.normal(size=6), rng.normal(size=6)
@@ -194,6 +195,7 @@ def test_grid_search_descending_grid(student, reference, rng):
 
 
 @pytest.mark.points(2)
+@pytest.mark.depends_on("test_grid_search_costs_over_w_and_b")
 def test_grid_search_leaves_inputs_unchanged(student, rng):
     """grid_search: x, y, ws and bs are left as they were found"""
     x, y = _noisy_data(rng, 5)
@@ -289,6 +291,7 @@ def test_train_dev_split_single_sample(student, reference):
 
 
 @pytest.mark.points(2)
+@pytest.mark.depends_on("test_train_dev_split_dev_order", "test_train_dev_split_train_order")
 def test_train_dev_split_leaves_inputs_unchanged(student, rng):
     """train_dev_split: x and y are left as they were found"""
     x, y = _split_data(rng, 10)

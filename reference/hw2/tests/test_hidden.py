@@ -95,6 +95,7 @@ def test_gradient_accepts_lists(student, reference, rng):
 
 
 @pytest.mark.points(1)
+@pytest.mark.depends_on("test_gradient_values_on_noisy_data")
 def test_gradient_leaves_inputs_unchanged(student, rng):
     """gradient: x and y are left as they were found"""
     x, y = _noisy_data(rng, 6)
@@ -197,6 +198,7 @@ def test_gradient_descent_returns_one_cost_per_epoch(student):
 
 
 @pytest.mark.points(1)
+@pytest.mark.depends_on("test_gradient_descent_cost_history")
 def test_gradient_descent_leaves_inputs_unchanged(student, rng):
     """gradient_descent: x and y are left as they were found"""
     x, y = _noisy_data(rng, 6)
@@ -271,6 +273,7 @@ def test_sgd_returns_one_loss_per_epoch(student):
 
 
 @pytest.mark.points(1)
+@pytest.mark.depends_on("test_sgd_loss_history")
 def test_sgd_leaves_inputs_unchanged(student, rng):
     """sgd: x and y are left as they were found (no shuffling in place)"""
     x, y = _noisy_data(rng, 6)
@@ -365,6 +368,7 @@ def test_minibatch_gd_returns_one_cost_per_epoch(student):
 
 
 @pytest.mark.points(1)
+@pytest.mark.depends_on("test_minibatch_gd_cost_history")
 def test_minibatch_gd_leaves_inputs_unchanged(student, rng):
     """minibatch_gd: x and y are left as they were found"""
     x, y = _noisy_data(rng, 7)
@@ -390,6 +394,7 @@ def test_ema_beta_zero(student, reference, rng):
 
 
 @pytest.mark.points(2)
+@pytest.mark.depends_on("test_ema_values")
 def test_ema_beta_one(student, reference, rng):
     """ema: beta = 1 returns the values themselves"""
     values = rng.normal(size=8)
@@ -404,6 +409,7 @@ def test_ema_accepts_lists(student, reference, rng):
 
 
 @pytest.mark.points(1)
+@pytest.mark.depends_on("test_ema_values")
 def test_ema_single_value(student, reference):
     """ema: one value gives itself"""
     assert_close(student.ema(np.array([3.7]), 0.4), reference.ema(np.array([3.7]), 0.4),
@@ -411,6 +417,7 @@ def test_ema_single_value(student, reference):
 
 
 @pytest.mark.points(2)
+@pytest.mark.depends_on("test_ema_values")
 def test_ema_leaves_values_unchanged(student, rng):
     """ema: values are left as they were found (array and list)"""
     for values in (rng.normal(size=6), [float(v) for v in rng.normal(size=6)]):

@@ -110,6 +110,7 @@ def test_standardize_single_row_with_given_statistics(student, reference, rng):
 
 
 @pytest.mark.points(2)
+@pytest.mark.depends_on("test_standardize_X_std")
 def test_standardize_leaves_X_unchanged(student, rng):
     """standardize: X is left unchanged"""
     X = _raw_features(rng, 6)
@@ -361,6 +362,7 @@ def test_fit_closed_form_single_sample(student, reference):
 
 
 @pytest.mark.points(1)
+@pytest.mark.depends_on("test_fit_closed_form_least_squares")
 def test_fit_closed_form_leaves_inputs_unchanged(student, rng):
     """fit_closed_form: X and y are left unchanged"""
     X, y = _data(rng, 8, 2)

@@ -371,6 +371,7 @@ def test_weight_decay_step_history(student, rng):
 
 
 @pytest.mark.points(2)
+@pytest.mark.depends_on("test_weight_decay_step_matches_formula")
 def test_weight_decay_step_leaves_inputs_unchanged(student, rng):
     """weight_decay_step: w and grad are left unchanged (a new array is returned)"""
     w, grad = rng.normal(size=(3, 3)), rng.normal(size=(3, 3))
@@ -435,6 +436,7 @@ def test_dropout_forward_keeps_the_expectation(student):
 
 
 @pytest.mark.points(3)
+@pytest.mark.depends_on("test_dropout_forward_mask")
 def test_dropout_forward_eval_mode(student, rng):
     """dropout_forward: train=False returns x unchanged, whatever p (0.5, 0.9)"""
     for shape, p, seed in [((4, 5), 0.5, 1), ((3, 3), 0.9, 2)]:
@@ -443,6 +445,7 @@ def test_dropout_forward_eval_mode(student, rng):
 
 
 @pytest.mark.points(2)
+@pytest.mark.depends_on("test_dropout_forward_mask")
 def test_dropout_forward_leaves_x_unchanged(student, rng):
     """dropout_forward: x is left unchanged (train and eval mode)"""
     for train in (True, False):
@@ -483,6 +486,7 @@ def test_dropout_backward_central_differences(student, rng):
 
 
 @pytest.mark.points(2)
+@pytest.mark.depends_on("test_dropout_backward_matches_reference")
 def test_dropout_backward_eval_mode(student, rng):
     """dropout_backward: in eval mode (train=False) dx = dout"""
     x, dout = rng.normal(size=(3, 5)), rng.normal(size=(3, 5))
@@ -681,6 +685,7 @@ def test_batchnorm_forward_test_mode(student, reference, rng):
 
 
 @pytest.mark.points(2)
+@pytest.mark.depends_on("test_batchnorm_forward_test_mode")
 def test_batchnorm_forward_test_mode_keeps_running_statistics(student, rng):
     """batchnorm_forward: test mode leaves bn_param's running_mean and running_var as they were"""
     x, gamma, beta = _bn_inputs(rng, 6, 3)
@@ -696,6 +701,7 @@ def test_batchnorm_forward_test_mode_keeps_running_statistics(student, rng):
 
 
 @pytest.mark.points(2)
+@pytest.mark.depends_on("test_batchnorm_forward_train")
 def test_batchnorm_forward_leaves_x_unchanged(student, rng):
     """batchnorm_forward: x, gamma and beta are left unchanged (train and test mode)"""
     for mode in ("train", "test"):
