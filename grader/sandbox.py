@@ -218,7 +218,8 @@ def _probe(namespaces: bool) -> str:
             for part in ("view", "rw"):
                 (root / part).mkdir()
             spec["view"] = {"root": str(root / "view"), "writable": str(root / "rw"),
-                            "readonly": list(_SYSTEM_DIRS) + [str(Path(sys.prefix).resolve())],
+                            "readonly": list(_SYSTEM_DIRS) + sorted(
+                                {str(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix)}),
                             "disk_mb": 1, "uid": uid}
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
                "PYTHONPATH": str(grader_lib(root)), "PYTHONDONTWRITEBYTECODE": "1"}
