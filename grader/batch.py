@@ -33,7 +33,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator, Protocol, Sequence
 
-from grader import __version__
+from grader import __version__, i18n
 from grader.assignment import Assignment
 from grader.errors import ConfigurationError
 from grader.exports import summary_lines, write_exports
@@ -51,12 +51,15 @@ GRADEBOOK_NAME = "gradebook.sqlite"
 LOG_NAME = "batch.log"
 
 
-def fingerprint(assignment: Assignment, public_only: bool = False) -> str:
-    """SHA-256 (hex) of everything that decides a verdict besides the submission: the
-    suite (hidden or public tests), the reference and its known mistakes,
-    ``assignment.toml``, the assignment's data, and the grader itself (its version and
-    source).  A result recorded under another fingerprint is graded again."""
-    digest = hashlib.sha256(f"{__version__}\0{public_only}\0".encode())
+def fingerprint(assignment: Assignment, public_only: bool = False, lang: str = "en") -> str:
+    """SHA-256 (hex) of everything that decides a verdict or its words besides the
+    submission: the suite (hidden or public tests), the reference and its known mistakes,
+    ``assignment.toml``, the assignment's data, the grader itself (its version and
+    source, its message catalogues included) and the language of the messages (a
+    result recorded in English is graded again for ``--lang zh``).  A result recorded
+    under another fingerprint is graded again."""
+    suffix = "" if lang == "en" else f"{lang}\0"  # English: the fingerprints recorded before
+    digest = hashlib.sha256(f"{__version__}\0{public_only}\0{suffix}".encode())
     package = Path(__file__).resolve().parent
     folders = [assignment.directory, package]
     if not public_only:
@@ -188,7 +191,7 @@ def run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *,
               executor: Executor, regrade: bool = False, id_pattern: str | None = None,
               public_only: bool = False, key: bytes | None = None,
               roster: Roster | None = None, due: datetime | None = None,
-              canvas_column: str | None = None,
+              canvas_column: str | None = None, lang: str | None = "en",
               on_start: Callable[[int, int], None] | None = None,
               on_result: Callable[[Entry], None] | None = None) -> BatchReport:
     """Grade every submission in ``paths`` into the gradebook in ``out``, then export.
@@ -207,6 +210,8 @@ def run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *,
         roster: names and emails by student id (``grader.lms.read_roster``).
         due: the deadline; a submission the export dates later is marked late.
         canvas_column: the assignment's column in canvas.csv (``grader.exports``).
+        lang: the language of what students read (their results' messages and
+            feedback files): "en" or "zh" (``grader.i18n``); None: the locale's.
         on_start: called once as ``on_start(to_grade, total)`` before grading starts.
         on_result: called with each entry as it is recorded (rejections included).
 
@@ -220,6 +225,18 @@ def run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *,
             recorded stays).
         KeyboardInterrupt: Ctrl-C; what was recorded stays.
     """
+    with i18n.using(lang) as chosen:  # the exports here; each request says it to its slot
+        return _run_batch(assignment, paths, out, executor=executor, regrade=regrade,
+                          id_pattern=id_pattern, public_only=public_only, key=key,
+                          roster=roster, due=due, canvas_column=canvas_column, lang=chosen,
+                          on_start=on_start, on_result=on_result)
+
+
+def _run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *, executor: Executor,
+               regrade: bool, id_pattern: str | None, public_only: bool, key: bytes | None,
+               roster: Roster | None, due: datetime | None, canvas_column: str | None,
+               lang: str, on_start: Callable[[int, int], None] | None,
+               on_result: Callable[[Entry], None] | None) -> BatchReport:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     try:
@@ -228,7 +245,7 @@ def run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *,
         stub = None  # no pristine stub: a repository's .py always wins over its notebook
     intake = collect(paths, assignment.submission, f"assignments/{assignment.name}",
                      id_pattern=id_pattern, stub=stub, key=key, roster=roster, due=due)
-    fp = fingerprint(assignment, public_only)
+    fp = fingerprint(assignment, public_only, lang)
     max_score = assignment.public_points if public_only else assignment.points
     report = BatchReport(submissions=len(intake.submissions), skipped_files=intake.skipped,
                          gradebook=out / GRADEBOOK_NAME)
@@ -255,7 +272,7 @@ def run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *,
             report.rejected += 1
             if on_result is not None:
                 on_result(entry)
-        requests = [request_for(s.student, s.origin, s.source, assignment.module)
+        requests = [request_for(s.student, s.origin, s.source, assignment.module, lang)
                     for s in todo.values()]
         for request, outcome in executor.results(requests):
             if outcome.get("status") == "config":

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from grader.errors import GradingFailure, StudentException
+from grader.i18n import _
 
 __all__ = [
     "assert_close",
@@ -115,21 +116,22 @@ def _describe(x) -> str:
     if x is None:
         return "None"
     if isinstance(x, np.ndarray):
-        return f"an array of shape {x.shape} ({x.dtype})"
+        return _("an array of shape {shape} ({dtype})").format(shape=x.shape, dtype=x.dtype)
     if _is_tensor(x):
-        return f"a tensor of shape {tuple(x.shape)} ({str(x.dtype).removeprefix('torch.')})"
+        return _("a tensor of shape {shape} ({dtype})").format(
+            shape=tuple(x.shape), dtype=str(x.dtype).removeprefix("torch."))
     if isinstance(x, (list, tuple)):
-        return f"a {type(x).__name__} of length {len(x)}"
+        return _("a {type} of length {length}").format(type=type(x).__name__, length=len(x))
     if isinstance(x, dict):
-        return f"a dict with keys {sorted(map(str, x))}"
+        return _("a dict with keys {keys}").format(keys=sorted(map(str, x)))
     if _is_number(x):
-        return f"the number {x!r}"
+        return _("the number {value}").format(value=repr(x))
     type_name = getattr(x, "type_name", None)  # a worker handle
-    return f"an object of type {type_name or type(x).__name__}"
+    return _("an object of type {type}").format(type=type_name or type(x).__name__)
 
 
 def _index(idx: tuple) -> str:
-    return "[" + ", ".join(str(int(i)) for i in idx) + "]" if idx else "(the single value)"
+    return "[" + ", ".join(str(int(i)) for i in idx) + "]" if idx else _("(the single value)")
 
 
 def _num(x: float) -> str:
@@ -141,8 +143,8 @@ def _at(path: str) -> str:
 
 
 def _kind_name(kind: str) -> str:
-    return {"f": "floating-point", "i": "integer", "u": "unsigned integer", "b": "boolean",
-            "c": "complex"}.get(kind, kind)
+    return {"f": _("floating-point"), "i": _("integer"), "u": _("unsigned integer"),
+            "b": _("boolean"), "c": _("complex")}.get(kind, kind)
 
 
 # ----------------------------------------------------------------------- assert_close
@@ -156,11 +158,12 @@ def _pattern_hint(a: np.ndarray, e: np.ndarray) -> str:
         c = float(a_flat @ e_flat) / denom
         if c != 0 and np.allclose(a_flat, c * e_flat, rtol=1e-6, atol=1e-12 * max(1.0, abs(c))):
             if abs(c + 1) < 1e-6:
-                return " Your values are the negatives of the expected ones: check the sign."
+                return " " + _("Your values are the negatives of the expected ones: check the sign.")
             factor = _simple_fraction(c)
             if factor:  # an odd factor (1.21387) is a coincidence of the data, not a clue
-                return (f" Your values are exactly {factor} times the expected ones: look for "
-                        "a missing or extra factor (such as 1/N, a sum instead of a mean, or 2).")
+                return " " + _("Your values are exactly {factor} times the expected ones: look for "
+                               "a missing or extra factor (such as 1/N, a sum instead of a mean, "
+                               "or 2).").format(factor=factor)
     return ""
 
 
@@ -181,44 +184,53 @@ def _compare_arrays(actual, expected, path: str, rtol: float, atol: float, check
                     equal_nan: bool) -> str | None:
     e = _to_array(expected)
     if isinstance(actual, (list, tuple)) and not _numeric_sequence(actual) and len(actual) > 0:
-        return f"{_at(path)}expected numbers, got {_describe(actual)} that holds non-numbers"
+        return _at(path) + _("expected numbers, got {actual} that holds non-numbers").format(
+            actual=_describe(actual))
     if not (_is_arraylike(actual) or isinstance(actual, (list, tuple))):
-        return f"{_at(path)}expected {_describe(expected)}, got {_describe(actual)}"
+        return _at(path) + _("expected {expected}, got {actual}").format(
+            expected=_describe(expected), actual=_describe(actual))
     try:
         a = _to_array(actual)
     except (TypeError, ValueError) as exc:
-        return f"{_at(path)}expected {_describe(expected)}, got {_describe(actual)} ({exc})"
+        return _at(path) + _("expected {expected}, got {actual} ({error})").format(
+            expected=_describe(expected), actual=_describe(actual), error=exc)
     if a.dtype.kind not in "biufc":
-        return f"{_at(path)}expected numbers, got {_describe(actual)}"
+        return _at(path) + _("expected numbers, got {actual}").format(actual=_describe(actual))
 
     if e.ndim == 0 and a.ndim != 0:
-        return (f"{_at(path)}expected a single number, got an array of shape {a.shape}. "
-                "Return a scalar (for example with float(...) or .item()).")
+        return _at(path) + _("expected a single number, got an array of shape {shape}. Return a "
+                             "scalar (for example with float(...) or .item()).").format(shape=a.shape)
     if a.shape != e.shape:
         hint = ""
         if a.size == e.size:
-            hint = (" It has the right number of entries: check for a missing reshape, an "
-                    "extra keepdims=True or a (N,) vs (N, 1) mix-up.")
+            hint = " " + _("It has the right number of entries: check for a missing reshape, an "
+                           "extra keepdims=True or a (N,) vs (N, 1) mix-up.")
             if a.ndim == 2 and e.ndim == 2 and a.shape == e.shape[::-1]:
-                hint = " That is the transposed shape: check the order of a matrix product."
+                hint = " " + _("That is the transposed shape: check the order of a matrix product.")
         elif a.ndim == e.ndim + 1 or a.ndim + 1 == e.ndim:
-            hint = " Check which axis you summed or averaged over."
-        return f"{_at(path)}wrong shape: expected {e.shape}, got {a.shape}.{hint}"
+            hint = " " + _("Check which axis you summed or averaged over.")
+        return _at(path) + _("wrong shape: expected {expected}, got {actual}.").format(
+            expected=e.shape, actual=a.shape) + hint
 
     if check_dtype is True and a.dtype != e.dtype:
-        return f"{_at(path)}wrong dtype: expected {e.dtype}, got {a.dtype}"
+        return _at(path) + _("wrong dtype: expected {expected}, got {actual}").format(
+            expected=e.dtype, actual=a.dtype)
     if check_dtype and e.dtype.kind == "f" and a.dtype.kind == "f" and a.dtype.itemsize < 4:
-        return f"{_at(path)}wrong dtype: {a.dtype} has too little precision; use float32 or float64"
+        return _at(path) + _("wrong dtype: {dtype} has too little precision; use float32 or "
+                             "float64").format(dtype=a.dtype)
     kind_msg = ""
     if check_dtype and a.dtype.kind != e.dtype.kind and not (e.dtype.kind == "f" and a.dtype.kind == "c"
                                                              and not np.iscomplexobj(e)):
-        kind_msg = (f"wrong dtype: expected {_kind_name(e.dtype.kind)} values ({e.dtype}), "
-                    f"got {_kind_name(a.dtype.kind)} values ({a.dtype})")
+        kind_msg = _("wrong dtype: expected {expected_kind} values ({expected}), got "
+                     "{actual_kind} values ({actual})").format(
+                         expected_kind=_kind_name(e.dtype.kind), expected=e.dtype,
+                         actual_kind=_kind_name(a.dtype.kind), actual=a.dtype)
     # Wrong values are the more useful message (an accuracy of 3 where 0.6 was due);
     # the dtype is named too, or alone where the values are right.
     value_msg = _compare_values(a, e, path, rtol, atol, equal_nan)
     if value_msg:
-        return f"{value_msg} Also a {kind_msg}." if kind_msg else value_msg
+        return (value_msg + " " + _("Also a {problem}.").format(problem=kind_msg)
+                if kind_msg else value_msg)
     return f"{_at(path)}{kind_msg}" if kind_msg else None
 
 
@@ -229,8 +241,10 @@ def _compare_values(a: np.ndarray, e: np.ndarray, path: str, rtol: float, atol: 
         bad = a != e
         if bad.any():
             idx = tuple(np.argwhere(bad)[0])
-            return (f"{_at(path)}{int(bad.sum())} of {e.size} entries differ; first at index "
-                    f"{_index(idx)}: expected {e[idx]!r}, got {a[idx]!r}")
+            return _at(path) + _("{count} of {size} entries differ; first at index {index}: "
+                                 "expected {expected}, got {actual}").format(
+                count=int(bad.sum()), size=e.size, index=_index(idx), expected=repr(e[idx]),
+                actual=repr(a[idx]))
         return None
 
     a64 = a.astype(np.complex128 if np.iscomplexobj(a) or np.iscomplexobj(e) else np.float64)
@@ -241,14 +255,17 @@ def _compare_values(a: np.ndarray, e: np.ndarray, path: str, rtol: float, atol: 
     if unexpected.any():
         idx = tuple(np.argwhere(unexpected)[0])
         what = "NaN" if np.isnan(a64[idx]) else "inf"
-        return (f"{_at(path)}your result contains NaN or inf in {int(unexpected.sum())} of "
-                f"{e.size} entries; the first is {what} at index {_index(idx)}, where "
-                f"{_num(e64[idx])} was expected. Look for a division by zero, log(0), or an "
-                "overflow in exp (use a numerically stable formula).")
+        return _at(path) + _("your result contains NaN or inf in {count} of {size} entries; the "
+                             "first is {what} at index {index}, where {expected} was expected. "
+                             "Look for a division by zero, log(0), or an overflow in exp (use a "
+                             "numerically stable formula).").format(
+            count=int(unexpected.sum()), size=e.size, what=what, index=_index(idx),
+            expected=_num(e64[idx]))
     missing = ~e_fin & a_fin
     if missing.any():
         idx = tuple(np.argwhere(missing)[0])
-        return f"{_at(path)}expected {e64[idx]} at index {_index(idx)}, got {_num(a64[idx])}"
+        return _at(path) + _("expected {expected} at index {index}, got {actual}").format(
+            expected=e64[idx], index=_index(idx), actual=_num(a64[idx]))
     both_nonfinite = ~a_fin & ~e_fin
     if both_nonfinite.any():
         same = (a_nan & e_nan) if equal_nan else np.zeros_like(a_nan)
@@ -256,7 +273,8 @@ def _compare_values(a: np.ndarray, e: np.ndarray, path: str, rtol: float, atol: 
         wrong = both_nonfinite & ~same
         if wrong.any():
             idx = tuple(np.argwhere(wrong)[0])
-            return f"{_at(path)}expected {e64[idx]} at index {_index(idx)}, got {a64[idx]}"
+            return _at(path) + _("expected {expected} at index {index}, got {actual}").format(
+                expected=e64[idx], index=_index(idx), actual=a64[idx])
     fin = a_fin & e_fin
     err = np.where(fin, np.abs(a64 - e64), 0.0)
     mag = np.abs(np.where(fin, e64, 0.0))
@@ -271,32 +289,42 @@ def _compare_values(a: np.ndarray, e: np.ndarray, path: str, rtol: float, atol: 
     worst = tuple(int(i) for i in worst)
     count = int(bad.sum())
     if e.ndim == 0:
-        text = (f"{_at(path)}expected {_num(e64[()])}, got {_num(a64[()])} "
-                f"(error {err[()]:.3g}; tolerance rtol={rtol:g}, atol={atol:g})")
+        text = _at(path) + _("expected {expected}, got {actual} (error {error}; tolerance "
+                             "rtol={rtol}, atol={atol})").format(
+            expected=_num(e64[()]), actual=_num(a64[()]), error=f"{err[()]:.3g}",
+            rtol=f"{rtol:g}", atol=f"{atol:g}")
     else:
-        text = (f"{_at(path)}{count} of {e.size} entries are wrong; the largest error is "
-                f"{err[worst]:.3g} at index {_index(worst)}: expected {_num(e64[worst])}, got "
-                f"{_num(a64[worst])} (tolerance rtol={rtol:g}, atol={atol:g})")
+        text = _at(path) + _("{count} of {size} entries are wrong; the largest error is {error} "
+                             "at index {index}: expected {expected}, got {actual} (tolerance "
+                             "rtol={rtol}, atol={atol})").format(
+            count=count, size=e.size, error=f"{err[worst]:.3g}", index=_index(worst),
+            expected=_num(e64[worst]), actual=_num(a64[worst]), rtol=f"{rtol:g}", atol=f"{atol:g}")
     if e64.ndim == 2 and e64.shape[0] == e64.shape[1] and \
             np.allclose(a64, e64.T, rtol=rtol, atol=atol, equal_nan=True):
-        return text + " Your result is the transpose of the expected one: check the order of a matrix product."
+        return text + " " + _("Your result is the transpose of the expected one: check the order "
+                              "of a matrix product.")
     return text + _pattern_hint(np.real(a64), np.real(e64))
 
 
 def _compare(actual, expected, path: str, names, rtol, atol, check_dtype, equal_nan) -> str | None:
     if expected is None:
-        return None if actual is None else f"{_at(path)}expected None, got {_describe(actual)}"
+        return None if actual is None else _at(path) + _("expected None, got {actual}").format(
+            actual=_describe(actual))
     if actual is None:
-        return f"{_at(path)}expected {_describe(expected)}, got None (did you forget to return it?)"
+        return _at(path) + _("expected {expected}, got None (did you forget to return it?)").format(
+            expected=_describe(expected))
     if isinstance(expected, Mapping):
         if not isinstance(actual, Mapping):
-            return f"{_at(path)}expected a dict with keys {sorted(map(str, expected))}, got {_describe(actual)}"
+            return _at(path) + _("expected a dict with keys {keys}, got {actual}").format(
+                keys=sorted(map(str, expected)), actual=_describe(actual))
         missing = [k for k in expected if k not in actual]
         extra = [k for k in actual if k not in expected]
         if missing:
-            return f"{_at(path)}missing key(s) {missing}; the keys must be {list(expected)}"
+            return _at(path) + _("missing key(s) {missing}; the keys must be {keys}").format(
+                missing=missing, keys=list(expected))
         if extra:
-            return f"{_at(path)}unexpected key(s) {extra}; the keys must be {list(expected)}"
+            return _at(path) + _("unexpected key(s) {extra}; the keys must be {keys}").format(
+                extra=extra, keys=list(expected))
         for k in expected:
             sub = f"{path}[{k!r}]" if path else f"[{k!r}]"
             msg = _compare(actual[k], expected[k], sub, None, rtol, atol, check_dtype, equal_nan)
@@ -306,9 +334,11 @@ def _compare(actual, expected, path: str, names, rtol, atol, check_dtype, equal_
     named = bool(names) and not path and len(names) == len(expected) if isinstance(expected, (list, tuple)) else False
     if isinstance(expected, (list, tuple)) and (named or not _numeric_sequence(expected)):
         if not isinstance(actual, (list, tuple)):
-            return f"{_at(path)}expected a tuple of {len(expected)} values, got {_describe(actual)}"
+            return _at(path) + _("expected a tuple of {count} values, got {actual}").format(
+                count=len(expected), actual=_describe(actual))
         if len(actual) != len(expected):
-            return f"{_at(path)}expected {len(expected)} values, got {len(actual)}"
+            return _at(path) + _("expected {expected} values, got {actual}").format(
+                expected=len(expected), actual=len(actual))
         for i, (a, e) in enumerate(zip(actual, expected)):
             if names and i < len(names) and not path:
                 sub = str(names[i])
@@ -319,7 +349,8 @@ def _compare(actual, expected, path: str, names, rtol, atol, check_dtype, equal_
                 return msg
         return None
     if isinstance(expected, str):
-        return None if actual == expected else f"{_at(path)}expected {expected!r}, got {actual!r}"
+        return None if actual == expected else _at(path) + _("expected {expected}, got {actual}").format(
+            expected=repr(expected), actual=repr(actual))
     return _compare_arrays(actual, expected, path, rtol, atol, check_dtype, equal_nan)
 
 
@@ -385,8 +416,9 @@ def assert_unchanged(changed: Sequence, function: str, hint: str = "") -> None:
     if changed:
         _, name, after = changed[0]
         raise GradingFailure(
-            f"`{function}` changed its argument `{name}` in place; it must leave its inputs "
-            f"as it found them. {hint}".rstrip(), after)
+            (_("`{function}` changed its argument `{name}` in place; it must leave its inputs as "
+               "it found them.").format(function=function, name=name) + " " + hint).rstrip(),
+            after)
 
 
 def assert_raises(exception: type[BaseException] | str, function: Callable, *args,
@@ -414,10 +446,12 @@ def assert_raises(exception: type[BaseException] | str, function: Callable, *arg
     except StudentException as exc:
         if name in exc.exc_classes:
             return exc
-        raise GradingFailure(f"`{label}` should raise {name} here, but it raised "
-                             f"{exc.exc_type}: {exc.message}".rstrip(": ")) from None
-    raise GradingFailure(f"`{label}` should raise {name} here, but it returned "
-                         f"{_describe(value)}.")
+        raise GradingFailure(_("`{function}` should raise {expected} here, but it raised "
+                               "{exception}: {message}").format(
+            function=label, expected=name, exception=exc.exc_type,
+            message=exc.message).rstrip(": ")) from None
+    raise GradingFailure(_("`{function}` should raise {expected} here, but it returned "
+                           "{value}.").format(function=label, expected=name, value=_describe(value)))
 
 
 # ----------------------------------------------------------------------- gradients
@@ -496,8 +530,10 @@ def check_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, analytic: An
     largest = float(err[worst]) if err.size else 0.0
     if largest > threshold:
         raise GradingFailure(
-            f"{name}: does not match the numerical gradient (central differences of the loss): "
-            f"relative error {largest:.3g} at index {_index(tuple(int(i) for i in worst))}: "
-            f"yours {_num(a[worst])}, numerical {_num(numeric[worst])} (accepted: up to "
-            f"{threshold:g}).", analytic)
+            _("{name}: does not match the numerical gradient (central differences of the "
+              "loss): relative error {error} at index {index}: yours {yours}, numerical "
+              "{numerical} (accepted: up to {threshold}).").format(
+                name=name, error=f"{largest:.3g}", index=_index(tuple(int(i) for i in worst)),
+                yours=_num(a[worst]), numerical=_num(numeric[worst]), threshold=f"{threshold:g}"),
+            analytic)
     return largest

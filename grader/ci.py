@@ -47,6 +47,7 @@ from typing import Mapping
 from grader import keys, tamper
 from grader.assignment import Assignment, find_course_root, list_assignments
 from grader.errors import ConfigurationError
+from grader.i18n import _
 
 __all__ = ["MAX_SUBMISSION_BYTES", "Plan", "base_commit", "changed_files", "event",
            "main", "plan", "public_reason", "submission_names", "to_grade"]
@@ -155,31 +156,33 @@ def public_reason(name: str, environ: Mapping[str, str] = os.environ) -> str:
     student: a push (and a fork), a pull request from a fork without secrets, a missing
     secret, or no key outside CI."""
     if environ.get("GITHUB_ACTIONS") != "true":
-        return (f"{keys.KEY_ENV} is not set here. The hidden suite runs on GitHub when you "
-                "open a pull request")
+        return _("{variable} is not set here. The hidden suite runs on GitHub when you open a "
+                 "pull request").format(variable=keys.KEY_ENV)
     payload = event(environ)
     kind = environ.get("GITHUB_EVENT_NAME", "")
-    default = _get(payload, "repository", "default_branch") or "the default branch"
+    default = _get(payload, "repository", "default_branch") or _("the default branch")
     if kind == "push":
         if _get(payload, "repository", "fork"):
-            return ("this repository is a fork, and forks get no key: the hidden suite "
-                    "grades a pull request into the course's own repository, so open one there")
-        return (f"pushes run the public tests only (no key is given to them); the hidden "
-                f"suite grades your pull request into {default}")
+            return _("this repository is a fork, and forks get no key: the hidden suite grades "
+                     "a pull request into the course's own repository, so open one there")
+        return _("pushes run the public tests only (no key is given to them); the hidden suite "
+                 "grades your pull request into {branch}").format(branch=default)
     if kind in _PULL_REQUEST_EVENTS:
         head = _get(payload, "pull_request", "head", "repo", "full_name")
         base = _get(payload, "pull_request", "base", "repo", "full_name")
         if kind == "pull_request" and head and head != base:
-            return ("this pull request comes from a fork, and GitHub gives no secrets to "
-                    "`pull_request` workflows of forks; the course's `pull_request_target` "
-                    "workflow grades it with the hidden suite")
+            return _("this pull request comes from a fork, and GitHub gives no secrets to "
+                     "`pull_request` workflows of forks; the course's `pull_request_target` "
+                     "workflow grades it with the hidden suite")
         if kind == "pull_request":
-            return ("`pull_request` workflows are given no key; the course's "
-                    "`pull_request_target` workflow grades pull requests with the hidden suite")
-        return (f"the secret {keys.secret_name(name)} is not set in this repository's "
-                f"`{keys.ENVIRONMENT}` environment (or that environment does not allow "
-                f"{default}); ask your instructor to set it (docs/ci.md)")
-    return f"{keys.KEY_ENV} is not given to this job ({kind or 'no event'})"
+            return _("`pull_request` workflows are given no key; the course's "
+                     "`pull_request_target` workflow grades pull requests with the hidden suite")
+        return _("the secret {secret} is not set in this repository's `{environment}` "
+                 "environment (or that environment does not allow {branch}); ask your "
+                 "instructor to set it (docs/ci.md)").format(
+            secret=keys.secret_name(name), environment=keys.ENVIRONMENT, branch=default)
+    return _("{variable} is not given to this job ({event})").format(
+        variable=keys.KEY_ENV, event=kind or _("no event"))
 
 
 # ----------------------------------------------------------------------------- pull requests

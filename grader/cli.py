@@ -31,9 +31,10 @@ from pathlib import Path
 import click
 from rich.cells import cell_len
 
-from grader import __version__
+from grader import __version__, i18n
 from grader.assignment import Assignment, find_assignment, find_course_root, list_assignments
 from grader.errors import ConfigurationError, GraderFault
+from grader.i18n import _, ngettext
 
 __all__ = ["main", "cli"]
 
@@ -85,8 +86,28 @@ def _named(root: Path, names: tuple[str, ...] | list[str]) -> list[Assignment]:
 
 
 def _points(a: Assignment) -> str:
-    text = f"{a.points:g} points"
-    return text + (f" (+{a.gpu_points:g} on a GPU)" if a.gpu_points else "")
+    from grader.report import points_text
+
+    text = points_text(a.points)
+    if a.gpu_points:
+        text += " " + _("(+{points} on a GPU)").format(points=f"{a.gpu_points:g}")
+    return text
+
+
+def _use_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--lang``'s callback: the run's messages in ``value`` (``grader.i18n.use``), else
+    in the locale's language, as ``main`` chose."""
+    if value is not None:
+        i18n.use(value)
+    return value
+
+
+#: ``--lang en|zh`` for the commands whose output students read.
+lang_option = click.option(
+    "--lang", type=click.Choice(i18n.LANGUAGES), default=None, expose_value=False,
+    is_eager=True, callback=_use_language,
+    help="The language of the report: en (English) or zh (简体中文). Default: the locale's "
+         "(LANG=zh_CN.UTF-8 gives Chinese), else English.")
 
 
 def _grade_command(assignment: Assignment) -> click.Command:
@@ -118,12 +139,19 @@ def _grade_command(assignment: Assignment) -> click.Command:
                   help="Exit with status 1 when the score is below PERCENT of the maximum (for CI).")
     @click.option("--public", "public_only", is_flag=True,
                   help="Run only the public tests, as a student's copy of the course does.")
+    @lang_option
     def command(submission, fmt, fail_under, public_only):
-        path = Path(submission) if submission else _worked_in(assignment)
+        if submission:
+            path, why = Path(submission), _("the file given with --submission")
+        else:
+            path, why = _worked_in(assignment)
         _check_submission_path(path)
         key = _key_for(assignment)
         result = _grade_file(assignment, path, fmt, public_only, key,
                              public_why=_public_reason(assignment))
+        result.graded_because = why
+        if not submission:  # the course's own file: named from the course's root
+            result.submission = path.relative_to(assignment.root).as_posix()
         _render(assignment, path, result, fmt)
         if not _meets(result, fail_under):
             sys.exit(EXIT_BELOW_THRESHOLD)
@@ -131,29 +159,33 @@ def _grade_command(assignment: Assignment) -> click.Command:
     return command
 
 
-def _worked_in(assignment: Assignment) -> Path:
-    """The student's file: ``assignments/hwN/<file>.py``, or in a student repository
-    whose .py is still the released stub, the notebook beside it once it was changed
-    (as ``grade batch`` and ``grade ci`` choose)."""
+def _worked_in(assignment: Assignment) -> tuple[Path, str]:
+    """The student's file and why it is the one graded, for the report: ``assignments/
+    hwN/<file>.py``, or in a student repository whose .py is still the released stub,
+    the notebook beside it once it was changed (as ``grade batch`` and ``grade ci``
+    choose)."""
     from grader import tamper
 
     py = assignment.default_submission
     notebook = py.with_suffix(".ipynb")
     if (notebook.is_file() and tamper.untouched(assignment.root, py)
             and tamper.untouched(assignment.root, notebook) is False):
-        click.echo(f"grade: grading {notebook.relative_to(assignment.root)}: {py.name} is still the "
-                   "released stub (--submission chooses another file)", err=True)
-        return notebook
-    return py
+        return notebook, _("the notebook, because {py} is still the released stub and the "
+                           "notebook is not; --submission chooses another file").format(py=py.name)
+    if notebook.is_file():
+        return py, _("the assignment's .py file, not the notebook beside it; --submission "
+                     "{notebook} grades the notebook").format(notebook=notebook.name)
+    return py, _("the assignment's file; --submission grades another")
 
 
 def _check_submission_path(path: Path) -> None:
     if not path.exists():
-        raise click.UsageError(f"submission file not found: {path}")
+        raise click.UsageError(_("submission file not found: {path}").format(path=path))
     if not path.is_file():
-        raise click.UsageError(f"submission is not a file: {path}")
+        raise click.UsageError(_("submission is not a file: {path}").format(path=path))
     if path.suffix not in (".py", ".ipynb"):
-        raise click.UsageError(f"submission must be a .py file or a notebook (.ipynb): {path}")
+        raise click.UsageError(_("submission must be a .py file or a notebook (.ipynb): {path}")
+                               .format(path=path))
 
 
 def _course_key_text() -> str:
@@ -217,7 +249,8 @@ def _grade_file(assignment: Assignment, path: Path, fmt: str, public_only: bool,
                          public_why=public_why)
         from rich.console import Console
 
-        with Console(highlight=False).status(f"Grading {path} ...", spinner="dots"):
+        with Console(highlight=False).status(_("Grading {path} ...").format(path=path),
+                                             spinner="dots"):
             return grade(assignment, target, public_only=public_only, key=key,
                          public_why=public_why)
 
@@ -271,8 +304,9 @@ def _meets(result, fail_under: float | None) -> bool:
         return True
     percent = 100.0 * result.score / result.max_score if result.max_score else 100.0
     if percent < fail_under:
-        click.echo(f"grade: {result.assignment}: score {percent:.1f}% is below --fail-under "
-                   f"{fail_under:g}%", err=True)
+        click.echo(_("grade: {assignment}: score {percent}% is below --fail-under {threshold}%")
+                   .format(assignment=result.assignment, percent=f"{percent:.1f}",
+                           threshold=f"{fail_under:g}"), err=True)
         return False
     return True
 
@@ -326,26 +360,37 @@ class _GradeGroup(click.Group):
           "student code safely); 4 when the grader failed on a submission."),
 )
 @click.version_option(__version__, prog_name="grade")
+@lang_option
 @click.pass_context
 def cli(ctx):
     if ctx.invoked_subcommand is None:  # a bare `grade`: its help, not an error
         click.echo(ctx.get_help())
 
 
-@cli.command(name="list", help="List the assignments with their points and files.")
+@cli.command(name="list", help="List the assignments with their points, files and tests, in "
+                              "80 columns.")
+@lang_option
 def list_command():
+    from rich.console import Console
+
     from grader import seal
+    from grader.report import MAX_WIDTH, hanging
 
     root = _course_root()
     assignments = list_assignments(root)
-    width = max((cell_len(a.title) for a in assignments), default=0)
+    console = Console(highlight=False, soft_wrap=False)
+    width = max(40, min(console.width, MAX_WIDTH))
+    name_width = max((cell_len(a.name) for a in assignments), default=0) + 2
     for a in assignments:
         sealed = seal.bundle_path(root, a.name).is_file()
-        suite = ("hidden suite" if a.has_hidden_suite() else
-                 "sealed hidden suite" if sealed else "public tests only")
-        title = a.title + " " * (width - cell_len(a.title))  # CJK characters are 2 cells wide
-        click.echo(f"{a.name:6} {title}  {_points(a):26} "
-                   f"{a.directory.relative_to(root) / a.submission}  [{suite}]")
+        suite = (_("hidden suite") if a.has_hidden_suite() else
+                 _("sealed hidden suite") if sealed else _("public tests only"))
+        lines = [f"{a.name:{name_width}}{a.title}",
+                 " " * name_width + " · ".join(
+                     [(a.directory.relative_to(root) / a.submission).as_posix(), _points(a), suite])]
+        for line in lines:  # CJK characters are 2 cells wide: hanging counts cells
+            for piece in hanging(line, width, console):
+                click.echo(piece.plain)
 
 
 _BATCH_HELP = """Grade a whole class: every submission in PATH... against ASSIGNMENT's suite,
@@ -432,6 +477,7 @@ the assignment is set up wrongly; 130 when interrupted.
 @click.option("--canvas-column", metavar="NAME", default=None,
               help="The assignment's column in canvas.csv (default: 'ASSIGNMENT TITLE'); Canvas "
                    "matches an existing assignment by this name or by 'Name (canvas id)'.")
+@lang_option
 def batch_command(assignment_name, paths, out, jobs, scheduler, regrade, id_pattern, public_only,
                   roster, due, canvas_column):
     from rich.console import Console
@@ -479,7 +525,7 @@ def batch_command(assignment_name, paths, out, jobs, scheduler, regrade, id_patt
             report = run_batch(assignment, list(paths), out, executor=executor, regrade=regrade,
                                id_pattern=id_pattern, public_only=public_only,
                                key=_batch_key(console), roster=class_list, due=deadline,
-                               canvas_column=canvas_column,
+                               canvas_column=canvas_column, lang=i18n.language(),
                                on_start=progress.start, on_result=progress.advance)
     except KeyboardInterrupt:
         executor.close()
@@ -591,6 +637,7 @@ def report_command(assignment_name, out, repos, owner, fail_under, comment, targ
 @click.option("--submissions", metavar="DIR", type=click.Path(path_type=Path), default=None,
               help="Grade ASSIGNMENT's file that `python -m grader.ci plan --out DIR` copied "
                    "out of a pull request (the pull request workflow's grading job).")
+@lang_option
 def ci_command(names, fail_under, grade_all, public_only, submissions):
     """Grade, for GitHub Actions, what a push or a pull request hands in.
 
@@ -845,6 +892,7 @@ def release_command(out, names, fail_under, force):
 @click.option("--visibility", type=click.Choice(["visible", "after_due_date", "after_published",
                                                  "hidden"]), default="visible", show_default=True,
               help="When students see each test's result on Gradescope.")
+@lang_option
 def gradescope_command(assignment_name, out, visibility):
     """Build ASSIGNMENT's autograder for Gradescope: a zip to upload as a programming
     assignment's autograder (Configure Autograder > Zip file upload).
@@ -862,7 +910,8 @@ def gradescope_command(assignment_name, out, visibility):
                        hidden suite (Gradescope never shows them to students)
 
     An upload with nothing to grade scores 0 with a message saying what to upload.
-    Set the assignment's Autograder points to the hidden suite's points.
+    Set the assignment's Autograder points to the hidden suite's points. The feedback
+    is in --lang's language (the locale's by default).
     """
     from grader import gradescope
 
@@ -870,7 +919,7 @@ def gradescope_command(assignment_name, out, visibility):
     [assignment] = _named(root, [assignment_name])
     out = out or Path(f"autograder-{assignment.name}.zip")
     try:
-        names = gradescope.build(assignment, out, visibility=visibility)
+        names = gradescope.build(assignment, out, visibility=visibility, lang=i18n.language())
     except FileNotFoundError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(f"Wrote {out} ({len(names)} files): upload it as the autograder of {assignment.name} "
@@ -981,16 +1030,18 @@ def _batch_key(console) -> bytes | None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``grade`` script; returns the exit status.  First, the key
     in GRADER_KEY is taken out of the environment: as the script (``argv`` None), the
-    process re-executes itself without it (``grader.keys.keep_out_of_environment``)."""
+    process re-executes itself without it (``grader.keys.keep_out_of_environment``).
+    The messages are in the locale's language until ``--lang`` says otherwise."""
     from grader import keys
 
     keys.keep_out_of_environment(reexec=argv is None)
+    i18n.use(None)
     try:
         cli.main(args=argv, prog_name="grade", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.UsageError as exc:
-        click.echo(f"grade: error: {exc.format_message()}", err=True)
+        click.echo(_("grade: error: {message}").format(message=exc.format_message()), err=True)
         return EXIT_USAGE
     except click.Abort:
         click.echo("grade: aborted", err=True)

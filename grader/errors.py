@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from grader.i18n import _
+
 __all__ = [
     "closest",
     "GradingFailure",
@@ -78,7 +80,7 @@ class StudentCodeError(Exception):
 
     @property
     def where(self) -> str:
-        return f"`{self.function}`" if self.function else "your code"
+        return f"`{self.function}`" if self.function else _("your code")
 
     @property
     def student_message(self) -> str:  # pragma: no cover - overridden
@@ -106,7 +108,8 @@ class StudentException(StudentCodeError):
 
     @property
     def student_message(self) -> str:
-        text = f"{self.where} raised {self.exc_type}: {self.message}".rstrip(": ")
+        text = _("{where} raised {exception}: {message}").format(
+            where=self.where, exception=self.exc_type, message=self.message).rstrip(": ")
         if self.traceback:
             text += "\n" + self.traceback.rstrip()
         return text
@@ -117,7 +120,8 @@ class NotImplementedYet(StudentException):
 
     @property
     def student_message(self) -> str:
-        return f"{self.where} is not implemented yet (it raises NotImplementedError)."
+        return _("{where} is not implemented yet (it raises NotImplementedError).").format(
+            where=self.where)
 
 
 class StudentExit(StudentCodeError):
@@ -130,8 +134,9 @@ class StudentExit(StudentCodeError):
 
     @property
     def student_message(self) -> str:
-        text = (f"{self.where} called exit() / sys.exit({self.code}); a graded function "
-                "must return its result instead. Remove the exit call.")
+        text = _("{where} called exit() / sys.exit({code}); a graded function must return "
+                 "its result instead. Remove the exit call.").format(where=self.where,
+                                                                      code=self.code)
         if self.traceback:
             text += "\n" + self.traceback.rstrip()
         return text
@@ -156,12 +161,14 @@ class StudentTimeout(StudentCodeError):
     @property
     def student_message(self) -> str:
         if self.earlier:
-            return (f"{self.where} timed out after {self.seconds:g} s earlier in this run, so it "
-                    "was not called again. Look for an infinite loop (a `while` whose "
-                    "condition never becomes false) or work that grows far too fast.")
-        return (f"{self.where} timed out after {self.seconds:g} s (the per-call time limit). "
-                "Look for an infinite loop (a `while` whose condition never becomes false) "
-                "or work that grows far too fast.")
+            text = _("{where} timed out after {seconds:g} s earlier in this run, so it was not "
+                     "called again. Look for an infinite loop (a `while` whose condition never "
+                     "becomes false) or work that grows far too fast.")
+        else:
+            text = _("{where} timed out after {seconds:g} s (the per-call time limit). Look for "
+                     "an infinite loop (a `while` whose condition never becomes false) or work "
+                     "that grows far too fast.")
+        return text.format(where=self.where, seconds=self.seconds)
 
 
 class WorkerCrashed(StudentCodeError):
@@ -173,9 +180,10 @@ class WorkerCrashed(StudentCodeError):
 
     @property
     def student_message(self) -> str:
-        return (f"the process running your code died while running {self.where} ({self.how}). "
-                "This happens with os._exit(), a crash in native code, or using far too "
-                "much memory. A fresh process was started for the remaining tests.")
+        return _("the process running your code died while running {where} ({how}). This "
+                 "happens with os._exit(), a crash in native code, or using far too much "
+                 "memory. A fresh process was started for the remaining tests.").format(
+                     where=self.where, how=self.how)
 
 
 class LimitExceeded(StudentCodeError):
@@ -200,16 +208,27 @@ class LimitExceeded(StudentCodeError):
 
 class SubmissionNotImportable(StudentCodeError):
     """The submission could not be imported (syntax error, exception or exit at import,
-    or top-level code that ran past the time limit)."""
+    or top-level code that ran past the time limit).
 
-    def __init__(self, reason: str, output: str = ""):
+    Args:
+        reason: what happened, for the student (in the run's language).
+        output: what the code printed.
+        cause: what stopped it, whatever the language of ``reason``: ``"error"`` (it
+            raised, exited, died or does not parse), ``"time limit"`` (its top-level
+            code ran past the import time limit), ``"restarts"`` (the worker was
+            restarted too often after timeouts or crashes); None where the raiser did
+            not say (``grader.result.outcome_of`` then reads the English ``reason``).
+    """
+
+    def __init__(self, reason: str, output: str = "", cause: str | None = None):
         super().__init__(None, reason, output)
         self.reason = reason
+        self.cause = cause
 
     @property
     def student_message(self) -> str:
-        return ("your file could not be imported, so none of its functions could be "
-                f"tested:\n{self.reason.rstrip()}")
+        return _("your file could not be imported, so none of its functions could be "
+                 "tested:\n{reason}").format(reason=self.reason.rstrip())
 
 
 class MissingFunction(StudentCodeError):
@@ -217,8 +236,8 @@ class MissingFunction(StudentCodeError):
 
     @property
     def student_message(self) -> str:
-        return (f"your file does not define {self.where}. Keep the names and signatures of "
-                "the stub.")
+        return _("your file does not define {where}. Keep the names and signatures of the "
+                 "stub.").format(where=self.where)
 
 
 class ValueCannotCross(StudentCodeError):
@@ -226,7 +245,8 @@ class ValueCannotCross(StudentCodeError):
 
     @property
     def student_message(self) -> str:
-        return f"{self.where} returned a value that cannot be graded: {self.detail}"
+        return _("{where} returned a value that cannot be graded: {detail}").format(
+            where=self.where, detail=self.detail)
 
 
 class ConfigurationError(Exception):

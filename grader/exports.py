@@ -83,7 +83,8 @@ from typing import Any, Iterable
 from grader import lms
 from grader.assignment import Assignment
 from grader.gradebook import STATUSES, Entry
-from grader.report import failures_by_message, fenced, number
+from grader.i18n import _, in_every_language, ngettext
+from grader.report import failures_by_message, fenced, number, points_text
 
 __all__ = ["safe_names", "summary_lines", "write_exports"]
 
@@ -287,13 +288,14 @@ def _known_mistakes(entries: list[Entry]) -> list[tuple[str, int, str]]:
     hint is the text the students read (the ``Hint:`` line the id came with)."""
     students: dict[str, set[str]] = {}
     hints: dict[str, str] = {}
+    labels = in_every_language("Hint: ")  # whichever language each result was graded in
     for e in entries:
         if e.status != "graded":
             continue
         for t in (e.result or {}).get("tests", []):
             ids = list((t.get("extra_data") or {}).get("hints", []))
-            lines = [line.removeprefix("Hint: ") for line in str(t.get("output", "")).splitlines()
-                     if line.startswith("Hint: ")]
+            lines = [line[len(label):] for line in str(t.get("output", "")).splitlines()
+                     for label in labels if line.startswith(label)]
             for i, mistake in enumerate(ids):
                 students.setdefault(mistake, set()).add(e.student)
                 if mistake not in hints and len(lines) == len(ids):
@@ -438,61 +440,78 @@ def _tamper_md(flags: list[str]) -> list[str]:
     if not flags:
         return []
     items = "\n".join(f"- {_md_cell(f)}" for f in flags)
-    return ["## Your repository differs from the release\n",
-            "These files are part of the course's release and must stay as released "
-            "(tests, workflows, the grader); the course staff sees this list:\n",
+    return ["## " + _("Your repository differs from the release") + "\n",
+            _("These files are part of the course's release and must stay as released "
+              "(tests, workflows, the grader); the course staff sees this list:") + "\n",
             items + "\n",
-            "Restore them (`git checkout <release commit> -- FILE`, or copy them from the "
-            "course's template repository) and delete files you added there.\n"]
+            _("Restore them (`git checkout <release commit> -- FILE`, or copy them from the "
+              "course's template repository) and delete files you added there.") + "\n"]
+
+
+def _graded_file(e: Entry) -> str:
+    """The file of ``e``'s submission that was graded, as its origin names it (the last
+    part: ``backprop.ipynb`` of ``repos/alice/assignments/hw3/backprop.ipynb``)."""
+    first = e.origin.split(", ")[0]
+    return re.split(r"[/\\!]", first)[-1] or first
 
 
 def _feedback_md(e: Entry, doc: dict[str, Any], assignment: Assignment) -> str:
+    """What the student reads, in the run's language (``grader.i18n``): the messages
+    themselves are in the language the submission was graded in."""
     parts = [f"# {_md_cell(assignment.name)}: {_md_cell(assignment.title)}\n",
-             f"Student: {_md_cell(e.student)}\n"]
-    score = f"**Score: {_points(e.score, e.max_score)}**"
+             _("Student: {student}").format(student=_md_cell(e.student)) + "\n"]
+    if e.origin and e.status != "rejected":
+        parts.append(_("Graded file: {file}").format(file=_md_cell(_graded_file(e))) + "\n")
+    score = "**" + _("Score: {score}/{max_score}").format(score=_num(e.score),
+                                                          max_score=_num(e.max_score)) + "**"
     if e.percent is not None:
         score += f" ({_num(e.percent, 1)} %)"
     parts.append(score + "\n")
     if e.status == "rejected":
-        parts.append("## Your submission could not be graded\n")
-        parts.append(fenced(e.reason or "(no reason recorded)"))
-        parts.append("## What to do\n")
-        parts.append(f"Fix the problem above and submit your `{assignment.submission}` again "
-                     "(one file, the one you completed, under its original name). If you "
-                     "think this is a mistake, contact the course staff.\n")
+        parts.append("## " + _("Your submission could not be graded") + "\n")
+        parts.append(fenced(e.reason or _("(no reason recorded)")))
+        parts.append("## " + _("What to do") + "\n")
+        parts.append(_("Fix the problem above and submit your `{file}` again (one file, the one "
+                       "you completed, under its original name). If you think this is a "
+                       "mistake, contact the course staff.").format(file=assignment.submission)
+                     + "\n")
         parts.extend(_tamper_md(e.flags))
         return "\n".join(parts)
 
     tests = doc.get("tests", [])
+    failed = [t for t in tests if t.get("status") != "passed"]
+    if failed:  # what to fix first, the table of every test after it
+        parts.append("## " + ngettext("What to fix ({count} test failed)",
+                                      "What to fix ({count} tests failed)",
+                                      len(failed)).format(count=len(failed)) + "\n")
+        for message, group in failures_by_message(failed):
+            points = points_text(sum(float(t.get("max_score") or 0) for t in group))
+            if len(group) == 1:
+                parts.append(f"### ✗ {_md_cell(group[0].get('name', ''))} ({points})\n")
+            else:
+                heading = (_("{count} tests (all of them) failed with one message ({points})")
+                           if len(group) == len(tests) else
+                           _("{count} tests failed with one message ({points})"))
+                parts.append("### ✗ " + heading.format(count=len(group), points=points) + "\n")
+                parts.append(_("From {first} to {last}:").format(
+                    first=_md_cell(group[0].get("name", "")),
+                    last=_md_cell(group[-1].get("name", ""))) + "\n")
+            parts.append(fenced(message))
+    elif tests:
+        parts.append(_("Every test passed.") + "\n")
     if tests:
-        marks = {"passed": "✓ passed", "failed": "✗ failed"}
-        table = ["| Test | Points | Status |", "|---|---:|---|"]
+        marks = {"passed": "✓ " + _("passed"), "failed": "✗ " + _("failed")}
+        table = [f"| {_('Test')} | {_('Points')} | {_('Status')} |", "|---|---:|---|"]
         for t in tests:
             status = str(t.get("status", ""))
             table.append(f"| {_md_cell(t.get('name', ''))} | "
                          f"{_points(t.get('score'), t.get('max_score'))} | "
                          f"{_md_cell(marks.get(status, status))} |")
+        parts.append("## " + _("All tests") + "\n")
         parts.append("\n".join(table) + "\n")
-    failed = [t for t in tests if t.get("status") != "passed"]
-    if failed:
-        parts.append(f"## What to fix ({len(failed)} failed)\n")
-        for message, group in failures_by_message(failed):
-            points = _num(sum(float(t.get("max_score") or 0) for t in group))
-            unit = "point" if points == "1" else "points"
-            if len(group) == 1:
-                parts.append(f"### ✗ {_md_cell(group[0].get('name', ''))} ({points} {unit})\n")
-            else:
-                everyone = " (all of them)" if len(group) == len(tests) else ""
-                parts.append(f"### ✗ {len(group)} tests{everyone} failed with one message "
-                             f"({points} {unit})\n")
-                parts.append("From " + _md_cell(group[0].get("name", "")) + " to "
-                             + _md_cell(group[-1].get("name", "")) + ":\n")
-            parts.append(fenced(message))
-    elif tests:
-        parts.append("Every test passed.\n")
     notes = str(doc.get("output") or "")
     if notes.strip():
-        parts.append("## Notes\n")
+        parts.append("## " + _("Notes") + "\n")
         parts.append(fenced(notes))
     parts.extend(_tamper_md(e.flags))
     return "\n".join(parts)

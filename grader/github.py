@@ -49,7 +49,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from grader.report import fenced, number
+from grader.i18n import _, ngettext
+from grader.report import fenced, number, points_text
 from grader.result import Result, TestResult
 
 __all__ = [
@@ -116,7 +117,7 @@ def _clean(text: str) -> str:
 def _cut(text: str, limit: int, where: str) -> str:
     if len(text) <= limit:
         return text
-    return text[:limit].rstrip() + f"\n… (shortened; {where} has it in full)"
+    return text[:limit].rstrip() + "\n… " + _("(shortened; {where} has it in full)").format(where=where)
 
 
 # ---------------------------------------------------------------------------
@@ -191,9 +192,13 @@ class FailureGroup:
         return function_of_test(self.first.name)
 
     def label(self) -> str:
-        """``"<first test>"`` or ``"<first test> and N more test(s)"``."""
+        """``"<first test>"`` or ``"<first test> and N more tests"``, in the run's
+        language."""
         more = len(self.tests) - 1
-        return self.first.name if not more else f"{self.first.name} and {more} more test(s)"
+        if not more:
+            return self.first.name
+        return ngettext("{test} and {count} more test", "{test} and {count} more tests",
+                        more).format(test=self.first.name, count=more)
 
 
 def failure_groups(result: Result) -> list[FailureGroup]:
@@ -218,10 +223,6 @@ def _line_of(function: str | None, lines: Mapping[str, int]) -> int | None:
     return None
 
 
-def _points(x: float) -> str:
-    return f"{number(x)} point{'' if x == 1 else 's'}"
-
-
 def _percent(result: Result) -> str:
     return f"{100 * result.score / result.max_score:.1f}" if result.max_score else "0.0"
 
@@ -232,7 +233,7 @@ def _all_passed(result: Result) -> bool:
 
 
 def _title(label: str, points: float) -> str:
-    tail = f" ({_points(points)})"
+    tail = f" ({points_text(points)})"
     room = TITLE_MAX - len(tail)
     if len(label) > room:
         label = label[:room - 1].rstrip() + "…"
@@ -248,8 +249,8 @@ def _annotations(result: Result, lines: Mapping[str, int], display_path: str) ->
     shown = groups if len(groups) <= ANNOTATIONS_PER_STEP else groups[:ANNOTATIONS_PER_STEP - 1]
     commands = []
     for group in shown:
-        message = _cut(_clean(group.output).strip() or "This test failed.",
-                       ANNOTATION_MESSAGE_MAX, "the job summary")
+        message = _cut(_clean(group.output).strip() or _("This test failed."),
+                       ANNOTATION_MESSAGE_MAX, _("the job summary"))
         commands.append(workflow_command(
             "error", message, file=display_path,
             line=_line_of(group.function, lines),
@@ -260,22 +261,23 @@ def _annotations(result: Result, lines: Mapping[str, int], display_path: str) ->
         points = sum(g.points for g in rest)
         commands.append(workflow_command(
             "error",
-            f"{count} more test(s) failed ({_points(points)}) and are not annotated here: "
-            f"GitHub shows at most {ANNOTATIONS_PER_STEP} error annotations per step. "
-            "The job summary lists every failed test with its message.",
-            file=display_path, title=f"{count} more failed test(s)"))
+            _("{count} more test(s) failed ({points}) and are not annotated here: GitHub shows "
+              "at most {most} error annotations per step. The job summary lists every failed "
+              "test with its message.").format(count=count, points=points_text(points),
+                                               most=ANNOTATIONS_PER_STEP),
+            file=display_path, title=_("{count} more failed test(s)").format(count=count)))
     return commands
 
 
 def _warning_commands(result: Result, warnings: Sequence[str]) -> list[str]:
     warnings = [_clean(w) for w in warnings]
     shown = warnings if len(warnings) <= ANNOTATIONS_PER_STEP else warnings[:ANNOTATIONS_PER_STEP - 1]
-    commands = [workflow_command("warning", w, title=f"{result.assignment}: grader warning")
-                for w in shown]
+    title = _("{assignment}: grader warning").format(assignment=result.assignment)
+    commands = [workflow_command("warning", w, title=title) for w in shown]
     if len(warnings) > len(shown):
         commands.append(workflow_command(
-            "warning", f"{len(warnings) - len(shown)} more warning(s): see the job summary.",
-            title=f"{result.assignment}: grader warning"))
+            "warning", _("{count} more warning(s): see the job summary.").format(
+                count=len(warnings) - len(shown)), title=title))
     return commands
 
 
@@ -317,45 +319,54 @@ def job_summary(result: Result, *, display_path: str, lines: Mapping[str, int] |
     mark = "✅" if _all_passed(result) else "❌"
     parts = [f"## {mark} {_md(result.assignment)}: {_md(result.title)} — "
              f"{number(result.score)}/{number(result.max_score)} ({_percent(result)}%)"]
-    parts.append(f"Submission: {_md(display_path)}")
+    if result.graded_because:
+        parts.append(_("Graded: {path} ({why})").format(path=_md(display_path),
+                                                        why=_md(result.graded_because)))
+    else:
+        parts.append(_("Graded: {path}").format(path=_md(display_path)))
     if result.notes:
         parts.append("\n>\n".join(f"> {_md(note)}" for note in result.notes))
     if warnings:
-        parts.append("### ⚠️ Warnings\n\n" + "\n".join(f"- {_md(w)}" for w in warnings))
+        parts.append("### ⚠️ " + _("Warnings") + "\n\n" + "\n".join(f"- {_md(w)}" for w in warnings))
 
-    rows = ["| | Test | Points |", "|---|---|---|"]
+    rows = [f"| | {_('Test')} | {_('Points')} |", "|---|---|---|"]
     marks = {"passed": "✅", "failed": "❌", "skipped": "⏭️"}
     for t in result.tests:
         name = _md(t.name, cell=True)
         if t.status == "skipped":
-            reason = f"<br>*skipped: {_md(t.output, cell=True)}*" if t.output.strip() else ""
-            rows.append(f"| ⏭️ | {name}{reason} | not counted ({number(t.max_score)}) |")
+            reason = ("<br>*" + _("skipped: {reason}").format(reason=_md(t.output, cell=True)) + "*"
+                      if t.output.strip() else "")
+            rows.append(f"| ⏭️ | {name}{reason} | "
+                        + _("not counted ({points})").format(points=number(t.max_score)) + " |")
         else:
             rows.append(f"| {marks.get(t.status, '❔')} | {name} | {number(t.score)}/{number(t.max_score)} |")
     parts.append("\n".join(rows))
 
     groups = failure_groups(result)
     if not groups and _all_passed(result):
-        parts.append("**All tests passed.**")
+        parts.append("**" + _("All tests passed.") + "**")
     elif groups:
         lost = sum(g.points for g in groups)
-        parts.append(f"### What to fix ({len(result.failed)} failed test(s), {_points(lost)})")
+        parts.append("### " + _("What to fix ({count} failed test(s), {points})").format(
+            count=len(result.failed), points=points_text(lost)))
         size = len("\n\n".join(parts).encode())
         for i, group in enumerate(groups):
             where = ""
             if group.function:
                 line = _line_of(group.function, lines)
-                where = f" — <code>{_html(group.function)}</code>" + (f", line {line}" if line else "")
-            message = _cut(group.output.strip() or "This test failed.", SUMMARY_MESSAGE_MAX,
-                           "the results document")
-            block = (f"<details>\n<summary>❌ {_html(group.label())} ({_points(group.points)})"
+                where = f" — <code>{_html(group.function)}</code>" + (
+                    ", " + _("line {line}").format(line=line) if line else "")
+            message = _cut(group.output.strip() or _("This test failed."), SUMMARY_MESSAGE_MAX,
+                           _("the results document"))
+            block = (f"<details>\n<summary>❌ {_html(group.label())} ({points_text(group.points)})"
                      f"{where}</summary>\n\n{_code_block(message)}\n\n</details>")
             size += len(block.encode()) + 2
             if size > SUMMARY_BUDGET:
                 rest = sum(len(g.tests) for g in groups[i:])
                 saved = f" ({_md(str(results_path))})" if results_path else ""
-                parts.append(f"{rest} more failed test(s) are left out of this summary for "
-                             f"size; the results document{saved} has them all.")
+                parts.append(_("{count} more failed test(s) are left out of this summary for "
+                               "size; the results document{where} has them all.").format(
+                                   count=rest, where=saved))
                 break
             parts.append(block)
     return "\n\n".join(parts) + "\n"
@@ -442,8 +453,9 @@ def render_github(result: Result, *, source: Path | None, display_path: str, res
             f.write(output_lines(outputs))
 
     failed = len(result.failed)
-    where = "see the job summary" if summary_file else f"see {results_path}"
-    status = (f"{failed} test(s) failed; {where}" if failed
-              else f"all {len(result.counted)} test(s) passed")
+    where = (_("see the job summary") if summary_file
+             else _("see {path}").format(path=results_path))
+    status = (_("{count} test(s) failed; {where}").format(count=failed, where=where) if failed
+              else _("all {count} test(s) passed").format(count=len(result.counted)))
     stream.write(f"{result.assignment}: {number(result.score)}/{number(result.max_score)} "
                  f"({_percent(result)}%) — {status}\n")

@@ -115,7 +115,7 @@ set -uo pipefail
 cd /autograder
 exec /autograder/venv/bin/python -m grader.gradescope run @@name@@ \\
     --course /autograder/source/@@course@@ --submission /autograder/submission \\
-    --results /autograder/results/results.json --visibility @@visibility@@
+    --results /autograder/results/results.json --visibility @@visibility@@ --lang @@lang@@
 """
 
 
@@ -140,26 +140,33 @@ def _course_files(assignment: Assignment) -> list[tuple[str, Path]]:
     return files
 
 
-def build(assignment: Assignment, out: Path, *, visibility: str = "visible") -> list[str]:
+def build(assignment: Assignment, out: Path, *, visibility: str = "visible",
+          lang: str = "en") -> list[str]:
     """Write the autograder zip of ``assignment`` to ``out`` (see the module docstring).
 
     Args:
         assignment: the assignment, in the instructor's course (with its hidden suite).
         out: the zip file to write (replaced if it exists).
         visibility: when students see each test's result (``VISIBILITIES``).
+        lang: the language of what students read ("en" or "zh", ``grader.i18n``).
 
     Returns:
         The names of the zip's members, in order.
 
     Raises:
-        ValueError: ``visibility`` is not one of ``VISIBILITIES``.
+        ValueError: ``visibility`` is not one of ``VISIBILITIES``, or ``lang`` not one of
+            ``grader.i18n.LANGUAGES``.
         FileNotFoundError: this copy of the course has no hidden suite for it, or lacks
             pyproject.toml or README.md (only an instructor's course can be built).
     """
     from grader import __version__
 
+    from grader.i18n import LANGUAGES
+
     if visibility not in VISIBILITIES:
         raise ValueError(f"visibility must be one of {', '.join(VISIBILITIES)}, not {visibility!r}")
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
     if not assignment.has_hidden_suite() or not assignment.reference_file.is_file():
         raise FileNotFoundError(
             f"{assignment.name} has no hidden suite and reference here ({assignment.hidden_tests}): "
@@ -169,7 +176,8 @@ def build(assignment: Assignment, out: Path, *, visibility: str = "visible") -> 
             raise FileNotFoundError(f"{assignment.root / name} is missing: the autograder installs "
                                     "dl-grader from the course repository")
     values = {"name": assignment.name, "version": __version__, "torch": TORCH_REQUIREMENT,
-              "torch_index": TORCH_CPU_INDEX, "course": COURSE_DIR, "visibility": visibility}
+              "torch_index": TORCH_CPU_INDEX, "course": COURSE_DIR, "visibility": visibility,
+              "lang": lang}
     scripts = [("setup.sh", _fill(_SETUP_SH, **values)),
                ("run_autograder", _fill(_RUN_AUTOGRADER, **values))]
     out = Path(out)
@@ -218,16 +226,19 @@ def results_document(doc: dict[str, Any] | None, *, problem: str = "",
 
 
 def _nothing_gradable(assignment: Assignment, problem: str) -> str:
+    from grader.i18n import _
+
     notebook = Path(assignment.submission).with_suffix(".ipynb").name
-    return (f"**Your submission could not be graded, so it scores 0.** {problem}.\n\n"
-            f"Upload the file you completed, `{assignment.submission}` (or your notebook "
-            f"`{notebook}`), and submit again.")
+    return ("**" + _("Your submission could not be graded, so it scores 0.") + f"** {problem}.\n\n"
+            + _("Upload the file you completed, `{file}` (or your notebook `{notebook}`), and "
+                "submit again.").format(file=assignment.submission, notebook=notebook))
 
 
 def run(course: Path, name: str, submission_dir: Path, results: Path, *,
-        visibility: str = "visible") -> dict[str, Any]:
+        visibility: str = "visible", lang: str = "en") -> dict[str, Any]:
     """Grade what was uploaded to ``submission_dir`` with assignment ``name`` of the
-    course at ``course``, and write Gradescope's results.json to ``results``.
+    course at ``course``, and write Gradescope's results.json to ``results``, its
+    messages in ``lang`` (``grader.i18n``).
 
     Returns:
         The results.json document written.
@@ -236,6 +247,15 @@ def run(course: Path, name: str, submission_dir: Path, results: Path, *,
         grader.errors.ConfigurationError: the assignment is set up wrongly (no results
             are written: Gradescope reports a failed autograder, not a 0).
     """
+    from grader.i18n import using
+
+    with using(lang):
+        return _run(course, name, submission_dir, results, visibility)
+
+
+def _run(course: Path, name: str, submission_dir: Path, results: Path,
+         visibility: str) -> dict[str, Any]:
+    from grader.i18n import _
     from grader.intake import collect_one
     from grader.runner import grade
 
@@ -259,7 +279,7 @@ def run(course: Path, name: str, submission_dir: Path, results: Path, *,
         result.submission = (shown.relative_to(submission_dir).as_posix()
                              if shown.is_relative_to(submission_dir) else upload.origin)
         if shown.suffix == ".ipynb" or shown.name != assignment.submission:
-            result.notes.insert(0, f"Graded {result.submission} from your upload.")
+            result.notes.insert(0, _("Graded {file} from your upload.").format(file=result.submission))
         document = results_document(result.to_dict(), visibility=visibility)
     results = Path(results)
     results.parent.mkdir(parents=True, exist_ok=True)
@@ -282,10 +302,11 @@ def main(argv: list[str] | None = None) -> int:
     grade_parser.add_argument("--submission", type=Path, required=True)
     grade_parser.add_argument("--results", type=Path, required=True)
     grade_parser.add_argument("--visibility", choices=VISIBILITIES, default="visible")
+    grade_parser.add_argument("--lang", choices=("en", "zh"), default="en")
     args = parser.parse_args(argv)
     try:
         document = run(args.course, args.assignment, args.submission, args.results,
-                       visibility=args.visibility)
+                       visibility=args.visibility, lang=args.lang)
     except ConfigurationError as exc:
         print(f"grade: configuration error: {exc}", file=sys.stderr)
         return 3

@@ -16,15 +16,25 @@ cannot extract, and never positional ``{}``, which a translation may need to reo
 The language is chosen once per run by ``use``: ``--lang`` where the command has it,
 else the locale (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``, in gettext's order:
 ``zh_CN.UTF-8`` gives Chinese), else English.
+
+The catalogues: ``grader/locale/grader.pot`` (every message of the package, extracted by
+Babel), ``grader/locale/zh/LC_MESSAGES/grader.po`` (their Chinese, edited by people) and
+``grader.mo`` beside it (compiled from the .po, and committed, so that a clone installed
+with ``pip install -e .`` reads Chinese without Babel).  ``python -m grader.catalog``
+extracts, merges and compiles them; ``python -m grader.catalog --check`` lists what is
+stale or untranslated (``grader.catalog``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import os
 from pathlib import Path
+from typing import Iterator
 
-__all__ = ["_", "ngettext", "use", "language", "LANGUAGES", "DOMAIN", "LOCALE_DIR"]
+__all__ = ["_", "ngettext", "use", "using", "language", "in_every_language", "LANGUAGES",
+           "DOMAIN", "LOCALE_DIR"]
 
 #: The languages a run can be in: English and Simplified Chinese.
 LANGUAGES = ("en", "zh")
@@ -78,3 +88,31 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form of a message for the count ``n``, in this run's language."""
     return _translation.ngettext(singular, plural, n)
+
+
+@contextlib.contextmanager
+def using(lang: str | None) -> Iterator[str]:
+    """``use(lang)`` for the ``with`` block only; the language before it is restored
+    afterwards.  Yields the language chosen.
+
+    Raises:
+        ValueError: ``lang`` is not one of ``LANGUAGES``.
+    """
+    before = _language
+    try:
+        yield use(lang)
+    finally:
+        use(before)
+
+
+def in_every_language(message: str) -> tuple[str, ...]:
+    """``message`` in each of ``LANGUAGES`` (English first; a language without a
+    translation of it gives it in English): for reading back text that a run wrote in
+    whichever language it was in, such as the ``"Hint: "`` at the start of a line."""
+    found = [message]
+    for lang in LANGUAGES:
+        text = gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang],
+                                   fallback=True).gettext(message)
+        if text not in found:
+            found.append(text)
+    return tuple(found)

@@ -41,9 +41,16 @@ From cells to a program
 
     ``get_ipython()`` and ``display(...)`` calls are kept (they fail in the worker like
     any other error).  Each kept cell is preceded by ``# cell N`` (N counts every cell
-    of the notebook from 1), and the program starts with a comment naming the notebook.
-    A cell that is not valid Python is kept as it is: the grader reports its syntax
-    error as it would for a ``.py`` file.
+    of the notebook from 1, markdown included), and the program starts with a comment
+    naming the notebook and saying at which line of the program each cell's code starts.
+    A cell that is not valid Python is kept as it is.
+
+Errors in cells
+    ``CellMap.of(program)`` reads that first line back, so that whatever names a line
+    of the program (a traceback, a syntax error) names the cell and the line in it
+    instead: ``File "backprop.ipynb", cell 5, line 3``.  ``grader.runner`` does this
+    for every message of a notebook's grading; the map is exact, whatever comments the
+    cells hold.
 
 Stub notebooks
     ``stub_notebook`` cuts a stub with ``ast`` into a title cell, the handout's
@@ -64,7 +71,9 @@ from pathlib import Path
 import nbformat
 import nbformat.reader
 
-__all__ = ["MAX_BYTES", "NotebookError", "PYTHON_CELL_MAGICS", "SKIP_TAGS", "cell_program",
+from grader.i18n import _
+
+__all__ = ["MAX_BYTES", "CellMap", "NotebookError", "PYTHON_CELL_MAGICS", "SKIP_TAGS", "cell_program",
            "python_source", "stub_notebook"]
 
 MiB = 1 << 20
@@ -80,7 +89,6 @@ SKIP_TAGS = frozenset({"skip-grading", "grader-skip", "skip"})
 #: Cell magics whose body is Python run in the notebook's namespace: the body is kept.
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
 
-_RESAVE = "open it in Jupyter and save it again, or download it again"
 _CELL_MAGIC = re.compile(r"%%(\w*)")
 _ESCAPE = re.compile(r"[!%?]")
 _TARGET = r"[A-Za-z_][\w.]*(?:\[[^\]=\n]*\])*"  # name, attribute or subscript
@@ -126,8 +134,9 @@ def python_source(data: bytes, name: str, *, max_bytes: int = MAX_BYTES) -> str:
         max_bytes: the largest notebook accepted, outputs included.
 
     Returns:
-        The program, ending with a newline: a comment naming the notebook, then each
-        kept code cell after a ``# cell N`` line.  It is not checked for syntax errors.
+        The program, ending with a newline: a comment naming the notebook and where
+        each cell starts (``CellMap``), then each kept code cell after a ``# cell N``
+        line.  It is not checked for syntax errors.
 
     Raises:
         NotebookError: the file is larger than ``max_bytes``, empty, not UTF-8, not
@@ -137,8 +146,9 @@ def python_source(data: bytes, name: str, *, max_bytes: int = MAX_BYTES) -> str:
     """
     name = _one_line(name)
     cells = _read_cells(data, name, max_bytes)
-    parts = [f"# Python program converted from {name} by the grader: its code cells, without "
-             "IPython magics, shell commands or skip-tagged cells.\n"]
+    parts: list[str] = []
+    starts: list[tuple[int, int]] = []  # (cell, line of the program where its code starts)
+    line = 2  # the next line of the program, after the header
     has_code = False
     for index, cell in enumerate(cells, 1):
         if cell.kind != "code":
@@ -146,23 +156,107 @@ def python_source(data: bytes, name: str, *, max_bytes: int = MAX_BYTES) -> str:
         skip = sorted(t for t in cell.tags if t.strip().lower() in SKIP_TAGS)
         if skip:
             parts.append(f"\n# cell {index} left out: tagged {skip[0].strip()}\n")
+            line += 2
             continue
         code, magic = _cell_program(cell.source)
         if code is None:
             parts.append(f"\n# cell {index} left out: a %%{magic} cell, not Python\n")
+            line += 2
             continue
         if not code.strip():
             continue
-        has_code = has_code or any(line.strip() and not line.lstrip().startswith("#")
-                                   for line in code.splitlines())
+        has_code = has_code or any(text.strip() and not text.lstrip().startswith("#")
+                                   for text in code.splitlines())
         parts.append(f"\n# cell {index}\n{code}")
+        starts.append((index, line + 2))
+        line += 2 + code.count("\n")
+    where = " ".join(f"{cell}:{start}" for cell, start in starts)
+    parts.insert(0, f"{_HEADER.format(name=name)}; {_STARTS} {where}\n")
     if not has_code:
-        raise NotebookError(
-            f"{name} has no code to grade: none of its {len(cells)} cells is a code cell with "
-            "Python in it (markdown, raw, skip-tagged and IPython-only cells are left out); "
-            "write your code in code cells, or check that you submitted the right notebook",
-            name)
+        raise NotebookError(_(
+            "{name} has no code to grade: none of its {count} cells is a code cell with Python "
+            "in it (markdown, raw, skip-tagged and IPython-only cells are left out); write your "
+            "code in code cells, or check that you submitted the right notebook").format(
+                name=name, count=len(cells)), name)
     return "".join(parts)
+
+
+_HEADER = ("# Python program converted from {name} by the grader: its code cells, without "
+           "IPython magics, shell commands or skip-tagged cells")
+_STARTS = "cell:line where each starts:"
+_HEADER_LINE = re.compile(r"# Python program converted from (?P<name>.+) by the grader: .*; "
+                          + re.escape(_STARTS) + r"(?P<starts>(?: \d+:\d+)*) ?")
+
+
+@dataclass(frozen=True)
+class CellMap:
+    """Where each line of a program that ``python_source`` made comes from: which cell
+    of the notebook, and which line of that cell (both counted from 1, the cells as
+    ``python_source`` counts them: every cell of the notebook, markdown included).
+
+    Attributes:
+        notebook: the notebook's file name (``"backprop.ipynb"``).
+        starts: ``(cell, line)`` for each cell of the program, in order: the line of
+            the program where the cell's code starts.
+    """
+
+    notebook: str
+    starts: tuple[tuple[int, int], ...]
+
+    @classmethod
+    def of(cls, program: str) -> "CellMap | None":
+        """The map of ``program`` (its first line, which ``python_source`` wrote, says
+        where each cell starts); None for a program that is not a converted notebook."""
+        first = program.split("\n", 1)[0].rstrip("\r")
+        match = _HEADER_LINE.fullmatch(first)
+        if match is None:
+            return None
+        starts = tuple(tuple(int(n) for n in pair.split(":"))
+                       for pair in match.group("starts").split())
+        return cls(match.group("name"), starts)
+
+    @classmethod
+    def read(cls, path: Path) -> "CellMap | None":
+        """``of`` the program in the file ``path`` (only its first line is read); None
+        where it cannot be read or is not a converted notebook."""
+        try:
+            with open(path, "rb") as f:
+                first = f.readline(4 * 1024 * 1024)
+        except OSError:
+            return None
+        return cls.of(first.decode("utf-8", "replace"))
+
+    def locate(self, line: int) -> tuple[int, int] | None:
+        """``(cell, line in the cell)`` of the program's ``line``; None for a line
+        before the first cell's code (the header, a marker)."""
+        found = None
+        for cell, start in self.starts:
+            if start > line:
+                break
+            found = (cell, line - start + 1)
+        return found
+
+    def relocate(self, text: str, filename: str) -> str:
+        """``text`` (a traceback, a syntax error, a report) with every ``File
+        "<filename>", line N`` (Python's way of naming a line of the program) written
+        as the notebook's cell and line: ``File "backprop.ipynb", cell 5, line 3``,
+        and every ``(line N)`` at the end of a line (``grader.result``'s outcome
+        detail) as ``(cell 5, line 3)``."""
+        def file_line(match: re.Match) -> str:
+            where = self.locate(int(match.group(1)))
+            if where is None:
+                return match.group(0)
+            return _('File "{notebook}", cell {cell}, line {line}').format(
+                notebook=self.notebook, cell=where[0], line=where[1])
+
+        def line_note(match: re.Match) -> str:
+            where = self.locate(int(match.group(1)))
+            if where is None:
+                return match.group(0)
+            return _("(cell {cell}, line {line})").format(cell=where[0], line=where[1])
+
+        text = re.sub(rf'File "{re.escape(filename)}", line (\d+)', file_line, text)
+        return re.sub(r"\(line (\d+)\)$", line_note, text, flags=re.M)
 
 
 @dataclass
@@ -173,45 +267,49 @@ class _Cell:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).splitlines()) or "the notebook"
+    return " ".join(str(text).splitlines()) or _("the notebook")
 
 
-def _invalid(name: str, what: str, fix: str = _RESAVE) -> NotebookError:
-    return NotebookError(f"{name} is not a valid notebook: {what}; {fix}", name)
+def _invalid(name: str, what: str, fix: str | None = None) -> NotebookError:
+    """The ``NotebookError`` for the notebook ``name`` that is not valid because of
+    ``what``, saying to do ``fix`` (by default: save it again, or download it again)."""
+    fix = fix or _("open it in Jupyter and save it again, or download it again")
+    return NotebookError(_("{name} is not a valid notebook: {what}; {fix}").format(
+        name=name, what=what, fix=fix), name)
 
 
 def _size(n: int) -> str:
-    return f"{n / MiB:.1f} MB" if n >= MiB else f"{n} bytes"
+    return f"{n / MiB:.1f} MB" if n >= MiB else _("{count} bytes").format(count=n)
 
 
 def _read_cells(data: bytes, name: str, max_bytes: int) -> list[_Cell]:
     """The cells of the notebook ``data``, checked (see ``python_source``)."""
     if len(data) > max_bytes:
-        raise NotebookError(
-            f"{name} is too large to grade ({_size(len(data))}, over the {_size(max_bytes)} "
-            "limit): clear all outputs (Jupyter's Edit menu) and save it again, or submit "
-            "your code as a .py file", name)
+        raise NotebookError(_(
+            "{name} is too large to grade ({size}, over the {limit} limit): clear all outputs "
+            "(Jupyter's Edit menu) and save it again, or submit your code as a .py file").format(
+                name=name, size=_size(len(data)), limit=_size(max_bytes)), name)
     body = data.removeprefix(codecs.BOM_UTF8)
     if not body.strip():
-        what = "empty (0 bytes)" if not data else "blank (it holds only white space)"
-        raise NotebookError(f"{name} is {what}: save the notebook in Jupyter (File > Save) "
-                            "and submit the saved file", name)
+        what = _("empty (0 bytes)") if not data else _("blank (it holds only white space)")
+        raise NotebookError(_("{name} is {what}: save the notebook in Jupyter (File > Save) and "
+                              "submit the saved file").format(name=name, what=what), name)
     if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise _invalid(name, "it is UTF-16 text, not the UTF-8 that Jupyter writes (an editor "
-                             "saved it again in another encoding)")
+        raise _invalid(name, _("it is UTF-16 text, not the UTF-8 that Jupyter writes (an editor "
+                               "saved it again in another encoding)"))
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         offset = exc.start + len(data) - len(body)
-        raise _invalid(name, f"it is not UTF-8 text (byte 0x{body[exc.start]:02x} at offset "
-                             f"{offset}), as every notebook Jupyter saves is: another program "
-                             "changed it") from None
+        raise _invalid(name, _("it is not UTF-8 text (byte {byte} at offset {offset}), as every "
+                               "notebook Jupyter saves is: another program changed it").format(
+            byte=f"0x{body[exc.start]:02x}", offset=offset)) from None
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _json_problem(name, text, exc) from None
     except RecursionError:
-        raise _invalid(name, "its JSON is nested too deeply to be a notebook") from None
+        raise _invalid(name, _("its JSON is nested too deeply to be a notebook")) from None
     return _cells_of(_notebook(raw, text, name), name)
 
 
@@ -223,24 +321,27 @@ def _json_problem(name: str, text: str, exc: json.JSONDecodeError) -> NotebookEr
             or any(lit.startswith(rest) for lit in _JSON_LITERALS)):
         line = tail.count("\n") + 1
         column = len(tail) - (tail.rfind("\n") + 1)  # of its last character
-        return _invalid(name, f"the file ends in the middle of its JSON (line {line}, column "
-                              f"{column}) – it may be truncated")
+        return _invalid(name, _("the file ends in the middle of its JSON (line {line}, column "
+                                "{column}) – it may be truncated").format(line=line, column=column))
     if re.search(r"^<{7}( |$)", text, re.M):
-        return _invalid(name, "it holds git merge-conflict markers (<<<<<<<)",
-                        "resolve the conflict (keep one version of the notebook) and commit again")
+        return _invalid(name, _("it holds git merge-conflict markers (<<<<<<<)"),
+                        _("resolve the conflict (keep one version of the notebook) and commit "
+                          "again"))
     start = text.lstrip()
     if start.startswith("<"):
-        return _invalid(name, "it is a web page (HTML), not the notebook file",
-                        "download the notebook itself (on GitHub: the 'Download raw file' button)")
+        return _invalid(name, _("it is a web page (HTML), not the notebook file"),
+                        _("download the notebook itself (on GitHub: the 'Download raw file' "
+                          "button)"))
     if _PYTHON_START.match(start):
-        return _invalid(name, "it looks like Python code, not the JSON of a notebook",
-                        "name it .py and submit that, or submit the .ipynb file Jupyter saved")
-    return _invalid(name, f"it is not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})")
+        return _invalid(name, _("it looks like Python code, not the JSON of a notebook"),
+                        _("name it .py and submit that, or submit the .ipynb file Jupyter saved"))
+    return _invalid(name, _("it is not JSON ({error} at line {line}, column {column})").format(
+        error=exc.msg, line=exc.lineno, column=exc.colno))
 
 
 def _json_kind(value) -> str:
-    kinds = {list: "a list", str: "a string", bool: "a boolean", int: "a number",
-             float: "a number", type(None): "null", dict: "an object"}
+    kinds = {list: _("a list"), str: _("a string"), bool: _("a boolean"), int: _("a number"),
+             float: _("a number"), type(None): "null", dict: _("an object")}
     return kinds.get(type(value), type(value).__name__)
 
 
@@ -258,23 +359,25 @@ def _notebook(raw, text: str, name: str):
         NotebookError: it is not a notebook that nbformat can read.
     """
     if not isinstance(raw, dict):
-        raise _invalid(name, f'it holds JSON but not a notebook (a notebook is a JSON object '
-                             f'with a "cells" list; this file holds {_json_kind(raw)})')
+        raise _invalid(name, _('it holds JSON but not a notebook (a notebook is a JSON object with '
+                               'a "cells" list; this file holds {what})').format(what=_json_kind(raw)))
     version = raw.get("nbformat")
     if "nbformat" in raw and (type(version) is not int or version not in nbformat.versions):
         shown = json.dumps(version, ensure_ascii=False)
         shown = shown if len(shown) <= 20 else shown[:17] + "..."
-        raise _invalid(name, f'its "nbformat" version is {shown}, which this grader cannot read '
-                             f"(it reads versions {min(nbformat.versions)} to "
-                             f"{max(nbformat.versions)}; Jupyter saves version 4)")
+        raise _invalid(name, _('its "nbformat" version is {version}, which this grader cannot '
+                               "read (it reads versions {lowest} to {highest}; Jupyter saves "
+                               "version 4)").format(version=shown, lowest=min(nbformat.versions),
+                                                    highest=max(nbformat.versions)))
     if (version is None or version >= 4) and not isinstance(raw.get("cells"), list):
-        raise _invalid(name, 'it holds JSON but not a notebook: it has no "cells" list')
+        raise _invalid(name, _('it holds JSON but not a notebook: it has no "cells" list'))
     if version == 4:
         _cells_of(raw, name)  # what grading reads, described better than nbformat would
     try:
         return nbformat.convert(nbformat.reader.reads(text), 4)
     except Exception as exc:  # nbformat raises ValidationError, KeyError, AttributeError...
-        raise _invalid(name, f"it does not have the structure of a notebook ({_gist(exc)})") from None
+        raise _invalid(name, _("it does not have the structure of a notebook ({error})").format(
+            error=_gist(exc))) from None
 
 
 def _cells_of(nb, name: str) -> list[_Cell]:
@@ -285,21 +388,25 @@ def _cells_of(nb, name: str) -> list[_Cell]:
     """
     cells = nb.get("cells")
     if not isinstance(cells, list):
-        raise _invalid(name, 'it holds JSON but not a notebook: it has no "cells" list')
+        raise _invalid(name, _('it holds JSON but not a notebook: it has no "cells" list'))
     found = []
     for index, cell in enumerate(cells, 1):
         if not isinstance(cell, dict):
-            raise _invalid(name, f"cell {index} is {_json_kind(cell)}, not a JSON object")
+            raise _invalid(name, _("cell {index} is {what}, not a JSON object").format(
+                index=index, what=_json_kind(cell)))
         kind = cell.get("cell_type")
         if not isinstance(kind, str):
-            raise _invalid(name, f'cell {index} has no "cell_type"')
+            raise _invalid(name, _('cell {index} has no "cell_type"').format(index=index))
         source = cell.get("source")
         if isinstance(source, list) and all(isinstance(s, str) for s in source):
             source = "".join(source)
         if not isinstance(source, str):
             if kind == "code":
-                what = "no" if source is None else f"{_json_kind(source)} for its"
-                raise _invalid(name, f'cell {index} (a code cell) has {what} "source" text')
+                if source is None:
+                    what = _('cell {index} (a code cell) has no "source" text')
+                else:
+                    what = _('cell {index} (a code cell) has {what} for its "source" text')
+                raise _invalid(name, what.format(index=index, what=_json_kind(source)))
             source = ""
         metadata = cell.get("metadata")
         tags = metadata.get("tags") if isinstance(metadata, dict) else None

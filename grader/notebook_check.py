@@ -41,8 +41,9 @@ from pathlib import Path
 
 from grader.assignment import Assignment, find_assignment, find_course_root, list_assignments
 from grader.errors import closest
+from grader.i18n import _, ngettext, using
 from grader.notebook import cell_program
-from grader.report import failures_by_message, number
+from grader.report import failures_by_message, number, points_text
 from grader.result import Result
 
 __all__ = ["CheckReport", "check", "kernel_cells", "kernel_program"]
@@ -153,6 +154,7 @@ class CheckReport:
     result: Result
     function: str | None = None
     missing: list[str] = field(default_factory=list)
+    lang: str = "en"
 
     @property
     def tests(self) -> list[dict]:
@@ -177,29 +179,40 @@ class CheckReport:
     def _notes(self) -> list[str]:
         notes = []
         if self.missing:
-            notes.append("Not defined in this notebook yet (run their cells, then check again): "
-                         + ", ".join(self.missing) + ".")
+            notes.append(_("Not defined in this notebook yet (run their cells, then check "
+                           "again): {names}.").format(names=", ".join(self.missing)))
         return notes + list(self.result.notes)
 
+    @staticmethod
+    def _group(group: list[dict]) -> str:
+        if len(group) == 1:
+            return group[0]["name"]
+        return ngettext("{test} and {count} more test", "{test} and {count} more tests",
+                        len(group) - 1).format(test=group[0]["name"], count=len(group) - 1)
+
     def __repr__(self) -> str:
-        lines = [self._title(), *self._notes()]
-        for t in self.tests:
-            mark = "✓" if t["status"] == "passed" else "✗"
-            lines.append(f"{mark} {t['name']}  {number(t['score'])}/{number(t['max_score'])}")
-        for message, group in failures_by_message(self.tests):
-            names = group[0]["name"] + (f" and {len(group) - 1} more" if len(group) > 1 else "")
-            lines += ["", f"✗ {names}:", message]
-        return "\n".join(lines)
+        with using(self.lang):
+            lines = [self._title(), *self._notes()]
+            for t in self.tests:
+                mark = "✓" if t["status"] == "passed" else "✗"
+                lines.append(f"{mark} {t['name']}  {number(t['score'])}/{number(t['max_score'])}")
+            for message, group in failures_by_message(self.tests):
+                lines += ["", f"✗ {self._group(group)}:", message]
+            return "\n".join(lines)
 
     def _repr_html_(self) -> str:
+        with using(self.lang):
+            return self._html()
+
+    def _html(self) -> str:
         e = html.escape
         all_passed = self.tests and all(t["status"] == "passed" for t in self.tests)
         colour = "#2e7d32" if all_passed else "#c62828"
         parts = [f'<div class="dl-grader-check"><h4 style="color:{colour}">{e(self._title())} '
                  f'<small>({e(self.assignment.title)})</small></h4>']
         parts += [f"<p>{e(note)}</p>" for note in self._notes()]
-        parts.append('<table><thead><tr><th></th><th style="text-align:left">test</th>'
-                     '<th style="text-align:right">points</th></tr></thead><tbody>')
+        parts.append(f'<table><thead><tr><th></th><th style="text-align:left">{e(_("test"))}</th>'
+                     f'<th style="text-align:right">{e(_("points"))}</th></tr></thead><tbody>')
         for t in self.tests:
             passed = t["status"] == "passed"
             parts.append(f'<tr><td style="color:{"#2e7d32" if passed else "#c62828"}">'
@@ -208,22 +221,23 @@ class CheckReport:
                          "</td></tr>")
         parts.append("</tbody></table>")
         for message, group in failures_by_message(self.tests):
-            points = number(sum(t["max_score"] for t in group))
-            names = e(group[0]["name"]) + (f" and {len(group) - 1} more test(s)" if len(group) > 1 else "")
-            parts.append(f"<details open><summary>✗ {names} ({points} points)</summary>"
+            points = points_text(sum(t["max_score"] for t in group))
+            parts.append(f"<details open><summary>✗ {e(self._group(group))} ({e(points)})</summary>"
                          f'<pre style="white-space:pre-wrap">{e(message)}</pre></details>')
         parts.append("</div>")
         return "".join(parts)
 
 
 def check(assignment: str, function: str | None = None, *,
-          cells: list[str] | None = None) -> CheckReport:
+          cells: list[str] | None = None, lang: str | None = None) -> CheckReport:
     """Grade what this notebook's kernel defines against ``assignment`` (module docstring).
 
     Args:
         assignment: the assignment's name (``"hw3"``, case-insensitive).
         function: show only this function's tests (``"sigmoid"``).
         cells: the cells' sources to grade instead of the kernel's history.
+        lang: the report's language, "en" or "zh" (``grader.i18n``); None: the
+            kernel's locale's (``LANG=zh_CN.UTF-8`` gives Chinese).
 
     Returns:
         The ``CheckReport`` (shown as HTML as a cell's value).
@@ -236,6 +250,13 @@ def check(assignment: str, function: str | None = None, *,
             up wrongly.
         RuntimeError: there is no notebook or script to take the definitions from.
     """
+    with using(lang) as chosen:
+        report = _check(assignment, function, cells)
+    report.lang = chosen
+    return report
+
+
+def _check(assignment: str, function: str | None, cells: list[str] | None) -> CheckReport:
     root = find_course_root()
     found = find_assignment(root, assignment)
     if found is None:
@@ -258,7 +279,7 @@ def check(assignment: str, function: str | None = None, *,
         path = Path(folder) / f"{found.module}.py"
         path.write_text(program, encoding="utf-8")
         result = grade(found, path)
-    result.submission = "this notebook"
+    result.submission = _("this notebook")
     return CheckReport(found, result, function, [n for n in names if n not in defined])
 
 

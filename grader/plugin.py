@@ -36,13 +36,20 @@ from grader.assignment import Assignment
 from grader.errors import (ConfigurationError, GradingFailure, NotImplementedYet,
                            StudentCodeError, SubmissionNotImportable)
 from grader.hints import Misconception, diagnose, load_misconceptions
+from grader.i18n import _, ngettext
 from grader.proxy import StudentProxy, describe_value
 from grader.result import TestResult
 
 __all__ = ["GraderPlugin", "GPU_SKIP_REASON"]
 
+#: pytest's reason for skipping a gpu test (English; the report shows ``_gpu_skipped()``).
 GPU_SKIP_REASON = ("needs a CUDA GPU and this machine has none; skipped, and not counted "
                    "in the score")
+
+
+def _gpu_skipped() -> str:
+    """``GPU_SKIP_REASON`` in the run's language."""
+    return _("needs a CUDA GPU and this machine has none; skipped, and not counted in the score")
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -247,35 +254,37 @@ class GraderPlugin:
             call = self.proxy.origin(exc.actual) if exc.actual is not None else None
             text = exc.student_message
             if call is not None:
-                text = (f"{call.signature()} returned a wrong value:\n{text}" if exc.wrong_value
-                        else f"In {call.signature()}:\n{text}")
+                text = (_("{call} returned a wrong value:").format(call=call.signature())
+                        if exc.wrong_value else _("In {call}:").format(call=call.signature())
+                        ) + "\n" + text
                 output = call.output
                 for known in self._hints(call, exc.actual):
-                    text += f"\nHint: {known.hint}"
+                    text += "\n" + _("Hint: ") + known.hint
                     hints.append(known.id)
         elif isinstance(exc, StudentCodeError):
             text = exc.student_message
             call = self._call_of(exc)
             if call is not None and (call.args or call.kwargs) and \
                     not isinstance(exc, (SubmissionNotImportable, NotImplementedYet)):
-                text += f"\nCalled as: {call.signature()}"
+                text += "\n" + _("Called as: {call}").format(call=call.signature())
             output = exc.output
         else:
             last = self.proxy.last_call
+            error = f"{type(exc).__name__}: {exc}"
             if _raised_in_grader(exc):
-                text = (f"internal error in the grader ({type(exc).__name__}: {exc}); this is "
-                        "not your fault: please tell the course staff.")
+                text = _("internal error in the grader ({error}); this is not your fault: please "
+                         "tell the course staff.").format(error=error)
             elif last is not None and last.reply is not None:
-                text = (f"the test could not use what your code returned "
-                        f"({type(exc).__name__}: {exc}). The last call was {last.signature()}, "
-                        f"which returned {describe_value(last.value)}: check its return value "
-                        "against the contract in the handout.")
+                text = _("the test could not use what your code returned ({error}). The last "
+                         "call was {call}, which returned {value}: check its return value "
+                         "against the contract in the handout.").format(
+                             error=error, call=last.signature(), value=describe_value(last.value))
             else:
-                text = (f"internal error in this test ({type(exc).__name__}: {exc}); this is "
-                        "not your fault: please tell the course staff.")
+                text = _("internal error in this test ({error}); this is not your fault: please "
+                         "tell the course staff.").format(error=error)
         if output and output.strip():
             shown = output if len(output) <= SHOWN_OUTPUT else "...\n" + output[-SHOWN_OUTPUT:]
-            text += "\nYour code printed:\n" + textwrap.indent(shown.rstrip(), "  ")
+            text += "\n" + _("Your code printed:") + "\n" + textwrap.indent(shown.rstrip(), "  ")
         return text, hints
 
     @pytest.hookimpl(hookwrapper=True)
@@ -288,7 +297,8 @@ class GraderPlugin:
         if report.when == "setup" and report.skipped:
             result.status, result.score = "skipped", 0.0
             reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-            result.output = reason.removeprefix("Skipped: ")
+            reason = reason.removeprefix("Skipped: ")
+            result.output = _gpu_skipped() if reason == GPU_SKIP_REASON else reason
         elif report.failed and result.status != "failed":  # keep the first failure
             if call.excinfo is not None:
                 if isinstance(call.excinfo.value, ConfigurationError):  # e.g. no sandbox
@@ -305,7 +315,7 @@ class GraderPlugin:
         ``depends_on`` tests did not all pass earns nothing, and says which)."""
         for result in self.results.values():
             if result.status == "pending":
-                result.status, result.output = "failed", "this test did not run to the end"
+                result.status, result.output = "failed", _("this test did not run to the end")
         changed = True
         while changed:  # a dependency may itself depend on another
             changed = False
@@ -318,9 +328,12 @@ class GraderPlugin:
                 if failed:
                     names = "; ".join(f"\"{r.name}\"" for r in failed)
                     result.status, result.score = "failed", 0.0
-                    result.output = (
+                    result.output = ngettext(
                         "This check passed, but it counts only when the values it is about are "
-                        f"right too, and {'this test' if len(failed) == 1 else 'these tests'} "
-                        f"failed: {names}. Fix that first; this one's points then count.")
+                        "right too, and this test failed: {tests}. Fix that first; this one's "
+                        "points then count.",
+                        "This check passed, but it counts only when the values it is about are "
+                        "right too, and these tests failed: {tests}. Fix that first; this one's "
+                        "points then count.", len(failed)).format(tests=names)
                     changed = True
         return [self.results[n] for n in self.order]

@@ -1,7 +1,14 @@
 """Renderers: a ``Result`` as the terminal shows it, or as one JSON document.
 
 The JSON form is ``Result.to_dict()`` (Gradescope's results.json shape).  The terminal
-form is a table of tests with points, the total, and each failed test's message.
+form, for a student who just ran ``grade hw3``, reads from the top: the assignment,
+which file was graded and why, the notes, the score; then what to fix, each failed
+test's message (consecutive failures with one message once); then the table of every
+test with its points, the score at its foot.  It is laid out for 80 columns (fewer
+where the terminal is narrower), and a message line too long for them wraps with a
+hanging indent: under its own indentation, and under the text after a label such as
+``Hint: `` or ``db: ``, so that a wrapped message keeps its shape.  Every word of it is
+in the run's language (``grader.i18n``).
 """
 
 from __future__ import annotations
@@ -10,13 +17,27 @@ import json
 import re
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from grader.i18n import _, in_every_language, ngettext
 from grader.result import Result
 
-__all__ = ["failures_by_message", "fenced", "number", "render_json", "render_terminal"]
+__all__ = ["MAX_WIDTH", "failures_by_message", "fenced", "hanging", "number", "points_text",
+           "render_json", "render_terminal"]
+
+#: The most columns the terminal report uses, whatever the terminal's width.
+MAX_WIDTH = 80
+#: Columns a failed test's message is indented by, under its title.
+MESSAGE_INDENT = 4
+#: A label that starts a line (``Hint: ``, ``db: ``, ``Called as: ``, ``提示：``): at
+#: most four words before a colon and a space (or a full-width colon), no bracket
+#: or backtick before it (not a call such as ``f(x=1): ...``).
+_LABEL = re.compile(r"[^\s:：(`][^:：\s(`]*(?: [^:：\s(`]+){0,3}(?:: |：)")
+#: The most columns a label's hanging indent may take.
+_MAX_HANG = 24
+#: The fewest columns left for text beside a hanging indent.
+_MIN_TEXT = 30
 
 
 def render_json(result: Result) -> str:
@@ -29,6 +50,14 @@ def number(x: float, places: int = 6) -> str:
     form: ``96``, ``2.5``, ``0.3`` (rounded to ``places`` decimals)."""
     text = f"{round(float(x), places):.{places}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def points_text(x: float) -> str:
+    """``"1 point"``, ``"2.5 points"``: a number of points with its unit, in the run's
+    language."""
+    shown = number(x)
+    count = int(shown) if re.fullmatch(r"-?\d+", shown) else 2  # 2.5: the plural
+    return ngettext("{points} point", "{points} points", count).format(points=shown)
 
 
 def fenced(text: str, info: str = "text") -> str:
@@ -52,61 +81,130 @@ def failures_by_message(tests: list[dict]) -> list[tuple[str, list[dict]]]:
     return list(groups.items())
 
 
-def _points(x: float) -> str:
-    return f"{x:g}"
+def hanging(line: str, width: int, console: Console, indent: int = 0,
+            style: str = "") -> list[Text]:
+    """``line`` (one line, no line break) wrapped to ``width`` columns with a hanging
+    indent: it starts ``indent`` columns in, after its own leading spaces; the lines it
+    wraps onto start under the text after its label (``Hint: ``, ``db: ``: see
+    ``_LABEL``) or, without one, under its first character.  Widths are terminal cells
+    (a Chinese character takes two); a word longer than a line is cut.
+
+    Args:
+        line: the text.
+        width: the columns available, indentation included.
+        console: the console whose rules measure the text (``rich``).
+        indent: columns added before every line.
+        style: a ``rich`` style for the whole text.
+
+    Returns:
+        The lines, each at most ``width`` cells, trailing spaces removed.
+    """
+    stripped = line.lstrip(" ")
+    indent += len(line) - len(stripped)
+    label = _LABEL.match(stripped)
+    hang = Text(label.group(0)).cell_len if label else 0
+    if hang > _MAX_HANG or width - indent - hang < _MIN_TEXT:
+        hang = 0
+    head, body = (stripped[:label.end()], stripped[label.end():]) if hang else ("", stripped)
+    room = max(1, width - indent - hang)
+    wrapped = Text(body, style=style).wrap(console, room, overflow="fold") if body else [Text("")]
+    lines = []
+    for i, piece in enumerate(wrapped):
+        piece.rstrip()
+        lead = " " * indent + (head if i == 0 else " " * hang)
+        lines.append(Text(lead, style=style) + piece)
+    return lines
+
+
+def _print_wrapped(console: Console, text: str, width: int, indent: int = 0,
+                   style: str = "") -> None:
+    for line in text.splitlines() or [""]:
+        for piece in hanging(line, width, console, indent, style):
+            console.print(piece, width=width, overflow="ignore", no_wrap=True, crop=False)
+
+
+def _graded_line(result: Result) -> str:
+    if result.graded_because:
+        return _("Graded: {path} ({why})").format(path=result.submission, why=result.graded_because)
+    return _("Graded: {path}").format(path=result.submission)
 
 
 def render_terminal(result: Result, console: Console) -> None:
-    """Print the table of tests, the total and the failures to ``console``."""
-    console.print(Text(f"{result.assignment}: {result.title}", style="bold"))
-    console.print(f"submission: {escape(result.submission)}")
-    for note in result.notes:
-        loud = result.suite == "public" or "skipped" in note or note.startswith("Isolation:")
-        console.print(Text(note, style="yellow" if loud else ""))
+    """Print ``result`` for a student to ``console`` (see the module docstring): the
+    failures first, the table of tests after them."""
+    width = max(40, min(console.width, MAX_WIDTH))
+    _print_wrapped(console, f"{result.assignment}: {result.title}", width, style="bold")
+    _print_wrapped(console, _graded_line(result), width)
+    for i, note in enumerate(result.notes):
+        # the first note says which suite ran; the others (isolation, GPU tests skipped)
+        # are warnings, and so is the public suite's
+        loud = result.suite == "public" or i > 0
+        _print_wrapped(console, note, width, style="yellow" if loud else "")
     if result.tampered:
-        console.print(Text("This repository differs from the release in files you must not change "
-                           "(your instructor sees this):", style="red bold"))
+        _print_wrapped(console, _("This repository differs from the release in files you must "
+                                  "not change (your instructor sees this):"), width,
+                       style="red bold")
         for line in result.tampered:
-            console.print(Text(f"  {line}", style="red"))
-    table = Table(show_edge=False, pad_edge=False, expand=False)
+            _print_wrapped(console, line, width, indent=2, style="red")
+    score = _("Score: {score}/{max_score}").format(score=number(result.score),
+                                                   max_score=number(result.max_score))
+    console.print(Text(score, style="bold"))
+    if result.failed:
+        console.print()
+        _render_failures(result, console, width)
+    console.print()
+    console.print(_test_table(result, score), width=width)
+
+
+def _render_failures(result: Result, console: Console, width: int) -> None:
+    failed = result.failed
+    _print_wrapped(console, ngettext("What to fix ({count} test failed):",
+                                     "What to fix ({count} tests failed):",
+                                     len(failed)).format(count=len(failed)), width, style="bold")
+    shown_hints: set[str] = set()
+    labels = in_every_language("Hint: ")
+    i = 0
+    while i < len(failed):
+        same = 1  # consecutive failures with one message are shown once
+        while i + same < len(failed) and failed[i + same].output == failed[i].output:
+            same += 1
+        group = failed[i:i + same]
+        points = sum(t.max_score for t in group)
+        title = group[0].name if same == 1 else ngettext(
+            "{test} and {count} more test", "{test} and {count} more tests", same - 1).format(
+                test=group[0].name, count=same - 1)
+        _print_wrapped(console, "✗ " + _("{test} ({points})").format(test=title,
+                                                                     points=points_text(points)),
+                       width, style="red bold")
+        for line in group[0].output.splitlines():
+            _print_wrapped(console, _shorten_repeated_hint(line, shown_hints, labels), width,
+                           indent=MESSAGE_INDENT)
+        i += same
+
+
+def _test_table(result: Result, score: str) -> Table:
+    table = Table(show_edge=False, pad_edge=False, expand=False, show_footer=True,
+                  title=_("All tests"), title_justify="left", title_style="bold")
     table.add_column("", width=2)
-    table.add_column("test")
-    table.add_column("points", justify="right")
+    table.add_column(_("test"), footer=Text(score, style="bold"), overflow="fold")
+    table.add_column(_("points"), justify="right", no_wrap=True)
     marks = {"passed": ("✓", "green"), "failed": ("✗", "red"), "skipped": ("–", "dim")}
     for t in result.tests:
         mark, style = marks.get(t.status, ("?", ""))
-        points = "skipped" if t.status == "skipped" else f"{_points(t.score)}/{_points(t.max_score)}"
+        points = _("skipped") if t.status == "skipped" else f"{number(t.score)}/{number(t.max_score)}"
         table.add_row(Text(mark, style=style), Text(t.name), Text(points, style=style))
-    console.print(table)
-    score = Text(f"Score: {_points(result.score)}/{_points(result.max_score)}", style="bold")
-    console.print(score)
-    if result.failed:
-        console.print()
-        console.print(Text(f"What to fix ({len(result.failed)} failed):", style="bold"))
-        failed = result.failed
-        shown_hints: set[str] = set()
-        i = 0
-        while i < len(failed):
-            same = 1  # consecutive failures with one message are shown once
-            while i + same < len(failed) and failed[i + same].output == failed[i].output:
-                same += 1
-            group = failed[i:i + same]
-            points = sum(t.max_score for t in group)
-            title = group[0].name if same == 1 else f"{group[0].name} and {same - 1} more test(s)"
-            unit = "point" if points == 1 else "points"
-            console.print(Text(f"✗ {title} ({_points(points)} {unit})", style="red bold"))
-            for line in group[0].output.splitlines():
-                console.print(Text("    " + _shorten_repeated_hint(line, shown_hints)))
-            i += same
+    return table
 
 
-def _shorten_repeated_hint(line: str, shown: set[str]) -> str:
-    """A ``Hint:`` line in full the first time, then only its first clause: the same
-    known mistake often spoils several tests."""
-    if not line.startswith("Hint: "):
+def _shorten_repeated_hint(line: str, shown: set[str], labels: tuple[str, ...]) -> str:
+    """A hint line (starting with one of ``labels``, "Hint: " in each language) in full
+    the first time, then only its first clause: the same known mistake often spoils
+    several tests."""
+    label = next((lab for lab in labels if line.startswith(lab)), None)
+    if label is None:
         return line
     if line not in shown:
         shown.add(line)
         return line
-    first = line.split(":", 2)[1].split(". ")[0].strip()
-    return f"Hint: {first} (the same known mistake as above)."
+    first = re.split(r"[:：]|\. |。", line[len(label):], maxsplit=1)[0].strip()
+    return label + _("{clause} (the same known mistake as above).").format(clause=first)

@@ -37,7 +37,8 @@ __all__ = ["OUTCOMES", "TestResult", "Result", "outcome_of"]
 OUTCOMES = ("completed", "import error", "import time limit", "time limit", "crash",
             "resource limit")
 
-#: How ``grader.sandbox`` words the reason of an import that ran past its time limit.
+#: How ``grader.sandbox`` words, in English, the reason of an import that ran past its
+#: time limit (for a ``SubmissionNotImportable`` without its ``cause``).
 _IMPORT_TIMEOUT = "importing it took longer than"
 #: ... and of a run stopped after too many restarts (not an import problem).
 _RESTARTS = "the process running your code was restarted"
@@ -55,10 +56,12 @@ def outcome_of(errors: Iterable[BaseException]) -> tuple[str, str]:
     for exc in errors:
         if isinstance(exc, SubmissionNotImportable):
             first = (exc.reason.strip().splitlines() or [""])[0]
-            if first.startswith(_RESTARTS):
+            cause = exc.cause or ("restarts" if first.startswith(_RESTARTS) else
+                                  "time limit" if first.startswith(_IMPORT_TIMEOUT) else "error")
+            if cause == "restarts":
                 continue  # follows the timeouts or crashes that caused it
-            if first.startswith(_IMPORT_TIMEOUT):
-                return "import time limit", first.split(" (")[0].split(". ")[0]
+            if cause == "time limit":
+                return "import time limit", re.split(r" \(|\. |（|。", first)[0]
             return "import error", _exception_line(exc.reason)
         if isinstance(exc, StudentTimeout):
             return "time limit", f"{exc.function or 'the import'} timed out after {exc.seconds:g} s"
@@ -141,6 +144,9 @@ class Result:
         tampered: for a student repository, each protected file (tests, workflows,
             grader) that differs from the release (``grader.tamper.check``).
         outcome, outcome_detail: how the run went (``OUTCOMES``, ``outcome_of``).
+        graded_because: why this file was graded, for the student, where the command
+            chose it ("backprop.py is still the released stub, so the notebook beside it
+            was graded"); '' where nothing needs saying.  Not in ``to_dict``.
     """
 
     assignment: str
@@ -155,6 +161,7 @@ class Result:
     tampered: list[str] = field(default_factory=list)
     outcome: str = "completed"
     outcome_detail: str = ""
+    graded_because: str = ""
 
     @property
     def counted(self) -> list[TestResult]:

@@ -24,7 +24,9 @@ import pytest
 from grader import seal
 from grader.assignment import Assignment
 from grader.errors import ConfigurationError
+from grader.i18n import _
 from grader.launch import Zygote
+from grader.notebook import CellMap
 from grader.plugin import GraderPlugin
 from grader.proxy import StudentProxy
 from grader.result import Result, outcome_of
@@ -94,9 +96,10 @@ def grade(assignment: Assignment, submission: Path, *, public_only: bool = False
     """
     bundle = seal.bundle_path(assignment.root, assignment.name)
     sealed = bundle.is_file() and not assignment.has_hidden_suite()
-    note = (f"Only the public tests ran: the hidden suite ({assignment.points:g} points) is "
-            f"sealed in {bundle.relative_to(assignment.root)}, and "
-            f"{public_why or seal.KEY_ENV + ' is not set here'}.")
+    note = _("Only the public tests ran: the hidden suite ({points} points) is sealed in "
+             "{bundle}, and {why}.").format(
+        points=f"{assignment.points:g}", bundle=bundle.relative_to(assignment.root),
+        why=public_why or _("{variable} is not set here").format(variable=seal.KEY_ENV))
     if public_only or not sealed:
         return _grade(assignment, submission, public_only=public_only, log=log,
                       zygote=zygote, uid=uid, plugins=plugins,
@@ -175,6 +178,10 @@ def _grade(assignment: Assignment, submission: Path, *, public_only: bool,
             + output.getvalue()[-3000:])
 
     tests = plugin.collected()
+    cells = CellMap.read(submission)  # a notebook's program: its errors name the cells
+    for test in tests:
+        if cells is not None:
+            test.output = cells.relocate(test.output, submission.name)
     for test in tests:  # what a student's code makes the grader say is bounded too
         if len(test.output) > MAX_TEST_OUTPUT:
             test.output = (test.output[:MAX_TEST_OUTPUT]
@@ -184,22 +191,26 @@ def _grade(assignment: Assignment, submission: Path, *, public_only: bool,
                     tests=tests, execution_time=elapsed,
                     isolation=worker.isolation, isolation_note=worker.isolation_note)
     result.outcome, result.outcome_detail = outcome_of(errors)
+    if cells is not None:
+        result.outcome_detail = cells.relocate(result.outcome_detail, submission.name)
     if hidden:
-        result.notes.append(f"Graded with the hidden suite of {assignment.name}.")
+        result.notes.append(_("Graded with the hidden suite of {assignment}.").format(
+            assignment=assignment.name))
     else:
-        result.notes.append(public_note or (
-            f"These are the public tests only (shapes and small worked examples). The hidden "
-            f"suite ({assignment.points:g} points) runs when you submit."))
+        result.notes.append(public_note or _(
+            "These are the public tests only (shapes and small worked examples). The hidden "
+            "suite ({points} points) runs when you submit.").format(points=f"{assignment.points:g}"))
     if worker.isolation != "namespaces":
-        who = f"as uid {worker.uid}, a user of its own" if worker.uid is not None else \
-            "as the user running the grader"
-        result.notes.append(
-            f"Isolation: process only, not Linux namespaces ({worker.isolation_note}). The "
-            f"submission ran {who}, with its limits, and could read the files every user of "
-            "this machine can read (docs/sandbox.md).")
+        who = (_("as uid {uid}, a user of its own").format(uid=worker.uid)
+               if worker.uid is not None else _("as the user running the grader"))
+        result.notes.append(_(
+            "Isolation: process only, not Linux namespaces ({why}). The submission ran {who}, "
+            "with its limits, and could read the files every user of this machine can read "
+            "(docs/sandbox.md).").format(why=worker.isolation_note, who=who))
     if plugin.gpu_skipped:
         skipped = result.skipped
-        result.notes.append(
-            f"{len(skipped)} GPU test(s) worth {sum(t.max_score for t in skipped):g} points were "
-            "skipped: this machine has no CUDA GPU. They are not counted in the score.")
+        result.notes.append(_(
+            "{count} GPU test(s) worth {points} points were skipped: this machine has no CUDA "
+            "GPU. They are not counted in the score.").format(
+                count=len(skipped), points=f"{sum(t.max_score for t in skipped):g}"))
     return result

@@ -70,6 +70,7 @@ from grader.errors import (
     ValueCannotCross,
     WorkerCrashed,
 )
+from grader.i18n import _
 from grader.launch import ForkedProcess, SpawnedProcess, Zygote, ZygoteError
 from grader.limits import EnvPolicy, Limits
 from grader.text import printable
@@ -585,8 +586,9 @@ class Worker:
             raise self.fault
         if self.restarts >= MAX_RESTARTS:
             raise SubmissionNotImportable(
-                f"the process running your code was restarted {MAX_RESTARTS} times after "
-                "timeouts or crashes; the remaining tests were not run")
+                _("the process running your code was restarted {count} times after timeouts or "
+                  "crashes; the remaining tests were not run").format(count=MAX_RESTARTS),
+                cause="restarts")
         self.restarts += self.generation > 0
         self._cpu_done, self._cpu_now = self._cpu_done + self._cpu_now, 0.0
         for attempt in range(1, CONFINE_ATTEMPTS + 1):
@@ -678,20 +680,23 @@ class Worker:
             self._request({"op": "import"}, self.limits.import_seconds, label=None)
         except StudentTimeout as exc:
             raise self._not_importable(
-                f"importing it took longer than {exc.seconds:g} s (the time limit for "
-                "top-level code). Move demo code under `if __name__ == \"__main__\":`.",
-                exc.output) from None
+                _("importing it took longer than {seconds} s (the time limit for top-level "
+                  "code). Move demo code under `if __name__ == \"__main__\":`.").format(
+                      seconds=f"{exc.seconds:g}"),
+                exc.output, cause="time limit") from None
         except WorkerCrashed as exc:
-            raise self._not_importable(f"the process importing it died ({exc.how})", exc.output) from None
+            raise self._not_importable(_("the process importing it died ({how})").format(how=exc.how),
+                                       exc.output) from None
         except LimitExceeded as exc:
             if exc.limit in ("submission_seconds", "cpu_seconds"):
                 self.kill()
                 raise  # the submission's budget, not its import, is what failed
-            raise self._not_importable(f"importing it {exc.detail}", exc.output) from None
+            raise self._not_importable(_("importing it {what}").format(what=exc.detail),
+                                       exc.output) from None
         except StudentExit as exc:
             raise self._not_importable(
-                f"it calls exit() / sys.exit({exc.code}) at top level.\n{exc.traceback}",
-                exc.output) from None
+                _("it calls exit() / sys.exit({code}) at top level.").format(code=exc.code)
+                + f"\n{exc.traceback}", exc.output) from None
         except StudentException as exc:
             reason = exc.message if exc.exc_type.endswith("Error") and "\n" in exc.message \
                 else f"{exc.exc_type}: {exc.message}"
@@ -704,9 +709,10 @@ class Worker:
         """CPU seconds the submission's worker processes reported using so far."""
         return self._cpu_done + self._cpu_now
 
-    def _not_importable(self, reason: str, output: str) -> SubmissionNotImportable:
+    def _not_importable(self, reason: str, output: str, cause: str = "error"
+                        ) -> SubmissionNotImportable:
         self.kill()
-        self.import_error = SubmissionNotImportable(reason, output)
+        self.import_error = SubmissionNotImportable(reason, output, cause)
         return self.import_error
 
     def ensure_started(self) -> None:
@@ -716,7 +722,8 @@ class Worker:
             SubmissionNotImportable: the import failed now or earlier in this run.
         """
         if self.import_error is not None:  # a fresh exception: re-raising one grows its traceback
-            raise SubmissionNotImportable(self.import_error.reason, self.import_error.output)
+            raise SubmissionNotImportable(self.import_error.reason, self.import_error.output,
+                                          self.import_error.cause)
         if not self._running():
             if self.process is not None:
                 self.kill()  # reaps it and counts its CPU time
@@ -777,9 +784,9 @@ class Worker:
     def _fallback(self, obj: Any) -> dict:
         if isinstance(obj, Handle):
             if obj._worker is not self or obj._generation != self.generation:
-                raise codec.CodecError(
+                raise codec.CodecError(_(
                     "an object from an earlier run of your code was passed back, but that "
-                    "process was restarted after a timeout or crash")
+                    "process was restarted after a timeout or crash"))
             return codec.handle_node(obj.handle_id, obj)
         if callable(obj):
             self._next_callback += 1
@@ -835,10 +842,10 @@ class Worker:
                 raise StudentTimeout(label, seconds, output=self._read_output()) from None
             except FrameRefused as exc:
                 self.kill()
-                raise ValueCannotCross(label, (
-                    f"its answer was refused: it is {codec.human_bytes(exc.size)}, over the "
-                    f"limit of {self.limits.reply_mb} MiB (an answer here is at most a few "
-                    "MB). Return only what the function is asked for."),
+                raise ValueCannotCross(label, _(
+                    "its answer was refused: it is {size}, over the limit of {limit} MiB (an "
+                    "answer here is at most a few MB). Return only what the function is asked "
+                    "for.").format(size=codec.human_bytes(exc.size), limit=self.limits.reply_mb),
                     self._read_output()) from None
             except ChannelClosed:
                 return self._crashed(label)
@@ -905,9 +912,9 @@ class Worker:
     def _time_spent(self, label: str | None, output: str = "") -> LimitExceeded:
         return LimitExceeded(
             label, "submission_seconds",
-            f"was stopped: your submission used up its total time limit of "
-            f"{self.limits.submission_seconds:g} s (all calls together), so this and the "
-            "remaining tests could not run. Make the slow functions faster.", output)
+            _("was stopped: your submission used up its total time limit of {seconds} s (all "
+              "calls together), so this and the remaining tests could not run. Make the slow "
+              "functions faster.").format(seconds=f"{self.limits.submission_seconds:g}"), output)
 
     def _cpu_spent(self, label: str | None, output: str = "") -> LimitExceeded:
         # the kernel's count (RLIMIT_CPU) is what stopped it; ours may be a tick short,
@@ -915,9 +922,9 @@ class Worker:
         self._cpu_now = max(self._cpu_now, self.limits.cpu_seconds - self._cpu_done)
         return LimitExceeded(
             label, "cpu_seconds",
-            f"was stopped: your submission used up its CPU time limit of "
-            f"{self.limits.cpu_seconds:g} s, so this and the remaining tests could not run. "
-            "Look for work that grows far too fast.", output)
+            _("was stopped: your submission used up its CPU time limit of {seconds} s, so this "
+              "and the remaining tests could not run. Look for work that grows far too "
+              "fast.").format(seconds=f"{self.limits.cpu_seconds:g}"), output)
 
     def _crashed(self, label: str | None):
         code = self._reap(timeout=10)
@@ -930,11 +937,11 @@ class Worker:
                     -code == signal.SIGKILL and self.cpu_used >= self.limits.cpu_seconds - 2):
                 raise self._cpu_spent(label, output)
             try:
-                how = f"killed by signal {signal.Signals(-code).name}"
+                how = _("killed by signal {signal}").format(signal=signal.Signals(-code).name)
             except ValueError:
-                how = f"killed by signal {-code}"
+                how = _("killed by signal {signal}").format(signal=-code)
         else:
-            how = f"exit code {code}"
+            how = _("exit code {code}").format(code=code)
         raise WorkerCrashed(label, how, output)
 
     def _limit_hit(self, error: dict, label: str | None, output: str) -> LimitExceeded | None:
@@ -944,28 +951,30 @@ class Worker:
         lim = self.limits
         if etype == "MemoryError" or "can't allocate memory" in message or \
                 "not enough memory" in message:
-            which = f"the memory limit of {lim.memory_mb} MiB" if self.memory_limited \
-                else "the machine's memory"
-            return LimitExceeded(label, "memory_mb", (
-                f"ran out of memory: it hit {which} {told}. "
-                "Work on smaller arrays, or free what you no longer need."), output)
+            which = (_("the memory limit of {limit} MiB").format(limit=lim.memory_mb)
+                     if self.memory_limited else _("the machine's memory"))
+            return LimitExceeded(label, "memory_mb", _(
+                "ran out of memory: it hit {which} {error}. Work on smaller arrays, or free what "
+                "you no longer need.").format(which=which, error=told), output)
         if code == errno.EFBIG:
-            return LimitExceeded(label, "file_size_mb", (
-                f"wrote a file past the file size limit of {lim.file_size_mb} MiB {told}. "
-                "Graded functions should return their results, not write large files."), output)
+            return LimitExceeded(label, "file_size_mb", _(
+                "wrote a file past the file size limit of {limit} MiB {error}. Graded functions "
+                "should return their results, not write large files.").format(
+                    limit=lim.file_size_mb, error=told), output)
         if code == errno.ENOSPC or code == errno.EDQUOT:
-            return LimitExceeded(label, "disk_mb", (
-                f"filled the space for files ({lim.disk_mb} MiB in its folder and /tmp) "
-                f"{told}."), output)
+            return LimitExceeded(label, "disk_mb", _(
+                "filled the space for files ({limit} MiB in its folder and /tmp) {error}.").format(
+                    limit=lim.disk_mb, error=told), output)
         if code in (errno.EMFILE, errno.ENFILE):
-            return LimitExceeded(label, "open_files", (
-                f"has too many files open: the limit is {lim.open_files} {told}. Open files "
-                "with `with open(...) as f:` so that they are closed."), output)
+            return LimitExceeded(label, "open_files", _(
+                "has too many files open: the limit is {limit} {error}. Open files with `with "
+                "open(...) as f:` so that they are closed.").format(limit=lim.open_files,
+                                                                    error=told), output)
         if code == errno.EAGAIN and ("fork" in message or "thread" in message
                                      or etype == "BlockingIOError"):
-            return LimitExceeded(label, "processes", (
-                f"could not start a process or thread: the limit is {lim.processes} processes "
-                f"and threads {told}."), output)
+            return LimitExceeded(label, "processes", _(
+                "could not start a process or thread: the limit is {limit} processes and "
+                "threads {error}.").format(limit=lim.processes, error=told), output)
         return None
 
     def _raise(self, error: Any, label: str | None, output: str):
@@ -978,10 +987,11 @@ class Worker:
         tb = printable(str(error.get("traceback", "")))[:MAX_MESSAGE_CHARS]
         limit = self._limit_hit(error, label, output) if kind == "exception" else None
         if kind == "too_large" and isinstance(error.get("size"), int):
-            exc = ValueCannotCross(label, (
-                f"its answer is {codec.human_bytes(error['size'])}, over the limit of "
-                f"{self.limits.reply_mb} MiB for one answer (an answer here is at most a few "
-                "MB), so it was not sent. Return only what the function is asked for."), output)
+            exc = ValueCannotCross(label, _(
+                "its answer is {size}, over the limit of {limit} MiB for one answer (an answer "
+                "here is at most a few MB), so it was not sent. Return only what the function is "
+                "asked for.").format(size=codec.human_bytes(error["size"]),
+                                     limit=self.limits.reply_mb), output)
         elif limit is not None:
             exc = limit
         elif kind == "missing":

@@ -25,7 +25,8 @@ Protocol (``grader.channel`` frames of JSON on the slot's stdin/stdout, which it
 away from fds 0 and 1 at once so that nothing else can write into them):
 
 - the slot sends ``{"op": "ready"}`` once warm (or ``{"op": "failed", "reason"}``);
-- request ``{"student", "origin", "filename", "source" (base64)}``;
+- request ``{"student", "origin", "filename", "source" (base64), "lang"}`` (``lang``:
+  the language of the result's messages, ``grader.i18n``);
 - outcome ``{"student", "status": "graded" | "error" | "config", "result": {...} |
   None, "reason": str, "seconds": float}`` (``config``: the assignment itself is set
   up wrongly; the batch stops).
@@ -60,16 +61,17 @@ class SlotDied(RuntimeError):
     """The slot process ended (or never became ready)."""
 
 
-def request_for(student: str, origin: str, source: bytes, module: str) -> dict:
-    """The request that grades ``source`` for ``student``.  The file keeps the name
-    the student gave it (``alice.py``; the assignment's module file for sources that
-    came from a notebook or a zip entry without a usable name), so that messages and
-    tracebacks name the same file as ``grade hwN --submission`` would."""
+def request_for(student: str, origin: str, source: bytes, module: str, lang: str = "en") -> dict:
+    """The request that grades ``source`` for ``student``, with messages in ``lang``
+    (``grader.i18n``).  The file keeps the name the student gave it (``alice.py``; the
+    assignment's module file for sources that came from a notebook or a zip entry
+    without a usable name), so that messages and tracebacks name the same file as
+    ``grade hwN --submission`` would."""
     name = re.split(r"[/\\!]", origin)[-1]
     if not re.fullmatch(r"[\w.-]+\.py", name, flags=re.ASCII) or name.startswith("."):
         name = f"{module}.py"
     return {"student": student, "origin": origin, "filename": name,
-            "source": base64.b64encode(source).decode("ascii")}
+            "source": base64.b64encode(source).decode("ascii"), "lang": lang}
 
 
 def failed(request: dict, reason: str) -> dict:
@@ -205,11 +207,12 @@ class _Slot:
         return os.waitstatus_to_exitcode(os.waitpid(child, 0)[1])
 
     def _grade_here(self, request: dict) -> dict:
-        from grader import confine
+        from grader import confine, i18n
         from grader.runner import grade
 
         try:
             confine.die_with_parent()
+            i18n.use(request.get("lang") or "en")  # the messages of this child's grading
             tempfile.tempdir = str(self.tmp)  # the workers' files too: gone with the slot's
             folder = Path(tempfile.mkdtemp(dir=self.tmp, prefix="submission-"))
             path = folder / request["filename"]

@@ -227,7 +227,7 @@ def test_consecutive_failures_with_one_message_are_one_annotation(tmp_path, sour
                     t("affine_backward: case 5", 2, "failed", same)])
     found = errors(render(result, tmp_path, source=source))
     assert [(p["title"], data) for _, p, data in found] == [
-        ("affine_backward: case 0 and 4 more test(s) (10 points)", same),
+        ("affine_backward: case 0 and 4 more tests (10 points)", same),
         ("mlp_loss: the loss (4 points)", "other"),
         ("affine_backward: case 5 (2 points)", same),   # not consecutive: a group of its own
     ]
