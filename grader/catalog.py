@@ -41,6 +41,8 @@ __all__ = ["GLOSSARY", "PACKAGE", "catalogue_path", "check", "extract", "main", 
 
 #: The package whose messages are extracted.
 PACKAGE = Path(__file__).resolve().parent
+#: The repository's root, from which files are named in messages.
+_ROOT = LOCALE_DIR.parent.parent
 #: Comments above a message that start so are kept in the catalogues, for translators.
 _COMMENT_TAGS = ("Translators:",)
 _WIDTH = 100
@@ -199,21 +201,55 @@ def _problems_of(message, lang: str) -> list[str]:
     return problems
 
 
+_KEYWORDS = {"_": 1, "ngettext": 2}
+
+
+def unextractable() -> list[str]:
+    """The calls of ``_`` and ``ngettext`` in the package that extraction cannot see,
+    so that their messages would stay English: one inside an f-string's ``{...}``, or
+    one whose message is not a string literal (``_(REASON)``)."""
+    import ast
+
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        try:
+            tree = ast.parse(path.read_bytes(), str(path))
+        except SyntaxError:
+            continue
+        inside = {id(n) for f in ast.walk(tree) if isinstance(f, ast.JoinedStr)
+                  for n in ast.walk(f) if n is not f}
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in _KEYWORDS):
+                continue
+            where = f"{PACKAGE.name}/{path.relative_to(PACKAGE).as_posix()}, line {node.lineno}"
+            literal = all(isinstance(a, ast.Constant) and isinstance(a.value, str)
+                          for a in node.args[:_KEYWORDS[node.func.id]])
+            if id(node) in inside:
+                found.append(f"{where}: {node.func.id}() inside an f-string is not extracted: "
+                             "build the text outside it")
+            elif not literal or len(node.args) < _KEYWORDS[node.func.id]:
+                found.append(f"{where}: {node.func.id}() of something else than a string "
+                             "literal is not extracted")
+    return found
+
+
 def check() -> list[str]:
     """What is wrong with the catalogues, one line each (empty when all is well): a
     message of the code missing from a language's .po (or one the code no longer has),
     an untranslated, fuzzy or English translation, a translation whose ``{fields}``
     differ from its message's, a course term not translated as ``GLOSSARY`` says, a
-    .mo that is not the compiled .po, a stale template."""
+    .mo that is not the compiled .po, a stale template; a call of ``_`` that
+    extraction cannot see (``unextractable``)."""
     template = extract()
     wanted = {m.id for m in template if m.id}
-    problems = []
+    problems = unextractable()
     pot = LOCALE_DIR / f"{DOMAIN}.pot"
     if not pot.is_file() or {m.id for m in _read_po(pot, "en") if m.id} != wanted:
-        problems.append(f"{pot.relative_to(PACKAGE.parent)} is stale: run python -m grader.catalog")
+        problems.append(f"{pot.relative_to(_ROOT)} is stale: run python -m grader.catalog")
     for lang in _translated_languages():
         po, mo = catalogue_path(lang), catalogue_path(lang, ".mo")
-        where = po.relative_to(PACKAGE.parent)
+        where = po.relative_to(_ROOT)
         if not po.is_file():
             problems.append(f"{where} is missing: run python -m grader.catalog")
             continue
@@ -229,7 +265,7 @@ def check() -> list[str]:
             if message.id and message.id in wanted:
                 problems += [f"{where}: {p}" for p in _problems_of(message, lang)]
         if not mo.is_file() or mo.read_bytes() != _compiled(catalog):
-            problems.append(f"{mo.relative_to(PACKAGE.parent)} is not the compiled .po: run "
+            problems.append(f"{mo.relative_to(_ROOT)} is not the compiled .po: run "
                             "python -m grader.catalog")
     return problems
 
@@ -253,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if not args.check:
         for path in update():
-            print(f"wrote {path.relative_to(PACKAGE.parent)}")
+            print(f"wrote {path.relative_to(_ROOT)}")
     problems = check()
     for line in problems:
         print(line)

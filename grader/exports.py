@@ -501,7 +501,7 @@ def _feedback_md(e: Entry, doc: dict[str, Any], assignment: Assignment) -> str:
         parts.append(_("Every test passed.") + "\n")
     if tests:
         marks = {"passed": "✓ " + _("passed"), "failed": "✗ " + _("failed")}
-        table = [f"| {_('Test')} | {_('Points')} | {_('Status')} |", "|---|---:|---|"]
+        table = ["| " + " | ".join((_("Test"), _("Points"), _("Status"))) + " |", "|---|---:|---|"]
         for t in tests:
             status = str(t.get("status", ""))
             table.append(f"| {_md_cell(t.get('name', ''))} | "

@@ -329,7 +329,7 @@ def job_summary(result: Result, *, display_path: str, lines: Mapping[str, int] |
     if warnings:
         parts.append("### ⚠️ " + _("Warnings") + "\n\n" + "\n".join(f"- {_md(w)}" for w in warnings))
 
-    rows = [f"| | {_('Test')} | {_('Points')} |", "|---|---|---|"]
+    rows = ["| | " + _("Test") + " | " + _("Points") + " |", "|---|---|---|"]
     marks = {"passed": "✅", "failed": "❌", "skipped": "⏭️"}
     for t in result.tests:
         name = _md(t.name, cell=True)

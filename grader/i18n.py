@@ -33,8 +33,8 @@ import os
 from pathlib import Path
 from typing import Iterator
 
-__all__ = ["_", "ngettext", "use", "using", "language", "in_every_language", "LANGUAGES",
-           "DOMAIN", "LOCALE_DIR"]
+__all__ = ["_", "ngettext", "use", "using", "language", "bilingual", "in_every_language",
+           "LANGUAGES", "DOMAIN", "LOCALE_DIR"]
 
 #: The languages a run can be in: English and Simplified Chinese.
 LANGUAGES = ("en", "zh")
@@ -88,6 +88,17 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form of a message for the count ``n``, in this run's language."""
     return _translation.ngettext(singular, plural, n)
+
+
+def bilingual(en: str, zh: str) -> str:
+    """``zh`` in a Chinese run, else ``en``: for text written in both languages where it
+    lives, outside the grader's catalogues (a hidden suite's own messages, which must not
+    reach the catalogues that students get; a known mistake's hint)::
+
+        fail(bilingual(en="losses must hold one value per epoch",
+                       zh="losses 必须每个 epoch 一个值"), got)
+    """
+    return zh if _language == "zh" else en
 
 
 @contextlib.contextmanager

@@ -211,8 +211,9 @@ class CheckReport:
         parts = [f'<div class="dl-grader-check"><h4 style="color:{colour}">{e(self._title())} '
                  f'<small>({e(self.assignment.title)})</small></h4>']
         parts += [f"<p>{e(note)}</p>" for note in self._notes()]
-        parts.append(f'<table><thead><tr><th></th><th style="text-align:left">{e(_("test"))}</th>'
-                     f'<th style="text-align:right">{e(_("points"))}</th></tr></thead><tbody>')
+        test, points = e(_("test")), e(_("points"))
+        parts.append(f'<table><thead><tr><th></th><th style="text-align:left">{test}</th>'
+                     f'<th style="text-align:right">{points}</th></tr></thead><tbody>')
         for t in self.tests:
             passed = t["status"] == "passed"
             parts.append(f'<tr><td style="color:{"#2e7d32" if passed else "#c62828"}">'

@@ -36,7 +36,7 @@ from grader.assignment import Assignment
 from grader.errors import (ConfigurationError, GradingFailure, NotImplementedYet,
                            StudentCodeError, SubmissionNotImportable)
 from grader.hints import Misconception, diagnose, load_misconceptions
-from grader.i18n import _, ngettext
+from grader.i18n import _, language, ngettext
 from grader.proxy import StudentProxy, describe_value
 from grader.result import TestResult
 
@@ -52,6 +52,9 @@ def _gpu_skipped() -> str:
     return _("needs a CUDA GPU and this machine has none; skipped, and not counted in the score")
 
 _PACKAGE = Path(__file__).resolve().parent
+
+#: A line of a test's docstring that starts so gives the test's name in Chinese.
+ZH_NAME = "中文："
 
 #: Most characters of the student's output shown under a failed test.
 SHOWN_OUTPUT = 1500
@@ -115,8 +118,15 @@ class GraderPlugin:
 
     @staticmethod
     def _name(item) -> str:
+        """The test's name in the report: its docstring's first line ("function: what it
+        checks"), or in a Chinese run (``grader.i18n.language``) its line that starts
+        with ``中文：`` where it has one; the parametrization's id after it."""
         doc = getattr(item.function, "__doc__", None) or ""
-        name = doc.strip().splitlines()[0].strip() if doc.strip() else item.originalname
+        lines = [line.strip() for line in doc.strip().splitlines()]
+        name = lines[0] if lines and lines[0] else item.originalname
+        if language() == "zh":
+            name = next((line[len(ZH_NAME):].strip() for line in lines
+                         if line.startswith(ZH_NAME)), name)
         callspec = getattr(item, "callspec", None)
         return f"{name} [{callspec.id}]" if callspec else name
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from grader.i18n import _
 from grader.sandbox import Handle, Reply, Worker
 
 __all__ = ["StudentProxy", "StudentFunction", "Call", "describe_value"]
@@ -32,13 +33,13 @@ def describe_value(value: Any) -> str:
     if isinstance(value, dict):
         return "dict {" + ", ".join(f"{k}: {describe_value(v)}" for k, v in list(value.items())[:8]) + "}"
     if isinstance(value, (list, tuple)):
-        return f"{type(value).__name__} of {len(value)}"
+        return _("{type} of {length}").format(type=type(value).__name__, length=len(value))
     if isinstance(value, (bool, int, float, np.number)):
         return f"{value!r}"[:20]
     if isinstance(value, str):
         return repr(value[:20])
     if callable(value):
-        return "a function"
+        return _("a function")
     return type(value).__name__
 
 

@@ -16,6 +16,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SUBMISSIONS = ROOT / "tests" / "submissions"
 
+# The grader's messages in English whatever this machine's locale (grader.i18n reads
+# LANGUAGE first, as gettext does), here and in every `grade` the tests start; the tests
+# of the Chinese messages ask for them with --lang zh or their own environment.
+os.environ["LANGUAGE"] = "en"
+
 
 def run_grade(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 300):
     """Run the `grade` CLI in a subprocess; returns the CompletedProcess (text mode).

@@ -31,14 +31,20 @@ GRADS = {"W1": np.array([[-0.0554794656983658, 0.1525617235315179],
 
 @pytest.mark.points(1)
 def test_sigmoid_worked_example(student):
-    """sigmoid: σ(0) = 0.5, σ(2) ≈ 0.8808, σ(-2) ≈ 0.1192"""
+    """sigmoid: σ(0) = 0.5, σ(2) ≈ 0.8808, σ(-2) ≈ 0.1192
+
+    中文：sigmoid: σ(0) = 0.5，σ(2) ≈ 0.8808，σ(-2) ≈ 0.1192
+    """
     z = np.array([0.0, 2.0, -2.0])
     assert_close(student.sigmoid(z), np.array([0.5, 0.8807970779778823, 0.11920292202211755]))
 
 
 @pytest.mark.points(1)
 def test_affine_forward_worked_example(student):
-    """affine_forward: out = xW + b on a 2×3 example, shape (N, M)"""
+    """affine_forward: out = xW + b on a 2×3 example, shape (N, M)
+
+    中文：affine_forward: 2×3 算例上 out = xW + b，形状为 (N, M)
+    """
     x = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]])
     W = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
     b = np.array([0.5, -0.5])
@@ -48,7 +54,10 @@ def test_affine_forward_worked_example(student):
 
 @pytest.mark.points(1)
 def test_affine_backward_shapes(student):
-    """affine_backward: dx, dW, db have the shapes of x, W, b"""
+    """affine_backward: dx, dW, db have the shapes of x, W, b
+
+    中文：affine_backward: dx、dW、db 的形状分别与 x、W、b 相同
+    """
     x, W, b = np.ones((4, 3)), np.ones((3, 2)), np.zeros(2)
     _, cache = student.affine_forward(x, W, b)
     dx, dW, db = student.affine_backward(np.ones((4, 2)), cache)
@@ -59,7 +68,10 @@ def test_affine_backward_shapes(student):
 
 @pytest.mark.points(1)
 def test_bce_loss_worked_example(student):
-    """bce_loss: loss and da for a = [0.9, 0.2], y = [1, 0]"""
+    """bce_loss: loss and da for a = [0.9, 0.2], y = [1, 0]
+
+    中文：bce_loss: a = [0.9, 0.2]、y = [1, 0] 时的损失和 da
+    """
     a, y = np.array([0.9, 0.2]), np.array([1.0, 0.0])
     loss, da = student.bce_loss(a, y)
     expected_loss = -(np.log(0.9) + np.log(0.8)) / 2
@@ -69,7 +81,10 @@ def test_bce_loss_worked_example(student):
 
 @pytest.mark.points(1)
 def test_numerical_gradient_of_sum_of_squares(student):
-    """numerical_gradient: the gradient of Σx² is 2x"""
+    """numerical_gradient: the gradient of Σx² is 2x
+
+    中文：numerical_gradient: Σx² 的梯度是 2x
+    """
     x = np.array([[1.0, -2.0], [0.5, 3.0]])
     grad = student.numerical_gradient(lambda v: float(np.sum(v ** 2)), x)
     assert_close(grad, 2 * x, names="gradient")
@@ -77,14 +92,20 @@ def test_numerical_gradient_of_sum_of_squares(student):
 
 @pytest.mark.points(0.5)
 def test_sigmoid_forward_worked_example(student):
-    """sigmoid_forward: a = σ(z) for z = [0, ln 3]: [1/2, 3/4]"""
+    """sigmoid_forward: a = σ(z) for z = [0, ln 3]: [1/2, 3/4]
+
+    中文：sigmoid_forward: z = [0, ln 3] 时 a = σ(z) = [1/2, 3/4]
+    """
     a, _ = student.sigmoid_forward(np.array([0.0, math.log(3.0)]))
     assert_close(a, np.array([0.5, 0.75]), names="a")
 
 
 @pytest.mark.points(0.5)
 def test_sigmoid_backward_worked_example(student):
-    """sigmoid_backward: dz = da·σ(z)(1 − σ(z)) for z = [0, ln 3], da = [1, 2]: [1/4, 3/8]"""
+    """sigmoid_backward: dz = da·σ(z)(1 − σ(z)) for z = [0, ln 3], da = [1, 2]: [1/4, 3/8]
+
+    中文：sigmoid_backward: z = [0, ln 3]、da = [1, 2] 时 dz = da·σ(z)(1 − σ(z)) = [1/4, 3/8]
+    """
     _, cache = student.sigmoid_forward(np.array([0.0, math.log(3.0)]))
     # σ(z) = [1/2, 3/4], so σ'(z) = [1/4, 3/16]; times da = [1, 2]
     assert_close(student.sigmoid_backward(np.array([1.0, 2.0]), cache), np.array([0.25, 0.375]),
@@ -93,7 +114,10 @@ def test_sigmoid_backward_worked_example(student):
 
 @pytest.mark.points(1)
 def test_mlp_loss_worked_example(student):
-    """mlp_loss: loss and the four gradients of a 2-2-1 network on 3 samples"""
+    """mlp_loss: loss and the four gradients of a 2-2-1 network on 3 samples
+
+    中文：mlp_loss: 2-2-1 网络在 3 个样本上的损失和四个梯度
+    """
     loss, grads = student.mlp_loss(PARAMS, X, Y)
     assert_close(loss, LOSS, names="loss")
     if not isinstance(grads, dict) or set(grads) != set(PARAMS):
@@ -106,7 +130,10 @@ def test_mlp_loss_worked_example(student):
 
 @pytest.mark.points(1)
 def test_quadratic_forward_worked_example(student):
-    """quadratic_forward: ŷ = w1·x² + w2·x + b for x = [0, 1, 2], w1 = 1, w2 = −1, b = 0.5"""
+    """quadratic_forward: ŷ = w1·x² + w2·x + b for x = [0, 1, 2], w1 = 1, w2 = −1, b = 0.5
+
+    中文：quadratic_forward: x = [0, 1, 2]、w1 = 1、w2 = −1、b = 0.5 时 ŷ = w1·x² + w2·x + b
+    """
     y_hat = student.quadratic_forward(torch.tensor([0.0, 1.0, 2.0]), torch.tensor(1.0),
                                       torch.tensor(-1.0), torch.tensor(0.5))
     if not isinstance(y_hat, torch.Tensor):
@@ -116,7 +143,10 @@ def test_quadratic_forward_worked_example(student):
 
 @pytest.mark.points(1)
 def test_train_quadratic_two_epochs(student):
-    """train_quadratic: x = [1, 2], y = [2, 3], lr = 0.01, 2 epochs from w1 = w2 = b = 1"""
+    """train_quadratic: x = [1, 2], y = [2, 3], lr = 0.01, 2 epochs from w1 = w2 = b = 1
+
+    中文：train_quadratic: x = [1, 2]、y = [2, 3]、lr = 0.01，从 w1 = w2 = b = 1 开始训练 2 个 epoch
+    """
     w1, w2, b, losses = student.train_quadratic([1.0, 2.0], [2.0, 3.0], 0.01, 2)
     # Sample 1: ŷ = 1 + 1 + 1 = 3, loss (3 − 2)² = 1, gradient 2·(ŷ − y)·(x², x, 1) = 2 for
     # each weight: w1 = w2 = b = 1 − 0.01·2 = 0.98.  Sample 2: ŷ = 0.98·(4 + 2 + 1) = 6.86,
@@ -131,7 +161,10 @@ def test_train_quadratic_two_epochs(student):
 
 @pytest.mark.points(1)
 def test_autograd_gradients_worked_example(student):
-    """autograd_gradients: the gradients of mlp_loss's example, by autograd on the CPU"""
+    """autograd_gradients: the gradients of mlp_loss's example, by autograd on the CPU
+
+    中文：autograd_gradients: 在 CPU 上用 autograd 求 mlp_loss 算例的梯度
+    """
     grads = student.autograd_gradients(PARAMS, X, Y)
     if not isinstance(grads, dict) or set(grads) != set(PARAMS):
         fail(f"autograd_gradients must return a dict with the keys {sorted(PARAMS)}; got "

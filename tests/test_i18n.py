@@ -1,0 +1,199 @@
+"""中文: every message a student reads, in Simplified Chinese with --lang zh or a Chinese
+locale, English by default; the catalogues current and complete (grader.catalog)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Message
+
+from conftest import ROOT, SUBMISSIONS, run_grade
+from grader import catalog, i18n
+from grader.i18n import _, bilingual, in_every_language, ngettext, using
+
+#: The environment of a machine with no locale set, and of one set to Chinese.
+NO_LOCALE = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
+CHINESE_LOCALE = {**NO_LOCALE, "LANG": "zh_CN.UTF-8"}
+
+#: English words that no line of a Chinese report may hold outside code (a call, a
+#: dtype, a name in backticks): the report's own words and those of its messages.
+ENGLISH = re.compile(r"\b(the|is|are|of|and|your|you|expected|got|wrong|returned|value|"
+                     r"values|entries|error|tolerance|test|tests|points?|Score|Hint|Graded|"
+                     r"hidden|suite|skipped|failed|passed|matches|reference|What|fix|All)\b")
+
+
+def _squeezed(text: str) -> str:
+    """``text`` without white space: a wrapped line compares as the line."""
+    return re.sub(r"\s", "", text)
+
+
+def _english_words(line: str) -> list[str]:
+    """The English words of ``line`` outside code: a call with its arguments
+    (``bce_loss(a=float64 (6, 1), ...)``), backticks, a path, ``name: `` labels."""
+    prose = re.sub(r"`[^`]*`|\w+\((?:[^()]|\([^()]*\))*\)|\S+\.py\b|\S+/\S+", " ", line)
+    return ENGLISH.findall(prose)
+
+
+# ---------------------------------------------------------------------- the catalogues
+
+
+def test_the_catalogues_are_current_and_every_message_is_translated():
+    """Fails after a message of the code changes until `python -m grader.catalog` is run
+    and the .po translated (see grader/catalog.py)."""
+    problems = catalog.check()
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_check_finds_each_kind_of_problem():
+    def problems(msgid, msgstr, fuzzy=False):
+        message = Message(msgid, msgstr, flags=["fuzzy"] if fuzzy else [])
+        return " | ".join(catalog._problems_of(message, "zh"))
+
+    assert "untranslated" in problems("Score: {score}", "")
+    assert "fuzzy" in problems("Score: {score}", "得分：{score}", fuzzy=True)
+    assert "placeholders" in problems("Score: {score}", "得分：{points}")
+    assert "placeholders" in problems("{where} timed out after {seconds:g} s", "{where} 超时 {seconds} 秒")
+    assert "left in English" in problems("the job summary", "the job summary")
+    assert "'gradient' is not translated as '梯度'" in problems("the gradient is wrong", "导数不对")
+    assert "'hidden suite' is not translated" in problems("the hidden suite ran", "隐藏的测试集运行了")
+    assert problems("{test} ({points})", "{test}（{points}）") == ""
+    assert problems(("{points} point", "{points} points"), ("{points} 分",)) == ""
+
+
+def test_a_message_the_catalogue_lacks_is_found(tmp_path, monkeypatch):
+    package = tmp_path / "grader"
+    package.mkdir()
+    (package / "new.py").write_text('from grader.i18n import _\n_("a brand new message")\n'
+                                    'x = f"{_(\'hidden in an f-string\')}"\n'
+                                    'y = _(REASON)\n')
+    monkeypatch.setattr(catalog, "PACKAGE", package)
+    found = "\n".join(catalog.check())
+    assert "not in the catalogue (run python -m grader.catalog): 'a brand new message'" in found
+    assert "grader.pot is stale" in found
+    assert "grader/new.py, line 3: _() inside an f-string is not extracted" in found
+    assert "grader/new.py, line 4: _() of something else than a string literal" in found
+
+
+def test_the_compiled_catalogue_ships_with_the_package():
+    mo = catalog.catalogue_path("zh", ".mo")
+    assert mo.is_file()
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert '"locale/*/LC_MESSAGES/*.mo"' in pyproject      # package-data: a wheel has it
+    assert mo.relative_to(ROOT / "grader").match("locale/*/LC_MESSAGES/*.mo")
+
+
+# ---------------------------------------------------------------------- choosing
+
+
+@pytest.mark.parametrize("environ, expected", [
+    ({}, "en"),
+    ({"LANG": "zh_CN.UTF-8"}, "zh"),
+    ({"LANG": "zh_TW.UTF-8"}, "zh"),
+    ({"LANG": "C.UTF-8"}, "en"),
+    ({"LANG": "en_US.UTF-8", "LC_ALL": "zh_CN.UTF-8"}, "zh"),         # LC_ALL before LANG
+    ({"LANG": "zh_CN.UTF-8", "LANGUAGE": "en_GB:zh"}, "en"),          # LANGUAGE first
+    ({"LANGUAGE": "", "LANG": "zh_CN.UTF-8"}, "zh"),                  # an empty one is unset
+])
+def test_the_locale_chooses_the_language(monkeypatch, environ, expected):
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
+    for variable, value in environ.items():
+        monkeypatch.setenv(variable, value)
+    with using(None) as chosen:
+        assert chosen == expected == i18n.language()
+    assert i18n.language() == "en"
+
+
+def test_messages_in_each_language():
+    with using("zh"):
+        assert _("Hint: ") == "提示："
+        assert ngettext("{points} point", "{points} points", 3).format(points=3) == "3 分"
+        assert bilingual(en="yes", zh="是") == "是"
+    assert _("Hint: ") == "Hint: " and bilingual(en="yes", zh="是") == "yes"
+    assert ngettext("{points} point", "{points} points", 1).format(points=1) == "1 point"
+    assert in_every_language("Hint: ") == ("Hint: ", "提示：")
+    with pytest.raises(ValueError, match="unknown language 'fr'"):
+        i18n.use("fr")
+
+
+# ---------------------------------------------------------------------- end to end
+
+WRONG = {  # hw3's reference with mistakes that no known mistake describes
+    "    return w1 * x ** 2 + w2 * x + b\n": "    return w1 * x ** 2 + w2 * x + 2 * b\n",
+}
+
+
+@pytest.fixture(scope="module")
+def wrong_hw3(tmp_path_factory) -> Path:
+    text = (ROOT / "reference" / "hw3" / "backprop.py").read_text(encoding="utf-8")
+    for old, new in WRONG.items():
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path_factory.mktemp("wrong") / "backprop.py"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_grade_hw3_lang_zh_is_chinese_end_to_end(wrong_hw3):
+    proc = run_grade("hw3", "--submission", str(wrong_hw3), "--lang", "zh")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    for chinese in ("评分的文件：", "（用 --submission 指定的文件）", "已用 hw3 的隐藏测试评分。",
+                    "得分：", "需要修改（", "个测试未通过）：", "返回了错误的值：", "个元素中有",
+                    "最大误差是", "全部测试", "quadratic_forward: 权重为张量时 ŷ = w1·x² + w2·x + b",
+                    "分数"):
+        assert _squeezed(chinese) in _squeezed(out), chinese
+    english = {line: _english_words(line) for line in out.splitlines() if _english_words(line)}
+    assert english == {}
+    assert "Score" not in out and "What to fix" not in out
+
+
+def test_a_chinese_locale_chooses_chinese_and_english_is_the_default(wrong_hw3):
+    chinese = run_grade("hw3", "--submission", str(wrong_hw3), "--public", env=CHINESE_LOCALE)
+    assert chinese.returncode == 0, chinese.stderr
+    assert "得分：" in chinese.stdout and "这些只是公开测试" in chinese.stdout
+    default = run_grade("hw3", "--submission", str(wrong_hw3), "--public", env=NO_LOCALE)
+    assert default.returncode == 0, default.stderr
+    assert "Score: " in default.stdout and "得分" not in default.stdout
+    english = run_grade("hw3", "--submission", str(wrong_hw3), "--public", "--lang", "en",
+                        env=CHINESE_LOCALE)
+    assert "Score: " in english.stdout                           # --lang beats the locale
+    usage = run_grade("hw3", "--submission", "nope.py", "--lang", "zh")
+    assert usage.returncode == 2 and usage.stderr.startswith("grade: 错误：找不到要提交的文件：nope.py")
+
+
+def test_the_json_and_github_formats_carry_chinese_messages(wrong_hw3, tmp_path):
+    summary = tmp_path / "summary.md"
+    proc = run_grade("hw3", "--submission", str(wrong_hw3), "--format", "github", "--public",
+                     "--lang", "zh", cwd=ROOT, env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert proc.returncode == 0, proc.stderr
+    text = summary.read_text(encoding="utf-8")
+    assert re.search(r"### 需要修改（\d+ 个测试未通过，共 \d+ 分）", text) and "| | 测试 | 分数 |" in text
+    assert "评分的文件：" in text
+    doc = json.loads((ROOT / "grade-results" / "hw3.json").read_text(encoding="utf-8"))
+    failed = [t for t in doc["tests"] if t["status"] == "failed"]
+    assert failed and "返回了错误的值：" in failed[0]["output"]
+
+
+def test_batch_feedback_in_chinese_and_english_again(tmp_path, wrong_hw3):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copyfile(wrong_hw3, folder / "alice.py")
+    out = tmp_path / "out"
+    zh = run_grade("batch", "hw3", str(folder), "--out", str(out), "--public", "--lang", "zh")
+    assert zh.returncode == 0, zh.stderr
+    feedback = (out / "feedback" / "alice.md").read_text(encoding="utf-8")
+    assert "**得分：" in feedback and re.search(r"## 需要修改（\d+ 个测试未通过）", feedback)
+    assert "## 全部测试" in feedback and "| 测试 | 分数 | 状态 |" in feedback
+    assert "返回了错误的值：" in feedback and "评分的文件：alice.py" in feedback
+    result = json.loads((out / "results" / "alice.json").read_text(encoding="utf-8"))
+    assert "这些只是公开测试" in result["output"]
+    # the gradebook holds the English result under another fingerprint: graded again
+    en = run_grade("batch", "hw3", str(folder), "--out", str(out), "--public")
+    assert en.returncode == 0, en.stderr
+    feedback = (out / "feedback" / "alice.md").read_text(encoding="utf-8")
+    assert "**Score: " in feedback and "returned a wrong value:" in feedback
