@@ -88,10 +88,10 @@ def _named(root: Path, names: tuple[str, ...] | list[str]) -> list[Assignment]:
 def _points(a: Assignment) -> str:
     from grader.report import points_text
 
-    text = points_text(a.points)
     if a.gpu_points:
-        text += " " + _("(+{points} on a GPU)").format(points=f"{a.gpu_points:g}")
-    return text
+        return _("{points} (+{gpu} on a GPU)").format(points=points_text(a.points),
+                                                     gpu=f"{a.gpu_points:g}")
+    return points_text(a.points)
 
 
 def _use_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -8,6 +8,8 @@ import shutil
 
 import pytest
 
+from rich.cells import cell_len
+
 from conftest import ROOT, SUBMISSIONS, full_marks, run_grade
 
 
@@ -22,11 +24,24 @@ def test_help_explains_the_commands():
         assert word in proc.stdout
 
 
-def test_list_shows_assignments_with_points():
-    proc = run_grade("list")
+def test_list_shows_assignments_with_points_in_80_columns():
+    proc = run_grade("list", env={"COLUMNS": "200"})
     assert proc.returncode == 0
-    line = next(l for l in proc.stdout.splitlines() if l.startswith("hw3"))
-    assert "100 points" in line and "assignments/hw3/backprop.py" in line and "hidden suite" in line
+    lines = proc.stdout.splitlines()
+    assert max(cell_len(line) for line in lines) <= 80       # Chinese titles: 2 cells a character
+    at = next(i for i, line in enumerate(lines) if line.startswith("hw3"))
+    assert "Backpropagation (反向传播)" in lines[at]
+    details = lines[at + 1]
+    assert details.startswith("     ") and "assignments/hw3/backprop.py" in details
+    assert "100 points (+4 on a GPU)" in details and "hidden suite" in details
+    assert sum(line.startswith("hw") for line in lines) == 7
+
+
+def test_list_in_chinese():
+    proc = run_grade("list", "--lang", "zh")
+    assert proc.returncode == 0
+    assert "100 分（GPU 上另有 4 分） · 隐藏测试" in proc.stdout
+    assert run_grade("--lang", "zh", "list").stdout == proc.stdout   # on the group too
 
 
 def test_unknown_assignment_is_a_one_line_usage_error():
@@ -99,7 +114,8 @@ def test_text_report_shows_table_total_and_what_to_fix():
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "Score: 8/10" in out
-    assert "What to fix (2 failed)" in out and "bce_loss" in out and "mlp_loss" in out
+    assert "What to fix (2 tests failed)" in out and "bce_loss" in out and "mlp_loss" in out
+    assert out.index("What to fix") < out.index("All tests")
     assert "public tests only" in out
 
 

@@ -180,9 +180,14 @@ def test_the_json_and_github_formats_carry_chinese_messages(wrong_hw3, tmp_path)
 
 
 def test_batch_feedback_in_chinese_and_english_again(tmp_path, wrong_hw3):
+    import nbformat
+
     folder = tmp_path / "class"
     folder.mkdir()
     shutil.copyfile(wrong_hw3, folder / "alice.py")
+    cells = [nbformat.v4.new_markdown_cell("# hw3"), nbformat.v4.new_code_cell("import numpy as np"),
+             nbformat.v4.new_code_cell("def sigmoid(z):\n    return 1 / (1 + np.exp(-z)\n")]
+    (folder / "bob.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook(cells=cells)))
     out = tmp_path / "out"
     zh = run_grade("batch", "hw3", str(folder), "--out", str(out), "--public", "--lang", "zh")
     assert zh.returncode == 0, zh.stderr
@@ -192,8 +197,12 @@ def test_batch_feedback_in_chinese_and_english_again(tmp_path, wrong_hw3):
     assert "返回了错误的值：" in feedback and "评分的文件：alice.py" in feedback
     result = json.loads((out / "results" / "alice.json").read_text(encoding="utf-8"))
     assert "这些只是公开测试" in result["output"]
+    bob = (out / "feedback" / "bob.md").read_text(encoding="utf-8")   # a notebook: its cell
+    assert 'File "bob.ipynb"，第 3 个单元格，第 2 行' in bob and "backprop.py" not in bob
     # the gradebook holds the English result under another fingerprint: graded again
     en = run_grade("batch", "hw3", str(folder), "--out", str(out), "--public")
     assert en.returncode == 0, en.stderr
     feedback = (out / "feedback" / "alice.md").read_text(encoding="utf-8")
     assert "**Score: " in feedback and "returned a wrong value:" in feedback
+    bob = (out / "feedback" / "bob.md").read_text(encoding="utf-8")
+    assert 'File "bob.ipynb", cell 3, line 2' in bob

@@ -10,8 +10,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader.notebook import (PYTHON_CELL_MAGICS, SKIP_TAGS, NotebookError, python_source,
-                             stub_notebook)
+from conftest import grade_json, run_grade
+from grader.notebook import (PYTHON_CELL_MAGICS, SKIP_TAGS, CellMap, NotebookError,
+                             python_source, stub_notebook)
 
 ROOT = Path(__file__).resolve().parent.parent
 v4 = nbformat.v4
@@ -443,7 +444,8 @@ WRONG_SIGMOID = "def sigmoid(z):\n    return 1 / (1 + np.exp(z))\n"
 
 def student_notebook(sigmoid: str | None = None) -> bytes:
     """A hw3 notebook as a student writes it: the functions of correct_loops.py, one per
-    cell, with a plot, %matplotlib, !pip, a %%time cell and a skip-tagged cell."""
+    cell, with a plot, %matplotlib, !pip, a %%time cell and a skip-tagged cell; the
+    function ``sigmoid`` (its whole cell) where it is given."""
     text = HW3_SOLUTION.read_text(encoding="utf-8")
     tree = ast.parse(text)
     lines = text.splitlines(keepends=True)
@@ -537,3 +539,95 @@ def test_released_stub_notebook_grades_to_a_result(hw3, tmp_path):
     assert result.max_score == 100
     assert result.score == 0
     assert result.tests and len(result.failed) == len(result.counted)
+
+
+# ------------------------------------------------------------------ errors name the cell
+
+
+def test_the_program_says_where_each_cell_starts():
+    cells = [("markdown", "# Title"), "import numpy as np", ("x = 1", ["skip-grading"]),
+             "%%bash\nls", "", "%matplotlib inline\n\ndef f(x):\n    return x\n# cell 9\ny = 2",
+             "def g():\n    return 1"]
+    source = python_source(notebook(*cells), "backprop.ipynb")
+    cells_map = CellMap.of(source)
+    assert cells_map is not None and cells_map.notebook == "backprop.ipynb"
+    lines = source.splitlines()
+    where = {text: cells_map.locate(number) for number, text in enumerate(lines, 1)}
+    assert where["import numpy as np"] == (2, 1)
+    assert where["def f(x):"] == (6, 3) and where["y = 2"] == (6, 6)  # "# cell 9" is a comment
+    assert where["def g():"] == (7, 1) and where["    return 1"] == (7, 2)
+    assert cells_map.locate(1) is None                               # the header
+    assert CellMap.of("import numpy as np\n") is None                # a .py
+    assert CellMap.of("# Python program converted from x.ipynb\n") is None
+
+
+def test_relocate_names_the_cell_and_line():
+    source = python_source(notebook(("markdown", "m"), "import numpy as np\n\ndef f(x):\n    return x +"),
+                           "nb.ipynb")
+    cells_map = CellMap.of(source)
+    line = source.splitlines().index("    return x +") + 1
+    text = (f'  File "backprop.py", line {line}\n    return x +\n               ^\n'
+            f"SyntaxError: invalid syntax\nSyntaxError: invalid syntax (line {line})\n"
+            f'File "other.py", line {line}')
+    moved = cells_map.relocate(text, "backprop.py")
+    assert moved.splitlines()[0] == '  File "nb.ipynb", cell 2, line 4'
+    assert moved.splitlines()[4] == "SyntaxError: invalid syntax (cell 2, line 4)"
+    assert moved.splitlines()[5] == f'File "other.py", line {line}'    # another file: as it was
+
+
+def _cell_of(data: bytes, start: str) -> int:
+    """The number (from 1, every cell counted) of the cell of ``data`` starting so."""
+    cells = json.loads(data)["cells"]
+    return next(i for i, c in enumerate(cells, 1) if "".join(c["source"]).startswith(start))
+
+
+def test_a_syntax_error_in_a_cell_names_the_cell_not_the_program(tmp_path):
+    data = student_notebook(sigmoid="def sigmoid(z):\n    return 1 / (1 + np.exp(-z)\n")
+    path = tmp_path / "backprop.ipynb"
+    path.write_bytes(data)
+    cell = _cell_of(data, "def sigmoid(")
+    doc = grade_json("hw3", path, "--public")
+    outputs = {t["output"] for t in doc["tests"]}
+    assert len(outputs) == 1                                       # one import failure
+    [output] = outputs
+    assert f'File "backprop.ipynb", cell {cell}, line 2' in output
+    assert "backprop.py" not in output and "SyntaxError" in output
+    assert doc["extra_data"]["outcome"] == "import error"
+    assert doc["extra_data"]["outcome_detail"].endswith(f"(cell {cell}, line 2)")
+
+
+def test_an_exception_in_a_cell_names_the_cell_and_its_line(tmp_path):
+    data = student_notebook(sigmoid="def sigmoid(z):\n    z = np.asarray(z, dtype=float)\n"
+                                    "    return 1 / (1 + np.exp(-z)) * scale\n")
+    path = tmp_path / "homework.ipynb"
+    path.write_bytes(data)
+    cell = _cell_of(data, "def sigmoid(")
+    proc = run_grade("hw3", "--submission", str(path), "--public")
+    assert proc.returncode == 0, proc.stderr
+    text = " ".join(proc.stdout.split())
+    assert f'File "homework.ipynb", cell {cell}, line 3, in sigmoid' in text
+    assert "NameError: name 'scale' is not defined" in text and "backprop.py" not in text
+    squeezed = "".join(proc.stdout.split())  # a long path is cut where the line ends
+    assert "".join(f"Graded: {path} (the file given with --submission)".split()) in squeezed
+
+
+def test_in_a_student_repository_the_notebook_is_graded_when_the_py_is_the_stub(tmp_path):
+    import hashlib
+    import shutil
+
+    course = tmp_path / "course"
+    shutil.copytree(ROOT / "assignments" / "hw3", course / "assignments" / "hw3",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    stub = course / "assignments" / "hw3" / "backprop.py"
+    (course / "assignments" / "hw3" / "backprop.ipynb").write_bytes(student_notebook())
+    (course / ".grader").mkdir()
+    digest = hashlib.sha256(stub.read_bytes()).hexdigest()
+    (course / ".grader" / "release.json").write_text(json.dumps(
+        {"stubs": {"assignments/hw3/backprop.py": digest,
+                   "assignments/hw3/backprop.ipynb": "0" * 64}}))
+    proc = run_grade("hw3", cwd=course)
+    assert proc.returncode == 0, proc.stderr
+    text = " ".join(proc.stdout.split())
+    assert ("Graded: assignments/hw3/backprop.ipynb (the notebook, because backprop.py is still "
+            "the released stub and the notebook is not; --submission chooses another file)") in text
+    assert "Score: 10/10" in text
