@@ -427,7 +427,8 @@ Who the students are comes from the export and --roster:
                      content hash, graded-at
   canvas.csv         for Canvas's gradebook import (--canvas-column names it)
   results/ID.json    each student's results (Gradescope's results.json shape)
-  feedback/ID.md     each student's feedback
+  feedback/ID.md     each student's feedback, in --lang's language (a class graded
+                     in another language is graded again)
   summary.md         mean, median, every student, the submissions that did not
                      import or timed out, common known mistakes, each test's pass
                      rate, and histogram.png (mean and median marked)
