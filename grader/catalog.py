@@ -207,7 +207,10 @@ _KEYWORDS = {"_": 1, "ngettext": 2}
 def unextractable() -> list[str]:
     """The calls of ``_`` and ``ngettext`` in the package that extraction cannot see,
     so that their messages would stay English: one inside an f-string's ``{...}``, or
-    one whose message is not a string literal (``_(REASON)``)."""
+    one whose message is not a string literal (``_(REASON)``); and, in a module that
+    imports ``_`` from ``grader.i18n``, every assignment to a variable named ``_`` (``_,
+    name = pair``), which hides the function where it is (a call of ``_`` in that
+    function then calls the value)."""
     import ast
 
     found = []
@@ -218,7 +221,15 @@ def unextractable() -> list[str]:
             continue
         inside = {id(n) for f in ast.walk(tree) if isinstance(f, ast.JoinedStr)
                   for n in ast.walk(f) if n is not f}
+        imported = {alias.asname or alias.name for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom) and node.module == "grader.i18n"
+                    for alias in node.names}
         for node in ast.walk(tree):
+            if (isinstance(node, ast.Name) and node.id in _KEYWORDS and node.id in imported
+                    and isinstance(node.ctx, ast.Store)):
+                found.append(f"{PACKAGE.name}/{path.relative_to(PACKAGE).as_posix()}, line "
+                             f"{node.lineno}: {node.id} is assigned to, which hides the "
+                             "function that translates: name the variable otherwise")
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                     and node.func.id in _KEYWORDS):
                 continue

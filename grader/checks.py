@@ -414,7 +414,7 @@ def assert_unchanged(changed: Sequence, function: str, hint: str = "") -> None:
         GradingFailure: naming the first modified argument.
     """
     if changed:
-        _, name, after = changed[0]
+        _position, name, after = changed[0]
         raise GradingFailure(
             (_("`{function}` changed its argument `{name}` in place; it must leave its inputs as "
                "it found them.").format(function=function, name=name) + " " + hint).rstrip(),

@@ -206,7 +206,7 @@ class Plan:
 
     def matrix(self) -> list[dict[str, str]]:
         """The grading jobs' matrix: ``{"assignment": name, "secret": its secret}``."""
-        return [{"assignment": name, "secret": keys.secret_name(name)} for name, _ in self.graded]
+        return [{"assignment": name, "secret": keys.secret_name(name)} for name, _path in self.graded]
 
 
 def _blob(root: Path, head: str, rel: str) -> tuple[str | None, str | None]:

@@ -145,6 +145,11 @@ def _grade_command(assignment: Assignment) -> click.Command:
             path, why = Path(submission), _("the file given with --submission")
         else:
             path, why = _worked_in(assignment)
+            if path.suffix == ".ipynb" and fmt == "json":  # the document does not say it
+                click.echo(_("grade: grading {notebook}: {py} is still the released stub "
+                             "(--submission chooses another file)").format(
+                    notebook=path.relative_to(assignment.root).as_posix(),
+                    py=assignment.default_submission.name), err=True)
         _check_submission_path(path)
         key = _key_for(assignment)
         result = _grade_file(assignment, path, fmt, public_only, key,

@@ -325,7 +325,7 @@ def _test_columns(entries: list[Entry]) -> list[str]:
         if e.status != "graded":
             continue
         after = -1
-        for column, _ in _tests(e.result):
+        for column, _earned in _tests(e.result):
             if column in order:
                 after = max(after, order.index(column))
             else:

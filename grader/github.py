@@ -157,7 +157,7 @@ def function_of_test(test_name: str) -> str | None:
     """The function (``name`` or ``Class.method``) a test's display name starts with:
     what comes before its first colon, if that is a dotted Python name
     (``"affine_backward: dW matches …"`` → ``"affine_backward"``); else ``None``."""
-    head, colon, _ = test_name.partition(":")
+    head, colon, _rest = test_name.partition(":")
     head = head.strip()
     if colon and head and all(part.isidentifier() for part in head.split(".")):
         return head

@@ -471,7 +471,7 @@ def _python_lines(lines: list[str]) -> list[str]:
                 while end + 1 < len(lines) and _odd_backslashes(lines[end].rstrip("\n")):
                     end += 1
                 out.append(_left_out(indent, rest))
-                out.extend("\n" for _ in range(end - i))
+                out.extend("\n" for _line in range(end - i))
                 i = end + 1
                 continue
         scan.feed(line)

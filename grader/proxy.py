@@ -77,7 +77,7 @@ class Call:
         names = self.params
         after = {names[i]: a for i, a in enumerate(self.args) if i < len(names)}
         after.update(self.kwargs)
-        after.update({param: value for _, param, value in self.changed})
+        after.update({param: value for _position, param, value in self.changed})
         return after
 
     def changed_argument(self, name: str) -> Any:
@@ -88,7 +88,7 @@ class Call:
         train mode, ``student.last_call.changed_argument("bn_param")`` is the student's
         dict with its updated ``running_mean`` and ``running_var``.
         """
-        for _, param, value in self.changed:
+        for _position, param, value in self.changed:
             if param == name:
                 return value
         return None
@@ -123,7 +123,7 @@ class Call:
             return None
         if _made_of(value, _parts(self.reply.value, depth=2)):
             return ""
-        for _, param, after in self.changed:
+        for _position, param, after in self.changed:
             if _made_of(value, _parts(after, depth=1)):
                 return str(param)
         return None

@@ -165,7 +165,7 @@ def remove_user_traces(uid: int, rounds: int = 50) -> None:
     """
     if not sys.platform.startswith("linux") or os.geteuid() != 0 or uid < PRIVATE_UID_BASE:
         return
-    for _ in range(rounds):
+    for _round in range(rounds):
         pids = _processes_of(uid)
         if not pids:
             break

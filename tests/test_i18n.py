@@ -69,13 +69,15 @@ def test_a_message_the_catalogue_lacks_is_found(tmp_path, monkeypatch):
     package.mkdir()
     (package / "new.py").write_text('from grader.i18n import _\n_("a brand new message")\n'
                                     'x = f"{_(\'hidden in an f-string\')}"\n'
-                                    'y = _(REASON)\n')
+                                    'y = _(REASON)\n'
+                                    'def f(pairs):\n    for _, b in pairs:\n        pass\n')
     monkeypatch.setattr(catalog, "PACKAGE", package)
     found = "\n".join(catalog.check())
     assert "not in the catalogue (run python -m grader.catalog): 'a brand new message'" in found
     assert "grader.pot is stale" in found
     assert "grader/new.py, line 3: _() inside an f-string is not extracted" in found
     assert "grader/new.py, line 4: _() of something else than a string literal" in found
+    assert "grader/new.py, line 6: _ is assigned to, which hides the function" in found
 
 
 def test_the_compiled_catalogue_ships_with_the_package():

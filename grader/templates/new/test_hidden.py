@@ -15,7 +15,10 @@ from grader.checks import assert_close, assert_unchanged
 
 @pytest.mark.points(50)
 def test_center_values(student, reference, rng):
-    """center: matches the reference on random (N, D) inputs"""
+    """center: matches the reference on random (N, D) inputs
+
+    中文：center: 在随机的 (N, D) 输入上与参考答案一致
+    """
     for shape in ((5, 3), (1, 4), (20, 2)):
         x = rng.normal(2.0, 3.0, size=shape)
         assert_close(student.center(x), reference.center(x), names="centered x")
@@ -38,6 +41,9 @@ def test_center_accepts_lists(student, reference, rng):
 @pytest.mark.points(20)
 @pytest.mark.depends_on("test_center_values")
 def test_center_leaves_x_unchanged(student, rng):
-    """center: x is left as it was found"""
+    """center: x is left as it was found
+
+    中文：center: x 保持原样，没有被修改
+    """
     student.center(rng.normal(size=(6, 3)))
     assert_unchanged(student.last_call.changed, "center")
