@@ -32,8 +32,12 @@ import functools as _mistake_functools
 import inspect as _mistake_inspect
 import types as _mistake_types
 _mistake_namespace = {{"__name__": "_known_mistakes",
-                       "_grader_shim": {{"grader.hints": {{"misconception": lambda *a, **k: (lambda f: f)}}}}}}
-_mistake_checks = {{"__name__": "_grader_checks"}}  # grader.checks, for variants that compare
+                       "_grader_shim": {{"grader.hints": {{"misconception": lambda *a, **k: (lambda f: f)}},
+                                        "grader.i18n": {{"_": lambda m: m, "language": lambda: "en",
+                                                        "ngettext": lambda s, p, n: s if n == 1 else p,
+                                                        "bilingual": lambda en, zh: en}}}}}}
+_mistake_checks = {{"__name__": "_grader_checks",  # grader.checks, for variants that compare
+                   "_grader_shim": _mistake_namespace["_grader_shim"]}}
 exec(compile({errors!r}, "grader/errors.py", "exec"), _mistake_checks)
 exec(compile({checks!r}, "grader/checks.py", "exec"), _mistake_checks)
 _mistake_namespace["_grader_shim"]["grader.checks"] = _mistake_checks
@@ -83,14 +87,16 @@ def mistake_source(reference_source: str, misconceptions_source: str, mistake: M
     return reference_source.rstrip("\n") + "\n" + _TEMPLATE.format(
         id=mistake.id, function=mistake.function, variant=mistake.variant.__name__,
         output=mistake.output, code=_without_grader_imports(misconceptions_source),
-        errors=(package / "errors.py").read_text(encoding="utf-8"), checks=checks)
+        errors=_without_grader_imports((package / "errors.py").read_text(encoding="utf-8")),
+        checks=checks)
 
 
 def _without_grader_imports(source: str) -> str:
     """``source`` with each ``from grader.X import a, b`` made ``a = _grader_shim["grader.X"]["a"]``
     (the worker cannot import the grader; the submission brings what the variants use:
-    a no-op ``misconception`` and a copy of ``grader.checks``).  ``from grader.errors``
-    imports are dropped: the copy of ``grader.checks`` runs where they are defined."""
+    a no-op ``misconception``, a copy of ``grader.checks`` and English in place of
+    ``grader.i18n``).  ``from grader.errors`` imports are dropped: the copy of
+    ``grader.checks`` runs where they are defined."""
     tree = ast.parse(source)
     lines = source.splitlines(keepends=True)
     for node in reversed(tree.body):
