@@ -208,3 +208,40 @@ def test_batch_feedback_in_chinese_and_english_again(tmp_path, wrong_hw3):
     assert "**Score: " in feedback and "returned a wrong value:" in feedback
     bob = (out / "feedback" / "bob.md").read_text(encoding="utf-8")
     assert 'File "bob.ipynb", cell 3, line 2' in bob
+
+
+# ---------------------------------------------------------------------- the suites' names
+
+
+def _suite_files() -> list[Path]:
+    return sorted([*ROOT.glob("reference/hw*/tests/test_*.py"),
+                   *ROOT.glob("assignments/hw*/tests/test_*.py"),
+                   *ROOT.glob("grader/templates/new/test_*.py")])
+
+
+def test_every_test_of_every_suite_has_a_chinese_name():
+    """A test's name in Chinese is its docstring's 中文： line (grader.plugin): it starts
+    with the same functions as the English name (``sigmoid: ``), which the report, the
+    GitHub annotations and check("hw3", "sigmoid") read, and it is unique in its file."""
+    import ast
+
+    from grader.plugin import ZH_NAME
+
+    problems = []
+    for path in _suite_files():
+        seen: dict[str, str] = {}
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.FunctionDef) and node.name.startswith("test_")):
+                continue
+            lines = [line.strip() for line in (ast.get_docstring(node) or "").splitlines()]
+            zh = next((line[len(ZH_NAME):].strip() for line in lines if line.startswith(ZH_NAME)), None)
+            where = f"{path.relative_to(ROOT)}::{node.name}"
+            if zh is None:
+                problems.append(f"{where}: no {ZH_NAME} line")
+                continue
+            if zh.partition(": ")[0] != lines[0].partition(": ")[0]:
+                problems.append(f"{where}: {zh!r} does not start as {lines[0]!r}")
+            if zh in seen:
+                problems.append(f"{where}: the same Chinese name as {seen[zh]}")
+            seen[zh] = node.name
+    assert problems == [], "\n".join(problems)

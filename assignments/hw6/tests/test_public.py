@@ -31,7 +31,10 @@ def _load(model, weights):
 
 @pytest.mark.points(2)
 def test_pima_dataset_first_row(student, data_dir):
-    """PimaDataset: len is 532 and ds[0] is the file's first row, x = [5, 86, 68, 28, 30.2, 0.364, 24], y = [0.0]"""
+    """PimaDataset: len is 532 and ds[0] is the file's first row, x = [5, 86, 68, 28, 30.2, 0.364, 24], y = [0.0]
+
+    中文：PimaDataset: len 为 532，ds[0] 是文件的第一行，x = [5, 86, 68, 28, 30.2, 0.364, 24]，y = [0.0]
+    """
     ds = student.PimaDataset(str(data_dir / "pima.csv"))
     n = len(ds)
     if n != 532:
@@ -45,7 +48,10 @@ def test_pima_dataset_first_row(student, data_dir):
 
 @pytest.mark.points(1)
 def test_pima_dataset_splits(student, data_dir):
-    """PimaDataset: split="train" has 200 rows and split="test" 332"""
+    """PimaDataset: split="train" has 200 rows and split="test" 332
+
+    中文：PimaDataset: split="train" 有 200 行，split="test" 有 332 行
+    """
     path = str(data_dir / "pima.csv")
     for split, expected in (("train", 200), ("test", 332)):
         n = len(student.PimaDataset(path, split=split))
@@ -55,7 +61,10 @@ def test_pima_dataset_splits(student, data_dir):
 
 @pytest.mark.points(1)
 def test_feature_stats_worked_example(student):
-    """feature_stats: two samples x = [1, …, 7] and [3, …, 9] give mean [2, …, 8] and std [1, …, 1]"""
+    """feature_stats: two samples x = [1, …, 7] and [3, …, 9] give mean [2, …, 8] and std [1, …, 1]
+
+    中文：feature_stats: 两个样本 x = [1, …, 7] 和 [3, …, 9] 得到 mean [2, …, 8] 和 std [1, …, 1]
+    """
     pairs = [(torch.arange(1.0, 8.0), torch.tensor([0.0])),
              (torch.arange(3.0, 10.0), torch.tensor([1.0]))]
     # Each feature is {a, a + 2}: mean a + 1, population std sqrt((1 + 1) / 2) = 1.
@@ -66,7 +75,10 @@ def test_feature_stats_worked_example(student):
 
 @pytest.mark.points(1)
 def test_normalize_worked_example(student):
-    """Normalize: (x − mean) / std on one sample"""
+    """Normalize: (x − mean) / std on one sample
+
+    中文：Normalize: 对单个样本计算 (x − mean) / std
+    """
     mean = torch.tensor([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0])
     std = torch.tensor([2.0, 2.0, 2.0, 4.0, 4.0, 4.0, 0.5])
     x = torch.tensor([3.0, 2.0, 1.0, 8.0, 1.0, 6.0, 8.0])
@@ -76,7 +88,10 @@ def test_normalize_worked_example(student):
 
 @pytest.mark.points(1)
 def test_classifier_output_shape(student):
-    """Classifier: forward maps x (4, 7) to 4 probabilities of shape (4, 1), each in (0, 1)"""
+    """Classifier: forward maps x (4, 7) to 4 probabilities of shape (4, 1), each in (0, 1)
+
+    中文：Classifier: forward 把 x (4, 7) 映射为形状 (4, 1) 的 4 个概率，每个都在 (0, 1) 中
+    """
     out = student.Classifier()(torch.zeros(4, 7))
     if not isinstance(out, torch.Tensor) or tuple(out.shape) != (4, 1):
         fail(f"Classifier()(x) for x of shape (4, 7) must be a tensor of shape (4, 1), got {out!r:.100}")
@@ -91,7 +106,10 @@ def _pairs(n):
 
 @pytest.mark.points(2)
 def test_make_loaders_split_and_batches(student):
-    """make_loaders: 10 samples, dev_fraction 0.3, batch_size 4, seed 0: 7 train samples in batches of 4 and 3, the dev samples 8, 6, 2 in one batch"""
+    """make_loaders: 10 samples, dev_fraction 0.3, batch_size 4, seed 0: 7 train samples in batches of 4 and 3, the dev samples 8, 6, 2 in one batch
+
+    中文：make_loaders: 10 个样本，dev_fraction 0.3，batch_size 4，seed 0：7 个 train 样本分成 4 个和 3 个两批，dev 样本 8、6、2 在一个批次中
+    """
     loaders = student.make_loaders(_pairs(10), 4, 0.3, 0)
     if not isinstance(loaders, (tuple, list)) or len(loaders) != 2:
         fail(f"make_loaders must return (train_loader, dev_loader); got {loaders!r:.100}", loaders)
@@ -115,7 +133,10 @@ def _zero_weights():
 
 @pytest.mark.points(1)
 def test_train_two_epochs_from_zero_weights(student):
-    """train: 2 epochs, lr 0.5, from all-zero weights, on batches of 3 and 1 samples"""
+    """train: 2 epochs, lr 0.5, from all-zero weights, on batches of 3 and 1 samples
+
+    中文：train: 从全零权重出发，lr 0.5，2 个 epoch，批次为 3 个和 1 个样本
+    """
     model = student.Classifier()
     _load(model, _zero_weights())
     x = torch.tensor([[1.0, 0, 0, 0, 0, 0, 0], [0, 1.0, 0, 0, 0, 0, 0], [0, 0, 2.0, 0, 0, 0, -1.0],
@@ -129,7 +150,10 @@ def test_train_two_epochs_from_zero_weights(student):
 
 @pytest.mark.points(1)
 def test_evaluate_worked_example(student):
-    """evaluate: weights that predict 1 exactly when x[0] > 0, on 5 samples in batches of 3 and 2: accuracy 3/5"""
+    """evaluate: weights that predict 1 exactly when x[0] > 0, on 5 samples in batches of 3 and 2: accuracy 3/5
+
+    中文：evaluate: 恰在 x[0] > 0 时预测 1 的权重，5 个样本分成 3 个和 2 个两批：准确率 3/5
+    """
     weights = _zero_weights()
     # The first hidden unit is σ(x[0]), the next layer's first unit σ(4·that), and the
     # output σ(10·(that − σ(2))): 0.73 for x[0] = 5 and 0.02 for x[0] = −5.

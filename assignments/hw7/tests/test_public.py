@@ -29,7 +29,10 @@ def _initialized(initializer, name: str, fan_in: int, fan_out: int):
 
 @pytest.mark.points(1)
 def test_xavier_uniform_shape_and_range(student):
-    """xavier_uniform: a float32 tensor of shape (fan_out, fan_in) with values in [−a, a]"""
+    """xavier_uniform: a float32 tensor of shape (fan_out, fan_in) with values in [−a, a]
+
+    中文：xavier_uniform: 形状为 (fan_out, fan_in)、值在 [−a, a] 中的 float32 张量
+    """
     w = _initialized(student.xavier_uniform, "xavier_uniform", 30, 20)
     a = math.sqrt(6 / (30 + 20))
     if float(w.abs().max()) > a * (1 + 1e-6):
@@ -39,7 +42,10 @@ def test_xavier_uniform_shape_and_range(student):
 
 @pytest.mark.points(1)
 def test_penalties_worked_example(student):
-    """l1_penalty, l2_penalty: lam = 0.1 on [[1, −2], [0.5, 0]] and [−3]"""
+    """l1_penalty, l2_penalty: lam = 0.1 on [[1, −2], [0.5, 0]] and [−3]
+
+    中文：l1_penalty, l2_penalty: 在 [[1, −2], [0.5, 0]] 和 [−3] 上，lam = 0.1
+    """
     weights = [np.array([[1.0, -2.0], [0.5, 0.0]]), np.array([-3.0])]
     # Σ|w| = 1 + 2 + 0.5 + 3 = 6.5;  Σw² = 1 + 4 + 0.25 + 9 = 14.25
     assert_close(student.l1_penalty(weights, 0.1), 0.65, names="l1 penalty")
@@ -48,7 +54,10 @@ def test_penalties_worked_example(student):
 
 @pytest.mark.points(1)
 def test_weight_decay_step_worked_example(student):
-    """weight_decay_step: w = [1, −2], grad = [0.5, 0.5], lr = 0.1, lam = 0.2"""
+    """weight_decay_step: w = [1, −2], grad = [0.5, 0.5], lr = 0.1, lam = 0.2
+
+    中文：weight_decay_step: w = [1, −2]，grad = [0.5, 0.5]，lr = 0.1，lam = 0.2
+    """
     w, grad = np.array([1.0, -2.0]), np.array([0.5, 0.5])
     # w − lr·(grad + lam·w) = [1 − 0.1·(0.5 + 0.2), −2 − 0.1·(0.5 − 0.4)]
     assert_close(student.weight_decay_step(w, grad, 0.1, 0.2), np.array([0.93, -2.01]), names="new w")
@@ -56,7 +65,10 @@ def test_weight_decay_step_worked_example(student):
 
 @pytest.mark.points(1)
 def test_dropout_forward_worked_example(student):
-    """dropout_forward: p = 0.5, seed 0 on a 2×3 array, in train and in eval mode"""
+    """dropout_forward: p = 0.5, seed 0 on a 2×3 array, in train and in eval mode
+
+    中文：dropout_forward: 在 2×3 数组上 p = 0.5、seed 0，训练模式和评估模式
+    """
     x = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     # np.random.default_rng(0).random((2, 3)) = [[0.637, 0.270, 0.041], [0.017, 0.813, 0.913]]:
     # kept where ≥ 0.5, and scaled by 1/(1 − 0.5) = 2.
@@ -68,7 +80,10 @@ def test_dropout_forward_worked_example(student):
 
 @pytest.mark.points(2)
 def test_batchnorm_forward_worked_example(student):
-    """batchnorm_forward: train mode on a 3×2 example: out and the running statistics"""
+    """batchnorm_forward: train mode on a 3×2 example: out and the running statistics
+
+    中文：batchnorm_forward: 3×2 算例上的训练模式：out 和滑动统计量
+    """
     x = np.array([[1.0, 2.0], [3.0, 6.0], [5.0, 4.0]])
     gamma, beta = np.array([2.0, 1.0]), np.array([0.5, -1.0])
     # column means [3, 4], biased variances [8/3, 8/3]
@@ -87,7 +102,10 @@ def test_batchnorm_forward_worked_example(student):
 
 @pytest.mark.points(1)
 def test_kaiming_normal_shape_and_spread(student):
-    """kaiming_normal: a float32 tensor of shape (fan_out, fan_in) whose 20 000 values have mean ≈ 0 and std ≈ sqrt(2/fan_in)"""
+    """kaiming_normal: a float32 tensor of shape (fan_out, fan_in) whose 20 000 values have mean ≈ 0 and std ≈ sqrt(2/fan_in)
+
+    中文：kaiming_normal: 形状为 (fan_out, fan_in) 的 float32 张量，其 20 000 个值的均值 ≈ 0，标准差 ≈ sqrt(2/fan_in)
+    """
     w = _initialized(student.kaiming_normal, "kaiming_normal", 200, 100)
     # std sqrt(2/200) = 0.1; with 20 000 values the sample's std is within 1 % of it, its
     # mean within 0.002 of 0 (sqrt(1/fan_in) = 0.071 and sqrt(2/fan_out) = 0.141 are far).
@@ -101,7 +119,10 @@ def test_kaiming_normal_shape_and_spread(student):
 
 @pytest.mark.points(1)
 def test_dropout_backward_worked_example(student):
-    """dropout_backward: dx = dout·mask with the mask of the forward pass (train), dout itself in eval mode"""
+    """dropout_backward: dx = dout·mask with the mask of the forward pass (train), dout itself in eval mode
+
+    中文：dropout_backward: 用前向传播的 mask 计算 dx = dout·mask（训练），评估模式下就是 dout
+    """
     x = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     dout = np.array([[1.0, 1.0, 1.0], [2.0, 2.0, 2.0]])
     # The forward pass's mask (p = 0.5, seed 0) is [[2, 0, 0], [0, 2, 2]].
@@ -114,7 +135,10 @@ def test_dropout_backward_worked_example(student):
 
 @pytest.mark.points(2)
 def test_batchnorm_backward_worked_example(student):
-    """batchnorm_backward: dx, dgamma, dbeta on the 3×2 example of batchnorm_forward"""
+    """batchnorm_backward: dx, dgamma, dbeta on the 3×2 example of batchnorm_forward
+
+    中文：batchnorm_backward: batchnorm_forward 的 3×2 算例上的 dx、dgamma、dbeta
+    """
     x = np.array([[1.0, 2.0], [3.0, 6.0], [5.0, 4.0]])
     gamma, beta = np.array([2.0, 1.0]), np.array([0.5, -1.0])
     _, cache = student.batchnorm_forward(x, gamma, beta, {"mode": "train"})

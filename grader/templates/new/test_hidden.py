@@ -26,14 +26,20 @@ def test_center_values(student, reference, rng):
 
 @pytest.mark.points(10)
 def test_center_worked_example(student):
-    """center: [[1, 2], [5, 6]] becomes [[-2, -2], [2, 2]] (written here, so that a wrong reference cannot pass unnoticed)"""
+    """center: [[1, 2], [5, 6]] becomes [[-2, -2], [2, 2]] (written here, so that a wrong reference cannot pass unnoticed)
+
+    中文：center: [[1, 2], [5, 6]] 变为 [[-2, -2], [2, 2]]（写在这里，参考答案错了也逃不过）
+    """
     assert_close(student.center(np.array([[1.0, 2.0], [5.0, 6.0]])),
                  np.array([[-2.0, -2.0], [2.0, 2.0]]), names="centered x")
 
 
 @pytest.mark.points(20)
 def test_center_accepts_lists(student, reference, rng):
-    """center: accepts a nested list"""
+    """center: accepts a nested list
+
+    中文：center: 接受嵌套列表
+    """
     x = rng.normal(size=(4, 3)).tolist()
     assert_close(student.center(x), reference.center(x), names="centered x")
 

@@ -201,7 +201,10 @@ def _train_variant(reference, weights, batches, epochs, lr, mistake):
 
 @pytest.mark.points(3)
 def test_len_whole_file(student, data_dir):
-    """PimaDataset: len(dataset) is 532, the rows of the file without its header line"""
+    """PimaDataset: len(dataset) is 532, the rows of the file without its header line
+
+    中文：PimaDataset: len(dataset) 为 532，即文件去掉表头后的行数
+    """
     n = _length(student.PimaDataset(_path(data_dir)), "PimaDataset(path)")
     if n == ROWS + 1:
         fail(f"len(PimaDataset(path)) is {n}, one more than the rows: do not count the header "
@@ -213,7 +216,10 @@ def test_len_whole_file(student, data_dir):
 
 @pytest.mark.points(3)
 def test_split_lengths(student, data_dir):
-    """PimaDataset: split="train" keeps 200 rows and split="test" 332"""
+    """PimaDataset: split="train" keeps 200 rows and split="test" 332
+
+    中文：PimaDataset: split="train" 保留 200 行，split="test" 保留 332 行
+    """
     for split, expected in (("train", TRAIN_ROWS), ("test", TEST_ROWS)):
         label = f"PimaDataset(path, split={split!r})"
         n = _length(student.PimaDataset(_path(data_dir), split=split), label)
@@ -229,7 +235,10 @@ def test_split_lengths(student, data_dir):
 
 @pytest.mark.points(3)
 def test_split_items(student, reference, data_dir, rng):
-    """PimaDataset: the items of split="test" match the reference's (first, last and 4 random rows)"""
+    """PimaDataset: the items of split="test" match the reference's (first, last and 4 random rows)
+
+    中文：PimaDataset: split="test" 的数据项与参考答案一致（第一行、最后一行和 4 个随机行）
+    """
     ds = student.PimaDataset(_path(data_dir), split="test")
     ref = reference.PimaDataset(_path(data_dir), split="test")
     for i in [0, TEST_ROWS - 1] + sorted(int(v) for v in rng.choice(TEST_ROWS, 4, replace=False)):
@@ -244,7 +253,10 @@ def test_split_items(student, reference, data_dir, rng):
 
 @pytest.mark.points(6)
 def test_items_match_reference(student, reference, data_dir, rng):
-    """PimaDataset: x and y of rows 0, 1, 531 and 6 random rows match the reference"""
+    """PimaDataset: x and y of rows 0, 1, 531 and 6 random rows match the reference
+
+    中文：PimaDataset: 第 0、1、531 行和 6 个随机行的 x 和 y 与参考答案一致
+    """
     ds = student.PimaDataset(_path(data_dir))
     ref = reference.PimaDataset(_path(data_dir))
     for i in [0, 1, ROWS - 1] + sorted(int(v) for v in rng.choice(ROWS, 6, replace=False)):
@@ -259,7 +271,10 @@ def test_items_match_reference(student, reference, data_dir, rng):
 
 @pytest.mark.points(3)
 def test_x_dtype_and_shape(student, data_dir):
-    """PimaDataset: x is a float32 tensor of shape (7,)"""
+    """PimaDataset: x is a float32 tensor of shape (7,)
+
+    中文：PimaDataset: x 是形状为 (7,) 的 float32 张量
+    """
     ds = student.PimaDataset(_path(data_dir))
     for i in (0, 100):
         x, _ = _item(ds, i, "PimaDataset(path)")
@@ -279,7 +294,10 @@ def test_x_dtype_and_shape(student, data_dir):
 
 @pytest.mark.points(3)
 def test_y_dtype_and_shape(student, data_dir):
-    """PimaDataset: y is a float32 tensor of shape (1,)"""
+    """PimaDataset: y is a float32 tensor of shape (1,)
+
+    中文：PimaDataset: y 是形状为 (1,) 的 float32 张量
+    """
     ds = student.PimaDataset(_path(data_dir))
     for i in (0, 1):
         _, y = _item(ds, i, "PimaDataset(path)")
@@ -300,7 +318,10 @@ def test_y_dtype_and_shape(student, data_dir):
 
 @pytest.mark.points(3)
 def test_negative_indices(student, reference, data_dir):
-    """PimaDataset: negative indices count from the end (ds[-1] is the last row, ds[-532] the first)"""
+    """PimaDataset: negative indices count from the end (ds[-1] is the last row, ds[-532] the first)
+
+    中文：PimaDataset: 负下标从末尾数起（ds[-1] 是最后一行，ds[-532] 是第一行）
+    """
     ds = student.PimaDataset(_path(data_dir))
     ref = reference.PimaDataset(_path(data_dir))
     for i in (-1, -2, -ROWS):
@@ -319,7 +340,10 @@ def test_negative_indices(student, reference, data_dir):
 
 @pytest.mark.points(3)
 def test_index_out_of_range(student, data_dir):
-    """PimaDataset: ds[532], ds[540] and ds[-533] raise IndexError"""
+    """PimaDataset: ds[532], ds[540] and ds[-533] raise IndexError
+
+    中文：PimaDataset: ds[532]、ds[540] 和 ds[-533] 抛出 IndexError
+    """
     ds = student.PimaDataset(_path(data_dir))
     _item(ds, 0, "PimaDataset(path)")  # a stub says so here, not as a wrong exception
     for i in (ROWS, ROWS + 8, -ROWS - 1):
@@ -344,7 +368,10 @@ def _transforms(reference, data_dir):
 
 @pytest.mark.points(5)
 def test_transform_applied_to_x(student, reference, data_dir):
-    """PimaDataset: transform is applied to x: a Normalize of the reference's statistics, and a lambda"""
+    """PimaDataset: transform is applied to x: a Normalize of the reference's statistics, and a lambda
+
+    中文：PimaDataset: transform 作用在 x 上：用参考答案统计量的 Normalize，以及一个 lambda
+    """
     for label, transform in _transforms(reference, data_dir):
         ds = student.PimaDataset(_path(data_dir), split="train", transform=transform)
         ref = reference.PimaDataset(_path(data_dir), split="train", transform=transform)
@@ -359,7 +386,10 @@ def test_transform_applied_to_x(student, reference, data_dir):
 
 @pytest.mark.points(3)
 def test_transform_not_applied_to_y(student, reference, data_dir):
-    """PimaDataset: the transform leaves y as it is (the label is not a feature)"""
+    """PimaDataset: the transform leaves y as it is (the label is not a feature)
+
+    中文：PimaDataset: transform 不改变 y（标签不是特征）
+    """
     for label, transform in _transforms(reference, data_dir):
         ds = student.PimaDataset(_path(data_dir), split="train", transform=transform)
         ref = reference.PimaDataset(_path(data_dir), split="train")
@@ -375,7 +405,10 @@ def test_transform_not_applied_to_y(student, reference, data_dir):
 
 @pytest.mark.points(4)
 def test_dataloader_batches(student, reference, data_dir):
-    """PimaDataset: a DataLoader(batch_size=100) over it gives the reference's batches, x (B, 7) and y (B, 1) float32"""
+    """PimaDataset: a DataLoader(batch_size=100) over it gives the reference's batches, x (B, 7) and y (B, 1) float32
+
+    中文：PimaDataset: 在它上面的 DataLoader(batch_size=100) 给出与参考答案相同的批次，x 为 (B, 7)、y 为 (B, 1) 的 float32
+    """
     ds = student.PimaDataset(_path(data_dir))
     expected = list(DataLoader(reference.PimaDataset(_path(data_dir)), batch_size=100))
     try:
@@ -410,7 +443,10 @@ def _stats_output(got, expected, index, **kw):
 
 @pytest.mark.points(3)
 def test_feature_stats_mean(student, reference, rng):
-    """feature_stats: the mean over a list of 50 (x, y) pairs matches the reference, the pairs left unchanged"""
+    """feature_stats: the mean over a list of 50 (x, y) pairs matches the reference, the pairs left unchanged
+
+    中文：feature_stats: 50 个 (x, y) 对组成的列表上的均值与参考答案一致，且这些数据对保持不变
+    """
     pairs = _pairs(rng, 50)
     _stats_output(student.feature_stats(pairs), reference.feature_stats(pairs), 0)
     assert_unchanged(student.last_call.changed, "feature_stats",
@@ -420,14 +456,20 @@ def test_feature_stats_mean(student, reference, rng):
 
 @pytest.mark.points(3)
 def test_feature_stats_std(student, reference, rng):
-    """feature_stats: the std over a list of 50 (x, y) pairs is the population std (divides by N)"""
+    """feature_stats: the std over a list of 50 (x, y) pairs is the population std (divides by N)
+
+    中文：feature_stats: 50 个 (x, y) 对组成的列表上的 std 是总体标准差（除以 N）
+    """
     pairs = _pairs(rng, 50)
     _stats_output(student.feature_stats(pairs), reference.feature_stats(pairs), 1)
 
 
 @pytest.mark.points(2)
 def test_feature_stats_types(student, rng):
-    """feature_stats: mean and std are float32 tensors of shape (7,)"""
+    """feature_stats: mean and std are float32 tensors of shape (7,)
+
+    中文：feature_stats: mean 和 std 是形状为 (7,) 的 float32 张量
+    """
     got = student.feature_stats(_pairs(rng, 20))
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         fail(f"feature_stats must return a pair (mean, std), got {_describe(got)}", got)
@@ -445,7 +487,10 @@ def test_feature_stats_types(student, rng):
 
 @pytest.mark.points(3)
 def test_feature_stats_of_pima(student, reference, data_dir):
-    """feature_stats: mean and std of your PimaDataset(path) (the whole file) match the reference's"""
+    """feature_stats: mean and std of your PimaDataset(path) (the whole file) match the reference's
+
+    中文：feature_stats: 你的 PimaDataset(path)（整个文件）的 mean 和 std 与参考答案一致
+    """
     ds = student.PimaDataset(_path(data_dir))
     got = student.feature_stats(ds)
     xs = torch.stack([x for x, _ in reference.PimaDataset(_path(data_dir))]).double()
@@ -461,7 +506,10 @@ def test_feature_stats_of_pima(student, reference, data_dir):
 
 @pytest.mark.points(3)
 def test_normalize_values(student, reference, rng):
-    """Normalize: (x − mean) / std on one sample (7,) and on a batch (5, 7), keeping float32"""
+    """Normalize: (x − mean) / std on one sample (7,) and on a batch (5, 7), keeping float32
+
+    中文：Normalize: 对单个样本 (7,) 和一个批次 (5, 7) 计算 (x − mean) / std，保持 float32
+    """
     mean = torch.tensor(rng.normal(size=7), dtype=torch.float32)
     std = torch.tensor(rng.uniform(0.5, 3.0, size=7), dtype=torch.float32)
     norm = student.Normalize(mean, std)
@@ -478,7 +526,10 @@ def test_normalize_values(student, reference, rng):
 @pytest.mark.points(2)
 @pytest.mark.depends_on("test_normalize_values")
 def test_normalize_leaves_x_unchanged(student, reference, data_dir):
-    """Normalize: does not modify x in place (PimaDataset(transform=Normalize(...))[3] twice gives one x)"""
+    """Normalize: does not modify x in place (PimaDataset(transform=Normalize(...))[3] twice gives one x)
+
+    中文：Normalize: 不原地修改 x（两次取 PimaDataset(transform=Normalize(...))[3] 得到同一个 x）
+    """
     mean, std = reference.feature_stats(reference.PimaDataset(_path(data_dir), split="train"))
     ds = student.PimaDataset(_path(data_dir), split="train", transform=student.Normalize(mean, std))
     first, _ = _item(ds, 3, "PimaDataset(path, split='train', transform=Normalize(mean, std))")
@@ -542,7 +593,10 @@ def _same_batches(got, expected, label, hint=""):
 
 @pytest.mark.points(3)
 def test_make_loaders_sizes(student, rng):
-    """make_loaders: n_dev = round(dev_fraction·N): 86 train and 37 dev samples for N = 123 and 0.3"""
+    """make_loaders: n_dev = round(dev_fraction·N): 86 train and 37 dev samples for N = 123 and 0.3
+
+    中文：make_loaders: n_dev = round(dev_fraction·N)：N = 123、比例 0.3 时 86 个 train 样本和 37 个 dev 样本
+    """
     pairs = _pairs(rng, ML_N)
     train_loader, dev_loader = _loaders(student.make_loaders(pairs, ML_BATCH, ML_FRACTION, 0), "make_loaders")
     sizes = (_length(train_loader.dataset, "train_loader.dataset"), _length(dev_loader.dataset, "dev_loader.dataset"))
@@ -560,7 +614,10 @@ def test_make_loaders_sizes(student, rng):
 
 @pytest.mark.points(2)
 def test_make_loaders_batch_sizes(student, rng):
-    """make_loaders: both loaders give batches of batch_size and keep the last, smaller one"""
+    """make_loaders: both loaders give batches of batch_size and keep the last, smaller one
+
+    中文：make_loaders: 两个 loader 都给出 batch_size 大小的批次，并保留最后一个较小的批次
+    """
     pairs = _pairs(rng, ML_N)
     train_loader, dev_loader = _loaders(student.make_loaders(pairs, ML_BATCH, ML_FRACTION, 3), "make_loaders")
     for name, loader in (("train_loader", train_loader), ("dev_loader", dev_loader)):
@@ -575,7 +632,10 @@ def test_make_loaders_batch_sizes(student, rng):
 
 @pytest.mark.points(4)
 def test_make_loaders_split_indices(student, reference, rng):
-    """make_loaders: the train and dev indices are the reference's for seeds 0 and 7 (random_split with a seeded generator)"""
+    """make_loaders: the train and dev indices are the reference's for seeds 0 and 7 (random_split with a seeded generator)
+
+    中文：make_loaders: 种子为 0 和 7 时 train 和 dev 的下标与参考答案一致（用带种子的生成器调用 random_split）
+    """
     pairs = _pairs(rng, ML_N)
     for seed in (0, 7):
         loaders = _loaders(student.make_loaders(pairs, ML_BATCH, ML_FRACTION, seed), "make_loaders")
@@ -597,7 +657,10 @@ def test_make_loaders_split_indices(student, reference, rng):
 
 @pytest.mark.points(4)
 def test_make_loaders_train_order(student, reference, rng):
-    """make_loaders: the train loader's first epoch visits its samples in the order of a generator seeded by seed"""
+    """make_loaders: the train loader's first epoch visits its samples in the order of a generator seeded by seed
+
+    中文：make_loaders: train loader 的第一个 epoch 按以 seed 为种子的生成器给出的顺序访问样本
+    """
     pairs = _pairs(rng, ML_N)
     hint = ("Hint: the train loader must shuffle with its own generator: DataLoader(train_set, "
             "batch_size, shuffle=True, generator=torch.Generator().manual_seed(seed)); without "
@@ -616,7 +679,10 @@ def test_make_loaders_train_order(student, reference, rng):
 
 @pytest.mark.points(2)
 def test_make_loaders_reproducible(student, rng):
-    """make_loaders: two calls with seed 1 give the same first train batch; seed 2 another one"""
+    """make_loaders: two calls with seed 1 give the same first train batch; seed 2 another one
+
+    中文：make_loaders: 两次用 seed 1 调用得到相同的第一个 train 批次；seed 2 得到另一个
+    """
     pairs = _pairs(rng, 60)
     first = [_loaders(student.make_loaders(pairs, 8, 0.25, seed), "make_loaders")[0] for seed in (1, 1, 2)]
     batches = [_epoch(loader, "train_loader")[0] for loader in first]
@@ -632,7 +698,10 @@ def test_make_loaders_reproducible(student, rng):
 
 @pytest.mark.points(2)
 def test_make_loaders_dev_not_shuffled(student, reference, rng):
-    """make_loaders: the dev loader is not shuffled: its batches hold the dev samples in the split's order"""
+    """make_loaders: the dev loader is not shuffled: its batches hold the dev samples in the split's order
+
+    中文：make_loaders: dev loader 不打乱：它的批次按划分的顺序包含 dev 样本
+    """
     pairs = _pairs(rng, ML_N)
     _, dev_loader = _loaders(student.make_loaders(pairs, ML_BATCH, ML_FRACTION, 5), "make_loaders")
     indices = _subset_indices(dev_loader, "dev")
@@ -650,13 +719,19 @@ def test_make_loaders_dev_not_shuffled(student, reference, rng):
 
 @pytest.mark.points(3)
 def test_classifier_parameters(student):
-    """Classifier: three Linear layers 7→6, 6→4, 4→1: parameters of shapes (6, 7), (6,), (4, 6), (4,), (1, 4), (1,)"""
+    """Classifier: three Linear layers 7→6, 6→4, 4→1: parameters of shapes (6, 7), (6,), (4, 6), (4,), (1, 4), (1,)
+
+    中文：Classifier: 三个 Linear 层 7→6、6→4、4→1：参数形状为 (6, 7)、(6,)、(4, 6)、(4,)、(1, 4)、(1,)
+    """
     _student_names(student.Classifier())
 
 
 @pytest.mark.points(2)
 def test_classifier_forward_shape(student, rng):
-    """Classifier: forward maps x (N, 7) to probabilities of shape (N, 1) in (0, 1), for N = 1 and 10"""
+    """Classifier: forward maps x (N, 7) to probabilities of shape (N, 1) in (0, 1), for N = 1 and 10
+
+    中文：Classifier: forward 把 x (N, 7) 映射为 (0, 1) 中形状为 (N, 1) 的概率，N = 1 和 10
+    """
     model = student.Classifier()
     for n in (1, 10):
         out = model(torch.tensor(rng.normal(size=(n, 7)), dtype=torch.float32))
@@ -671,7 +746,10 @@ def test_classifier_forward_shape(student, rng):
 
 @pytest.mark.points(5)
 def test_classifier_forward_matches_reference(student, reference, rng):
-    """Classifier: forward matches the reference with the same weights (a sigmoid after each layer)"""
+    """Classifier: forward matches the reference with the same weights (a sigmoid after each layer)
+
+    中文：Classifier: 权重相同时 forward 与参考答案一致（每层之后一个 sigmoid）
+    """
     weights = _weights(rng)
     model = student.Classifier()
     _load(model, weights)
@@ -707,6 +785,8 @@ def _history(value):
 def test_train_loss_history(student, reference, rng, device):
     """train: the mean loss of every epoch matches the reference from the same weights (4 epochs, batches of 16 and a last one of 7)
 
+    中文：train: 从相同的权重出发，每个 epoch 的平均损失与参考答案一致（4 个 epoch，批次大小 16，最后一个为 7）
+
     On cuda the history is compared with the reference's on the CPU: float32 sums run in
     another order on a GPU, which moves these losses by ~1e-6 relative over 4 epochs of 5
     batches; the default rtol 1e-4 leaves a margin of 100 for that, while each known
@@ -733,7 +813,10 @@ def test_train_loss_history(student, reference, rng, device):
 
 @pytest.mark.points(4)
 def test_train_updates_weights(student, reference, rng):
-    """train: the weights after 3 epochs match the reference's from the same weights"""
+    """train: the weights after 3 epochs match the reference's from the same weights
+
+    中文：train: 从相同的权重出发，3 个 epoch 后的权重与参考答案一致
+    """
     weights, batches = _weights(rng), _batches(rng, (10, 10, 5))
     model = student.Classifier()
     names = _load(model, weights)
@@ -752,7 +835,10 @@ def test_train_updates_weights(student, reference, rng):
 
 @pytest.mark.points(2)
 def test_train_returns_floats(student, rng):
-    """train: returns a list of one Python float per epoch (epochs = 3)"""
+    """train: returns a list of one Python float per epoch (epochs = 3)
+
+    中文：train: 返回每个 epoch 一个 Python float 的列表（epochs = 3）
+    """
     model = student.Classifier()
     got = student.train(model, _batches(rng, (8, 8)), 3, 0.1)
     if not isinstance(got, (list, tuple)) or len(got) != 3:
@@ -774,6 +860,8 @@ EVAL_SIZES = (16, 16, 16, 9)
 @pytest.mark.points(4)
 def test_evaluate_accuracy(student, reference, rng, device):
     """evaluate: the accuracy at threshold 0.5 matches the reference with the same weights (batches of 16 and a last one of 9)
+
+    中文：evaluate: 权重相同时，阈值 0.5 下的准确率与参考答案一致（批次大小 16，最后一个为 9）
 
     The model is moved to the device first (model.to(device)). Samples whose reference
     probability lies within 1e-3 of 0.5 are left out, so that float32 round-off on a
@@ -815,7 +903,10 @@ def test_evaluate_accuracy(student, reference, rng, device):
 
 @pytest.mark.points(2)
 def test_evaluate_all_right_or_all_wrong(student, rng):
-    """evaluate: 1.0 when every prediction is right, 0.0 when every one is wrong"""
+    """evaluate: 1.0 when every prediction is right, 0.0 when every one is wrong
+
+    中文：evaluate: 预测全对时为 1.0，全错时为 0.0
+    """
     weights = {name: torch.zeros(shape) for name, shape in zip(REF_NAMES, SHAPES)}
     weights["linear3.bias"] = torch.tensor([10.0])  # every probability is σ(10) > 0.5
     model = student.Classifier()

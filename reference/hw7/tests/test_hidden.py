@@ -159,13 +159,18 @@ def _xavier_candidates(fan_in, fan_out, gain=1.0):
 
 @pytest.mark.points(2)
 def test_xavier_uniform_shape_and_dtype(student):
-    """xavier_uniform: a float32 tensor of shape (fan_out, fan_in), drawn with the default generator"""
+    """xavier_uniform: a float32 tensor of shape (fan_out, fan_in), drawn with the default generator
+
+    中文：xavier_uniform: 用默认生成器抽取的形状为 (fan_out, fan_in) 的 float32 张量
+    """
     _check_shape_and_dtype(student, "xavier_uniform")
 
 
 @pytest.mark.points(3)
 def test_xavier_uniform_bound(student):
     """xavier_uniform: every value lies in [−a, a] and the largest |value| is within 0.02 % of a
+
+    中文：xavier_uniform: 每个值都在 [−a, a] 中，最大的 |值| 与 a 相差不到 0.02 %
 
     The largest |value| of n = 10⁵ draws of U(−a, a) is below a·(1 − δ) with
     probability (1 − δ)ⁿ; δ = 2·10⁻⁴ makes that e⁻²⁰ ≈ 2·10⁻⁹. The upper bound
@@ -194,6 +199,8 @@ def _check_bound(w, v, a, what):
 def test_xavier_uniform_mean_and_variance(student):
     """xavier_uniform: mean ≈ 0 and variance ≈ a²/3 = 2/(fan_in + fan_out) on 10⁵ values
 
+    中文：xavier_uniform: 10⁵ 个值上均值 ≈ 0，方差 ≈ a²/3 = 2/(fan_in + fan_out)
+
     For U(−a, a): σ² = a²/3 and μ₄ = a⁴/5, so the kurtosis κ = μ₄/σ⁴ = 9/5. With
     n = 10⁵ values: sd(mean) = σ/√n and sd(sample variance)/σ² = sqrt((κ − 1)/n) =
     sqrt(0.8/n) = 0.28 %. Bounds at Z = 5.5 standard errors: |mean| ≤ 5.5·σ/√n and
@@ -209,6 +216,8 @@ def test_xavier_uniform_mean_and_variance(student):
 @pytest.mark.points(2)
 def test_xavier_uniform_gain(student):
     """xavier_uniform: gain = 5/3 scales the bound: values in [−a, a], variance a²/3, a = gain·sqrt(6/(fan_in + fan_out))
+
+    中文：xavier_uniform: gain = 5/3 缩放边界：值在 [−a, a] 中，方差 a²/3，a = gain·sqrt(6/(fan_in + fan_out))
 
     Same derivation as the unscaled test (bound within δ = 2·10⁻⁴, variance within
     5.5·sqrt(0.8/n) = 1.6 %); gain = 5/3 (tanh's) changes the variance by 178 %.
@@ -239,7 +248,10 @@ def _check_generator(student, function):
 
 @pytest.mark.points(2)
 def test_xavier_uniform_uses_the_generator(student):
-    """xavier_uniform: the same generator seed gives the same tensor, another seed another"""
+    """xavier_uniform: the same generator seed gives the same tensor, another seed another
+
+    中文：xavier_uniform: 生成器种子相同时得到相同的张量，种子不同则不同
+    """
     _check_generator(student, "xavier_uniform")
 
 
@@ -247,13 +259,18 @@ def test_xavier_uniform_uses_the_generator(student):
 
 @pytest.mark.points(2)
 def test_kaiming_normal_shape_and_dtype(student):
-    """kaiming_normal: a float32 tensor of shape (fan_out, fan_in), drawn with the default generator"""
+    """kaiming_normal: a float32 tensor of shape (fan_out, fan_in), drawn with the default generator
+
+    中文：kaiming_normal: 用默认生成器抽取的形状为 (fan_out, fan_in) 的 float32 张量
+    """
     _check_shape_and_dtype(student, "kaiming_normal")
 
 
 @pytest.mark.points(3)
 def test_kaiming_normal_mean_and_variance(student):
     """kaiming_normal: mean ≈ 0 and variance ≈ 2/fan_in (not 2/fan_out) on 10⁵ values
+
+    中文：kaiming_normal: 10⁵ 个值上均值 ≈ 0，方差 ≈ 2/fan_in（不是 2/fan_out）
 
     For N(0, σ²): μ₄ = 3σ⁴, so sd(sample variance)/σ² = sqrt(2/n) = 0.45 % with
     n = 10⁵, and sd(mean) = σ/√n. Bounds at Z = 5.5: |mean| ≤ 5.5·σ/√n and
@@ -278,6 +295,8 @@ def test_kaiming_normal_mean_and_variance(student):
 def test_kaiming_normal_is_normal(student):
     """kaiming_normal: the values are normal: kurtosis m₄/m₂² ≈ 3 (a uniform's is 1.8)
 
+    中文：kaiming_normal: 值服从正态分布：峰度 m₄/m₂² ≈ 3（均匀分布的是 1.8）
+
     The sample kurtosis of n normal values has standard error sqrt(24/n) = 0.0155
     (n = 10⁵); the bound ±0.2 is 13 standard errors, wide enough for the estimator's
     skewness, while a uniform (1.8) or a Laplace (6) distribution is far outside.
@@ -296,7 +315,10 @@ def test_kaiming_normal_is_normal(student):
 
 @pytest.mark.points(2)
 def test_kaiming_normal_uses_the_generator(student):
-    """kaiming_normal: the same generator seed gives the same tensor, another seed another"""
+    """kaiming_normal: the same generator seed gives the same tensor, another seed another
+
+    中文：kaiming_normal: 生成器种子相同时得到相同的张量，种子不同则不同
+    """
     _check_generator(student, "kaiming_normal")
 
 
@@ -309,7 +331,10 @@ def _weights(rng):
 
 @pytest.mark.points(3)
 def test_l1_penalty_matches_reference(student, reference, rng):
-    """l1_penalty: lam·Σ|w| over arrays of different shapes (lam = 0.1, 2.5)"""
+    """l1_penalty: lam·Σ|w| over arrays of different shapes (lam = 0.1, 2.5)
+
+    中文：l1_penalty: 在不同形状的数组上求 lam·Σ|w|（lam = 0.1, 2.5）
+    """
     weights = _weights(rng)
     for lam in (0.1, 2.5):
         assert_close(student.l1_penalty(weights, lam), reference.l1_penalty(weights, lam),
@@ -318,7 +343,10 @@ def test_l1_penalty_matches_reference(student, reference, rng):
 
 @pytest.mark.points(1)
 def test_l1_penalty_lam_zero_and_integers(student, reference):
-    """l1_penalty: lam = 0 gives 0; integer weights and a list of one array are accepted"""
+    """l1_penalty: lam = 0 gives 0; integer weights and a list of one array are accepted
+
+    中文：l1_penalty: lam = 0 时为 0；接受整数权重和只含一个数组的列表
+    """
     weights = [np.array([[1, -2], [3, 0]]), np.array([-4])]
     assert_close(student.l1_penalty(weights, 0.0), 0.0, names="penalty")
     assert_close(student.l1_penalty(weights, 0.5), reference.l1_penalty(weights, 0.5), names="penalty")
@@ -327,7 +355,10 @@ def test_l1_penalty_lam_zero_and_integers(student, reference):
 
 @pytest.mark.points(3)
 def test_l2_penalty_matches_reference(student, reference, rng):
-    """l2_penalty: lam·Σw² over arrays of different shapes (lam = 0.1, 2.5)"""
+    """l2_penalty: lam·Σw² over arrays of different shapes (lam = 0.1, 2.5)
+
+    中文：l2_penalty: 在不同形状的数组上求 lam·Σw²（lam = 0.1, 2.5）
+    """
     weights = _weights(rng)
     for lam in (0.1, 2.5):
         assert_close(student.l2_penalty(weights, lam), reference.l2_penalty(weights, lam),
@@ -336,7 +367,10 @@ def test_l2_penalty_matches_reference(student, reference, rng):
 
 @pytest.mark.points(1)
 def test_l2_penalty_lam_zero_and_integers(student, reference):
-    """l2_penalty: lam = 0 gives 0; integer weights and a list of one array are accepted"""
+    """l2_penalty: lam = 0 gives 0; integer weights and a list of one array are accepted
+
+    中文：l2_penalty: lam = 0 时为 0；接受整数权重和只含一个数组的列表
+    """
     weights = [np.array([[1, -2], [3, 0]]), np.array([-4])]
     assert_close(student.l2_penalty(weights, 0.0), 0.0, names="penalty")
     assert_close(student.l2_penalty(weights, 0.5), reference.l2_penalty(weights, 0.5), names="penalty")
@@ -345,7 +379,10 @@ def test_l2_penalty_lam_zero_and_integers(student, reference):
 
 @pytest.mark.points(3)
 def test_weight_decay_step_matches_formula(student, reference, rng):
-    """weight_decay_step: w − lr·(grad + lam·w) for matrices and vectors"""
+    """weight_decay_step: w − lr·(grad + lam·w) for matrices and vectors
+
+    中文：weight_decay_step: 对矩阵和向量求 w − lr·(grad + lam·w)
+    """
     for shape, lr, lam in [((3, 4), 0.1, 0.5), ((6,), 0.01, 2.0)]:
         w, grad = rng.normal(size=shape), rng.normal(size=shape)
         assert_close(student.weight_decay_step(w, grad, lr, lam),
@@ -354,14 +391,20 @@ def test_weight_decay_step_matches_formula(student, reference, rng):
 
 @pytest.mark.points(1)
 def test_weight_decay_step_lam_zero(student, rng):
-    """weight_decay_step: lam = 0 is a plain gradient step w − lr·grad"""
+    """weight_decay_step: lam = 0 is a plain gradient step w − lr·grad
+
+    中文：weight_decay_step: lam = 0 时就是普通的梯度步 w − lr·grad
+    """
     w, grad = rng.normal(size=(2, 3)), rng.normal(size=(2, 3))
     assert_close(student.weight_decay_step(w, grad, 0.05, 0.0), w - 0.05 * grad, names="new w")
 
 
 @pytest.mark.points(2)
 def test_weight_decay_step_history(student, rng):
-    """weight_decay_step: 20 steps with grad = 0 shrink w by (1 − lr·lam) each, every step"""
+    """weight_decay_step: 20 steps with grad = 0 shrink w by (1 − lr·lam) each, every step
+
+    中文：weight_decay_step: grad = 0 时走 20 步，每一步都把 w 缩小为 (1 − lr·lam) 倍
+    """
     w0, lr, lam = rng.normal(size=(3, 2)), 0.1, 0.5
     w = w0
     for k in range(1, 21):
@@ -373,7 +416,10 @@ def test_weight_decay_step_history(student, rng):
 @pytest.mark.points(2)
 @pytest.mark.depends_on("test_weight_decay_step_matches_formula")
 def test_weight_decay_step_leaves_inputs_unchanged(student, rng):
-    """weight_decay_step: w and grad are left unchanged (a new array is returned)"""
+    """weight_decay_step: w and grad are left unchanged (a new array is returned)
+
+    中文：weight_decay_step: w 和 grad 保持不变（返回一个新数组）
+    """
     w, grad = rng.normal(size=(3, 3)), rng.normal(size=(3, 3))
     student.weight_decay_step(w, grad, 0.1, 0.5)
     assert_unchanged(student.last_call.changed, "weight_decay_step",
@@ -403,7 +449,10 @@ def _dropout_out(student, x, p, train, seed):
 
 @pytest.mark.points(6)
 def test_dropout_forward_mask(student, reference, rng):
-    """dropout_forward: out = x·mask with the contract's mask, for several p, shapes and seeds (train mode)"""
+    """dropout_forward: out = x·mask with the contract's mask, for several p, shapes and seeds (train mode)
+
+    中文：dropout_forward: 用约定中的 mask 计算 out = x·mask，多种 p、形状和种子（训练模式）
+    """
     for shape, p, seed in DROPOUT_CASES:
         x = rng.normal(size=shape)
         out = _dropout_out(student, x, p, True, seed)
@@ -412,7 +461,10 @@ def test_dropout_forward_mask(student, reference, rng):
 
 @pytest.mark.points(2)
 def test_dropout_forward_p_zero_is_identity(student, rng):
-    """dropout_forward: p = 0 drops nothing: out = x in train mode"""
+    """dropout_forward: p = 0 drops nothing: out = x in train mode
+
+    中文：dropout_forward: p = 0 时什么都不丢弃：训练模式下 out = x
+    """
     for shape in [(5,), (3, 4)]:
         x = rng.normal(size=shape)
         assert_close(_dropout_out(student, x, 0.0, True, 3), x, names="out")
@@ -421,6 +473,8 @@ def test_dropout_forward_p_zero_is_identity(student, rng):
 @pytest.mark.points(2)
 def test_dropout_forward_keeps_the_expectation(student):
     """dropout_forward: E[out] = x: the mean of out over 10⁵ ones is 1 ± 0.017 (p = 0.5)
+
+    中文：dropout_forward: E[out] = x：10⁵ 个 1 上 out 的均值为 1 ± 0.017（p = 0.5）
 
     Each entry of the mask is 0 or 1/(1 − p) = 2, mean 1, variance p/(1 − p) = 1: the
     mean of n = 10⁵ entries has standard error 1/√n = 0.0032; 5.5 of them is 0.017.
@@ -438,7 +492,10 @@ def test_dropout_forward_keeps_the_expectation(student):
 @pytest.mark.points(3)
 @pytest.mark.depends_on("test_dropout_forward_mask")
 def test_dropout_forward_eval_mode(student, rng):
-    """dropout_forward: train=False returns x unchanged, whatever p (0.5, 0.9)"""
+    """dropout_forward: train=False returns x unchanged, whatever p (0.5, 0.9)
+
+    中文：dropout_forward: train=False 时无论 p 是多少（0.5、0.9）都原样返回 x
+    """
     for shape, p, seed in [((4, 5), 0.5, 1), ((3, 3), 0.9, 2)]:
         x = rng.normal(size=shape)
         assert_close(_dropout_out(student, x, p, False, seed), x, names="out")
@@ -447,7 +504,10 @@ def test_dropout_forward_eval_mode(student, rng):
 @pytest.mark.points(2)
 @pytest.mark.depends_on("test_dropout_forward_mask")
 def test_dropout_forward_leaves_x_unchanged(student, rng):
-    """dropout_forward: x is left unchanged (train and eval mode)"""
+    """dropout_forward: x is left unchanged (train and eval mode)
+
+    中文：dropout_forward: x 保持不变（训练和评估模式）
+    """
     for train in (True, False):
         x = rng.normal(size=(4, 3))
         student.dropout_forward(x, 0.5, train, 4)
@@ -457,7 +517,10 @@ def test_dropout_forward_leaves_x_unchanged(student, rng):
 
 @pytest.mark.points(4)
 def test_dropout_backward_matches_reference(student, reference, rng):
-    """dropout_backward: dx = dout·mask from your own cache, for several p, shapes and seeds"""
+    """dropout_backward: dx = dout·mask from your own cache, for several p, shapes and seeds
+
+    中文：dropout_backward: 用你自己的 cache 算出的 dx = dout·mask，多种 p、形状和种子
+    """
     for shape, p, seed in DROPOUT_CASES:
         x, dout = rng.normal(size=shape), rng.normal(size=shape)
         out, cache = student.dropout_forward(x, p, True, seed)
@@ -471,7 +534,10 @@ def test_dropout_backward_matches_reference(student, reference, rng):
 
 @pytest.mark.points(3)
 def test_dropout_backward_central_differences(student, rng):
-    """dropout_backward: dx matches central differences of Σ out·dout, out from your own dropout_forward"""
+    """dropout_backward: dx matches central differences of Σ out·dout, out from your own dropout_forward
+
+    中文：dropout_backward: dx 与 Σ out·dout 的中心差分一致，out 来自你自己的 dropout_forward
+    """
     # out is linear in x for a fixed seed, so central differences are exact for any step:
     # h = 0.5 keeps the float32 round-off of a float32 forward pass far below the threshold.
     x, dout, p, seed = rng.normal(size=(3, 4)), rng.normal(size=(3, 4)), 0.4, 5
@@ -488,7 +554,10 @@ def test_dropout_backward_central_differences(student, rng):
 @pytest.mark.points(2)
 @pytest.mark.depends_on("test_dropout_backward_matches_reference")
 def test_dropout_backward_eval_mode(student, rng):
-    """dropout_backward: in eval mode (train=False) dx = dout"""
+    """dropout_backward: in eval mode (train=False) dx = dout
+
+    中文：dropout_backward: 评估模式下（train=False）dx = dout
+    """
     x, dout = rng.normal(size=(3, 5)), rng.normal(size=(3, 5))
     _, cache = student.dropout_forward(x, 0.5, False, 8)
     assert_close(student.dropout_backward(dout, cache), dout, names="dx")
@@ -548,7 +617,10 @@ def _changed_param(student):
 
 @pytest.mark.points(5)
 def test_batchnorm_forward_train(student, reference, rng):
-    """batchnorm_forward: train-mode out = γ·(x − μ)/sqrt(σ² + eps) + β matches the reference ((8, 3), (16, 5), (4, 2))"""
+    """batchnorm_forward: train-mode out = γ·(x − μ)/sqrt(σ² + eps) + β matches the reference ((8, 3), (16, 5), (4, 2))
+
+    中文：batchnorm_forward: 训练模式下 out = γ·(x − μ)/sqrt(σ² + eps) + β 与参考答案一致（(8, 3)、(16, 5)、(4, 2)）
+    """
     for n, d in BN_SHAPES:
         x, gamma, beta = _bn_inputs(rng, n, d)
         param = _bn_param("train", _running(rng, d), eps=1e-5, momentum=0.9)
@@ -559,7 +631,10 @@ def test_batchnorm_forward_train(student, reference, rng):
 
 @pytest.mark.points(2)
 def test_batchnorm_forward_train_normalizes_columns(student, rng):
-    """batchnorm_forward: in train mode every column of out has mean β and standard deviation |γ|·sqrt(σ²/(σ² + eps))"""
+    """batchnorm_forward: in train mode every column of out has mean β and standard deviation |γ|·sqrt(σ²/(σ² + eps))
+
+    中文：batchnorm_forward: 训练模式下 out 的每一列均值为 β，标准差为 |γ|·sqrt(σ²/(σ² + eps))
+    """
     x, gamma, beta = _bn_inputs(rng, 12, 4)
     out = np.asarray(_bn_out(student, x, gamma, beta, _bn_param("train")), dtype=np.float64)
     var = x.var(axis=0)
@@ -570,7 +645,10 @@ def test_batchnorm_forward_train_normalizes_columns(student, rng):
 
 @pytest.mark.points(3)
 def test_batchnorm_forward_biased_variance(student, reference, rng):
-    """batchnorm_forward: the biased batch variance (ddof = 0), with N = 2 and 3 where N − 1 differs"""
+    """batchnorm_forward: the biased batch variance (ddof = 0), with N = 2 and 3 where N − 1 differs
+
+    中文：batchnorm_forward: 有偏的批次方差（ddof = 0），N = 2 和 3 时与除以 N − 1 的结果不同
+    """
     for n in (2, 3):
         x, gamma, beta = _bn_inputs(rng, n, 3)
         out = _bn_out(student, x, gamma, beta, _bn_param("train", eps=1e-5))
@@ -580,7 +658,10 @@ def test_batchnorm_forward_biased_variance(student, reference, rng):
 
 @pytest.mark.points(3)
 def test_batchnorm_forward_eps_inside_the_square_root(student, reference, rng):
-    """batchnorm_forward: eps inside the square root, on a column of tiny variance (train and test mode)"""
+    """batchnorm_forward: eps inside the square root, on a column of tiny variance (train and test mode)
+
+    中文：batchnorm_forward: eps 在平方根里面，在方差极小的一列上检查（训练和测试模式）
+    """
     # Column 0 has variance ~1e-6 next to eps = 1e-5: sqrt(σ² + eps) and sqrt(σ²) + eps
     # differ by a factor ~3. It is centred on 0, so that float32 keeps its precision.
     # γ = 1 and β = 0, so that only the normalization is tested here.
@@ -627,7 +708,10 @@ def _check_running(got_param, ref_param, context, left_as_it_was=False):
 
 @pytest.mark.points(3)
 def test_batchnorm_forward_running_statistics_one_call(student, reference, rng):
-    """batchnorm_forward: train mode updates bn_param's running_mean and running_var in place, after one call"""
+    """batchnorm_forward: train mode updates bn_param's running_mean and running_var in place, after one call
+
+    中文：batchnorm_forward: 训练模式下调用一次后，原地更新 bn_param 的 running_mean 和 running_var
+    """
     x, gamma, beta = _bn_inputs(rng, 8, 4)
     running = _running(rng, 4)
     param = _bn_param("train", running, eps=1e-5, momentum=0.9)
@@ -641,7 +725,10 @@ def test_batchnorm_forward_running_statistics_one_call(student, reference, rng):
 
 @pytest.mark.points(3)
 def test_batchnorm_forward_running_statistics_history(student, reference, rng):
-    """batchnorm_forward: running_mean and running_var after each of 5 train-mode calls (momentum = 0.75), your dict passed on"""
+    """batchnorm_forward: running_mean and running_var after each of 5 train-mode calls (momentum = 0.75), your dict passed on
+
+    中文：batchnorm_forward: 5 次训练模式调用中每次之后的 running_mean 和 running_var（momentum = 0.75），沿用你的 dict
+    """
     running = _running(rng, 3)
     param = _bn_param("train", running, eps=1e-5, momentum=0.75)
     ref_param = _copy(param)
@@ -659,7 +746,10 @@ def test_batchnorm_forward_running_statistics_history(student, reference, rng):
 
 @pytest.mark.points(3)
 def test_batchnorm_forward_defaults(student, reference, rng):
-    """batchnorm_forward: bn_param = {'mode': 'train'} uses eps = 1e-5, momentum = 0.9, and gains running_mean and running_var"""
+    """batchnorm_forward: bn_param = {'mode': 'train'} uses eps = 1e-5, momentum = 0.9, and gains running_mean and running_var
+
+    中文：batchnorm_forward: bn_param = {'mode': 'train'} 时使用 eps = 1e-5、momentum = 0.9，并得到 running_mean 和 running_var
+    """
     # Column 0 has variance ~1e-5, so that eps = 1e-5 and another default (1e-8, 1e-3) differ.
     x, gamma, beta = _bn_inputs(rng, 8, 3)
     x[:, 0] = 3e-3 * rng.normal(size=8)
@@ -674,7 +764,10 @@ def test_batchnorm_forward_defaults(student, reference, rng):
 
 @pytest.mark.points(4)
 def test_batchnorm_forward_test_mode(student, reference, rng):
-    """batchnorm_forward: test mode uses the running statistics and γ, β (eps given, and by default)"""
+    """batchnorm_forward: test mode uses the running statistics and γ, β (eps given, and by default)
+
+    中文：batchnorm_forward: 测试模式使用滑动统计量和 γ、β（给定 eps 以及默认 eps）
+    """
     for n, d, kw in [(6, 3, {"eps": 1e-5, "momentum": 0.9}), (5, 4, {})]:
         x, gamma, beta = _bn_inputs(rng, n, d)
         running = (x.mean(axis=0) + rng.uniform(1.0, 2.0, size=d), x.var(axis=0) * rng.uniform(2.0, 4.0, size=d))
@@ -687,7 +780,10 @@ def test_batchnorm_forward_test_mode(student, reference, rng):
 @pytest.mark.points(2)
 @pytest.mark.depends_on("test_batchnorm_forward_test_mode")
 def test_batchnorm_forward_test_mode_keeps_running_statistics(student, rng):
-    """batchnorm_forward: test mode leaves bn_param's running_mean and running_var as they were"""
+    """batchnorm_forward: test mode leaves bn_param's running_mean and running_var as they were
+
+    中文：batchnorm_forward: 测试模式不改变 bn_param 的 running_mean 和 running_var
+    """
     x, gamma, beta = _bn_inputs(rng, 6, 3)
     running = _running(rng, 3)
     param = _bn_param("test", running, eps=1e-5, momentum=0.9)
@@ -703,7 +799,10 @@ def test_batchnorm_forward_test_mode_keeps_running_statistics(student, rng):
 @pytest.mark.points(2)
 @pytest.mark.depends_on("test_batchnorm_forward_train")
 def test_batchnorm_forward_leaves_x_unchanged(student, rng):
-    """batchnorm_forward: x, gamma and beta are left unchanged (train and test mode)"""
+    """batchnorm_forward: x, gamma and beta are left unchanged (train and test mode)
+
+    中文：batchnorm_forward: x、gamma 和 beta 保持不变（训练和测试模式）
+    """
     for mode in ("train", "test"):
         x, gamma, beta = _bn_inputs(rng, 5, 3)
         student.batchnorm_forward(x, gamma, beta, _bn_param(mode, _running(rng, 3)))
@@ -730,7 +829,10 @@ def _backward(student, reference, rng, n, d):
 
 @pytest.mark.points(3)
 def test_batchnorm_backward_dx(student, reference, rng):
-    """batchnorm_backward: dx matches the reference, from your own cache ((8, 3), (16, 5), (4, 2))"""
+    """batchnorm_backward: dx matches the reference, from your own cache ((8, 3), (16, 5), (4, 2))
+
+    中文：batchnorm_backward: 用你自己的 cache 算出的 dx 与参考答案一致（(8, 3)、(16, 5)、(4, 2)）
+    """
     for n, d in BN_SHAPES:
         x, gamma, dout, grads, expected, forward_ok = _backward(student, reference, rng, n, d)
         dx = _output(grads, ("dx", "dgamma", "dbeta"), 0)
@@ -744,7 +846,10 @@ def test_batchnorm_backward_dx(student, reference, rng):
 
 @pytest.mark.points(3)
 def test_batchnorm_backward_dgamma_dbeta(student, reference, rng):
-    """batchnorm_backward: dgamma and dbeta (D,) match the reference, from your own cache"""
+    """batchnorm_backward: dgamma and dbeta (D,) match the reference, from your own cache
+
+    中文：batchnorm_backward: 用你自己的 cache 算出的 dgamma 和 dbeta (D,) 与参考答案一致
+    """
     for n, d in BN_SHAPES:
         x, gamma, dout, grads, expected, forward_ok = _backward(student, reference, rng, n, d)
         dgamma = _output(grads, ("dx", "dgamma", "dbeta"), 1)
@@ -757,7 +862,10 @@ def test_batchnorm_backward_dgamma_dbeta(student, reference, rng):
 
 @pytest.mark.points(3)
 def test_batchnorm_backward_central_differences(student, reference, rng):
-    """batchnorm_backward: dx, dgamma, dbeta match central differences of Σ out·dout"""
+    """batchnorm_backward: dx, dgamma, dbeta match central differences of Σ out·dout
+
+    中文：batchnorm_backward: dx、dgamma、dbeta 与 Σ out·dout 的中心差分一致
+    """
     # eps = 0 (given in bn_param), so that where eps sits (tested on its own above) makes
     # no difference here: central differences judge entries down to 10⁻³ of the largest,
     # where an eps outside the square root would show as a relative error ~eps/(10⁻³·σ).
