@@ -34,7 +34,7 @@ from rich.cells import cell_len
 from grader import __version__, i18n
 from grader.assignment import Assignment, find_assignment, find_course_root, list_assignments
 from grader.errors import ConfigurationError, GraderFault
-from grader.i18n import _, ngettext
+from grader.i18n import _
 
 __all__ = ["main", "cli"]
 
@@ -394,7 +394,7 @@ def list_command():
                  " " * name_width + " · ".join(
                      [(a.directory.relative_to(root) / a.submission).as_posix(), _points(a), suite])]
         for line in lines:  # CJK characters are 2 cells wide: hanging counts cells
-            for piece in hanging(line, width, console):
+            for piece in hanging(line, width):
                 click.echo(piece.plain)
 
 

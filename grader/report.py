@@ -23,8 +23,8 @@ from rich.text import Text
 from grader.i18n import _, in_every_language, ngettext
 from grader.result import Result
 
-__all__ = ["MAX_WIDTH", "failures_by_message", "fenced", "hanging", "number", "points_text",
-           "render_json", "render_terminal"]
+__all__ = ["MAX_WIDTH", "failures_by_message", "fenced", "hanging", "line_breaks", "number",
+           "points_text", "render_json", "render_terminal"]
 
 #: The most columns the terminal report uses, whatever the terminal's width.
 MAX_WIDTH = 80
@@ -81,18 +81,17 @@ def failures_by_message(tests: list[dict]) -> list[tuple[str, list[dict]]]:
     return list(groups.items())
 
 
-def hanging(line: str, width: int, console: Console, indent: int = 0,
-            style: str = "") -> list[Text]:
+def hanging(line: str, width: int, indent: int = 0, style: str = "") -> list[Text]:
     """``line`` (one line, no line break) wrapped to ``width`` columns with a hanging
     indent: it starts ``indent`` columns in, after its own leading spaces; the lines it
     wraps onto start under the text after its label (``Hint: ``, ``db: ``: see
     ``_LABEL``) or, without one, under its first character.  Widths are terminal cells
-    (a Chinese character takes two); a word longer than a line is cut.
+    (a Chinese character takes two); lines break where Unicode allows
+    (``line_breaks``: in Chinese between characters); a word longer than a line is cut.
 
     Args:
         line: the text.
         width: the columns available, indentation included.
-        console: the console whose rules measure the text (``rich``).
         indent: columns added before every line.
         style: a ``rich`` style for the whole text.
 
@@ -107,19 +106,46 @@ def hanging(line: str, width: int, console: Console, indent: int = 0,
         hang = 0
     head, body = (stripped[:label.end()], stripped[label.end():]) if hang else ("", stripped)
     room = max(1, width - indent - hang)
-    wrapped = Text(body, style=style).wrap(console, room, overflow="fold") if body else [Text("")]
     lines = []
-    for i, piece in enumerate(wrapped):
-        piece.rstrip()
+    for i, piece in enumerate(line_breaks(body, room)):
         lead = " " * indent + (head if i == 0 else " " * hang)
-        lines.append(Text(lead, style=style) + piece)
+        lines.append(Text(lead + piece, style=style))
+    return lines
+
+
+def line_breaks(text: str, width: int) -> list[str]:
+    """``text`` (one line) broken into lines of at most ``width`` terminal cells, at the
+    places where the Unicode line breaking algorithm allows a break (UAX #14, through
+    ``uniseg``): between words, and in Chinese between any two characters except
+    before a closing mark (``，。）``) or after an opening one (``（“``), so that a
+    Chinese sentence fills its lines instead of moving whole to the next one.  A unit
+    wider than a line is cut.  Trailing spaces are removed; an empty ``text`` gives one
+    empty line.
+    """
+    from rich.cells import cell_len
+    from uniseg.linebreak import line_break_units
+
+    lines: list[str] = []
+    current = ""
+    for unit in line_break_units(text):
+        if current and cell_len((current + unit).rstrip(" ")) > width:
+            lines.append(current.rstrip(" "))
+            current = ""
+        while cell_len(unit.rstrip(" ")) > width:  # a word longer than a line: cut it
+            cut = 1
+            while cell_len(unit[:cut + 1]) <= width:
+                cut += 1
+            lines.append(unit[:cut])
+            unit = unit[cut:]
+        current += unit
+    lines.append(current.rstrip(" "))
     return lines
 
 
 def _print_wrapped(console: Console, text: str, width: int, indent: int = 0,
                    style: str = "") -> None:
     for line in text.splitlines() or [""]:
-        for piece in hanging(line, width, console, indent, style):
+        for piece in hanging(line, width, indent, style):
             console.print(piece, width=width, overflow="ignore", no_wrap=True, crop=False)
 
 

@@ -96,6 +96,21 @@ def test_chinese_is_measured_in_terminal_cells():
     assert "".join(line.strip() for line in lines) == message
 
 
+def test_chinese_breaks_between_characters_not_only_at_spaces():
+    """A Chinese sentence after a short English word fills the line it starts on (a
+    break at the last space alone would leave that line half empty), and no line starts
+    with a closing mark such as ，or ）(Unicode's line breaking rules)."""
+    message = ("`sigmoid` 运行超过 5 秒（单次调用的时间限制）而超时。检查是否有死循环（条件永远"
+               "不会为假的 `while`），或者增长过快的计算量。")
+    tests = [TestResult("sigmoid: σ(0) = 0.5", "t", 1.0, output=message)]
+    text = _render(Result("hw3", "反向传播", "bp.py", "public", tests), width=80)
+    lines = [line.rstrip() for line in text.splitlines() if "超时" in line or "计算量" in line]
+    assert len(lines) == 2, text
+    assert cell_len(lines[0]) >= 74 and cell_len(lines[0]) <= 80, lines[0]
+    assert lines[1].startswith("    ") and lines[1][4] not in "，。）：；、"
+    assert "".join("".join(line.split()) for line in lines) == "".join(message.split())
+
+
 def test_the_report_says_which_file_was_graded_and_why():
     result = _gradient_result()
     result.submission = "assignments/hw2/gradient_descent.ipynb"
