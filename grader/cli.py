@@ -52,8 +52,12 @@ def _course_root() -> Path:
         raise click.UsageError(str(exc)) from None
 
 
-def _unknown(kind: str, names: list[str], candidates: list[str]) -> str:
-    """``unknown assignment 'hw33'; did you mean hw3?`` (``grader.errors.closest``)."""
+def _unknown(names: list[str], candidates: list[str], known: list[str],
+             command: bool = False) -> str:
+    """``unknown assignment 'hw33'; did you mean hw3? (assignments: hw1, ..., hw7)``, in
+    the run's language: ``names`` not found, the closest of ``candidates`` to each
+    (``grader.errors.closest``), the ``known`` assignments; ``command``: ``names`` were
+    read where a command may stand too (``grade hw33``)."""
     from grader.errors import closest
 
     guesses: list[str] = []
@@ -61,10 +65,14 @@ def _unknown(kind: str, names: list[str], candidates: list[str]) -> str:
         guess = closest(name, candidates)
         if guess is not None and guess not in guesses:
             guesses.append(guess)
-    text = f"unknown {kind} {', '.join(map(repr, names))}"
+    shown = ", ".join(map(repr, names))
+    text = (_("unknown assignment or command {names}") if command else
+            _("unknown assignment {names}")).format(names=shown)
     if guesses:
-        text += f"; did you mean {' or '.join(guesses)}?"
-    return text
+        text += _("; did you mean {guesses}?").format(guesses=_(" or ").join(guesses))
+    listed = ", ".join(known)
+    return text + (_(" (assignments: {assignments}; see `grade list`)") if command else
+                   _(" (assignments: {assignments})")).format(assignments=listed)
 
 
 def _named(root: Path, names: tuple[str, ...] | list[str]) -> list[Assignment]:
@@ -80,8 +88,7 @@ def _named(root: Path, names: tuple[str, ...] | list[str]) -> list[Assignment]:
     unknown = [n for n, a in found.items() if a is None]
     if unknown:
         known = [a.name for a in everything]
-        raise click.UsageError(f"{_unknown('assignment', unknown, known)} "
-                               f"(assignments: {', '.join(known)})")
+        raise click.UsageError(_unknown(unknown, known, known))
     return [found[n] for n in names] or everything
 
 
@@ -340,8 +347,7 @@ class _GradeGroup(click.Group):
         if command is None and not name.startswith("-"):
             known = [a.name for a in list_assignments(_course_root())]
             candidates = [*known, *super().list_commands(ctx)]
-            raise click.UsageError(f"{_unknown('assignment or command', [name], candidates)} "
-                                   f"(assignments: {', '.join(known)}; see `grade list`)")
+            raise click.UsageError(_unknown([name], candidates, known, command=True))
         if command is not None and command.name != name:  # HW3: hw3
             args = [command.name, *args[1:]]
         return super().resolve_command(ctx, args)
@@ -1033,15 +1039,29 @@ def _batch_key(console) -> bytes | None:
         return None
 
 
+def _language_asked(argv: list[str]) -> str | None:
+    """The language that ``--lang`` asks for anywhere in ``argv`` (``--lang zh``,
+    ``--lang=zh``), where it names one of ``i18n.LANGUAGES``, else None: so that an error
+    found before click reads the option (``grade hw33 --lang zh``) is in that language."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        value = arg[len("--lang="):] if arg.startswith("--lang=") else (
+            argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else None)
+        if value in i18n.LANGUAGES:
+            return value
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``grade`` script; returns the exit status.  First, the key
     in GRADER_KEY is taken out of the environment: as the script (``argv`` None), the
     process re-executes itself without it (``grader.keys.keep_out_of_environment``).
-    The messages are in the locale's language until ``--lang`` says otherwise."""
+    The messages are in the language that ``--lang`` names, else the locale's."""
     from grader import keys
 
     keys.keep_out_of_environment(reexec=argv is None)
-    i18n.use(None)
+    i18n.use(_language_asked(sys.argv[1:] if argv is None else argv))
     try:
         cli.main(args=argv, prog_name="grade", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -1050,13 +1070,13 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(_("grade: error: {message}").format(message=exc.format_message()), err=True)
         return EXIT_USAGE
     except click.Abort:
-        click.echo("grade: aborted", err=True)
+        click.echo(_("grade: aborted"), err=True)
         return 130
     except ConfigurationError as exc:
-        click.echo(f"grade: configuration error: {exc}", err=True)
+        click.echo(_("grade: configuration error: {message}").format(message=exc), err=True)
         return EXIT_CONFIG
     except GraderFault as exc:
-        click.echo(f"grade: the grader failed: {exc}", err=True)
+        click.echo(_("grade: the grader failed: {message}").format(message=exc), err=True)
         return EXIT_BATCH_ERRORS
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else EXIT_OK

@@ -51,6 +51,22 @@ def test_unknown_assignment_is_a_one_line_usage_error():
     assert proc.stderr.count("\n") == 1 and "unknown assignment" in proc.stderr and "hw3" in proc.stderr
 
 
+def test_a_mistyped_assignment_is_told_in_the_language_asked_for():
+    """--lang after the mistyped name is read too (click stops at the name), and so is a
+    Chinese locale; the closest assignment is suggested."""
+    for args, env in ((("hw33", "--lang", "zh"), {}), (("hw33", "--lang=zh"), {}),
+                      (("hw33",), {"LANGUAGE": "", "LC_ALL": "", "LANG": "zh_CN.UTF-8"})):
+        proc = run_grade(*args, env=env)
+        assert proc.returncode == 2 and proc.stdout == ""
+        assert proc.stderr == ("grade: 错误：没有名为 'hw33' 的作业或命令；你是不是想输入 hw3？"
+                               "（作业：hw1, hw2, hw3, hw4, hw5, hw6, hw7；见 `grade list`）\n"), args
+    proc = run_grade("batch", "hw9", "x.py", "--lang", "zh")
+    assert proc.returncode == 2 and "没有名为 'hw9' 的作业（作业：hw1" in proc.stderr
+    english = run_grade("hw33", env={"LANGUAGE": "", "LC_ALL": "", "LANG": "C.UTF-8"})
+    assert english.stderr.startswith("grade: error: unknown assignment or command 'hw33'; "
+                                     "did you mean hw3? (assignments: hw1")
+
+
 def test_bare_grade_prints_its_help_without_an_error():
     proc = run_grade()
     assert proc.returncode == 0
