@@ -239,13 +239,17 @@ class CellMap:
     def relocate(self, text: str, filename: str) -> str:
         """``text`` (a traceback, a syntax error, a report) with every ``File
         "<filename>", line N`` (Python's way of naming a line of the program) written
-        as the notebook's cell and line: ``File "backprop.ipynb", cell 5, line 3``,
+        as the notebook's cell and line: ``File "backprop.ipynb", cell 5, line 3`` (and
+        the function after it, where a traceback names one, in the run's language),
         and every ``(line N)`` at the end of a line (``grader.result``'s outcome
         detail) as ``(cell 5, line 3)``."""
         def file_line(match: re.Match) -> str:
             where = self.locate(int(match.group(1)))
             if where is None:
                 return match.group(0)
+            if match.group(2):  # a traceback's frame: the function too
+                return _('File "{notebook}", cell {cell}, line {line}, in {function}').format(
+                    notebook=self.notebook, cell=where[0], line=where[1], function=match.group(2))
             return _('File "{notebook}", cell {cell}, line {line}').format(
                 notebook=self.notebook, cell=where[0], line=where[1])
 
@@ -255,7 +259,7 @@ class CellMap:
                 return match.group(0)
             return _("(cell {cell}, line {line})").format(cell=where[0], line=where[1])
 
-        text = re.sub(rf'File "{re.escape(filename)}", line (\d+)', file_line, text)
+        text = re.sub(rf'File "{re.escape(filename)}", line (\d+)(?:, in (\S+))?', file_line, text)
         return re.sub(r"\(line (\d+)\)$", line_note, text, flags=re.M)
 
 

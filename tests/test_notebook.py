@@ -11,6 +11,7 @@ import nbformat
 import pytest
 
 from conftest import grade_json, run_grade
+from grader.i18n import using
 from grader.notebook import (PYTHON_CELL_MAGICS, SKIP_TAGS, CellMap, NotebookError,
                              python_source, stub_notebook)
 
@@ -573,6 +574,12 @@ def test_relocate_names_the_cell_and_line():
     assert moved.splitlines()[0] == '  File "nb.ipynb", cell 2, line 4'
     assert moved.splitlines()[4] == "SyntaxError: invalid syntax (cell 2, line 4)"
     assert moved.splitlines()[5] == f'File "other.py", line {line}'    # another file: as it was
+    frame = f'  File "backprop.py", line {line}, in f\n    return x +'
+    assert cells_map.relocate(frame, "backprop.py").splitlines()[0] == \
+        '  File "nb.ipynb", cell 2, line 4, in f'
+    with using("zh"):
+        assert cells_map.relocate(frame, "backprop.py").splitlines()[0] == \
+            '  File "nb.ipynb"，第 2 个单元格，第 4 行，在 f 中'
 
 
 def _cell_of(data: bytes, start: str) -> int:
