@@ -677,6 +677,7 @@ def ci_command(names, fail_under, grade_all, public_only, submissions):
     import os
 
     from grader import ci
+    from grader.github import workflow_command
 
     root = _course_root()
     if submissions is not None:
@@ -691,7 +692,7 @@ def ci_command(names, fail_under, grade_all, public_only, submissions):
     changed = None if grade_all or names else ci.changed_files(root, ci.base_commit())
     chosen = ci.to_grade(assignments, changed)
     if not chosen:
-        line = "No assignment changed in this push or pull request: nothing to grade."
+        line = _("No assignment changed in this push or pull request: nothing to grade.")
         click.echo(line)
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
@@ -701,7 +702,8 @@ def ci_command(names, fail_under, grade_all, public_only, submissions):
     ok = True
     for assignment, path in chosen:
         if not path.is_file():
-            click.echo(f"::error title={assignment.name}::{path.relative_to(root)} is missing")
+            click.echo(workflow_command("error", _("{path} is missing").format(
+                path=path.relative_to(root).as_posix()), title=assignment.name))
             ok = False
             continue
         key = None if public_only else _key_for(assignment)
@@ -736,10 +738,10 @@ def _grade_handed_in(assignment: Assignment, folder: Path, fail_under: float | N
     passed = _meets(result, fail_under)
     if result.suite != "hidden" and seal.bundle_path(assignment.root, assignment.name).is_file():
         click.echo(workflow_command(
-            "error", f"Only the public tests ran, so this pull request is not graded: "
-                     f"{ci.public_reason(assignment.name)}.",
-            title=f"{assignment.name}: the hidden suite did not run "
-                  f"({keys.secret_name(assignment.name)})"))
+            "error", _("Only the public tests ran, so this pull request is not graded: "
+                       "{reason}.").format(reason=ci.public_reason(assignment.name)),
+            title=_("{assignment}: the hidden suite did not run ({secret})").format(
+                assignment=assignment.name, secret=keys.secret_name(assignment.name))))
         return False
     return passed
 
