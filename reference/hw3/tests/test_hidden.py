@@ -332,7 +332,7 @@ def _functions(reference, rng):
     return [
         ("x ↦ Σ sin(x)·x", rng.normal(size=(4,)), lambda v: float(np.sum(np.sin(v) * v))),
         ("x ↦ Σ (A x)²", rng.normal(size=(3,)), lambda v: float(np.sum((A @ v) ** 2))),
-        ("W1 ↦ mlp loss", params["W1"].copy(),
+        (bilingual(en="W1 ↦ mlp_loss's loss", zh="W1 ↦ mlp_loss 的损失"), params["W1"].copy(),
          lambda v: reference.mlp_loss({**params, "W1": v}, X, y)[0]),
     ]
 
@@ -349,7 +349,7 @@ def test_numerical_gradient_values(student, reference, rng):
     for label, x, f in _functions(reference, rng):
         grad = student.numerical_gradient(f, x)
         assert_close(grad, numeric_gradient(f, x, h=1e-5), rtol=1e-3, atol=1e-7,
-                     names=f"gradient of {label}")
+                     names=bilingual(en=f"gradient of {label}", zh=f"{label} 的梯度"))
 
 
 @pytest.mark.points(2)
