@@ -56,20 +56,14 @@ def _unknown(names: list[str], candidates: list[str], known: list[str],
              command: bool = False) -> str:
     """``unknown assignment 'hw33'; did you mean hw3? (assignments: hw1, ..., hw7)``, in
     the run's language: ``names`` not found, the closest of ``candidates`` to each
-    (``grader.errors.closest``), the ``known`` assignments; ``command``: ``names`` were
-    read where a command may stand too (``grade hw33``)."""
-    from grader.errors import closest
+    (``grader.errors.did_you_mean``), the ``known`` assignments; ``command``: ``names``
+    were read where a command may stand too (``grade hw33``)."""
+    from grader.errors import did_you_mean
 
-    guesses: list[str] = []
-    for name in names:
-        guess = closest(name, candidates)
-        if guess is not None and guess not in guesses:
-            guesses.append(guess)
     shown = ", ".join(map(repr, names))
     text = (_("unknown assignment or command {names}") if command else
             _("unknown assignment {names}")).format(names=shown)
-    if guesses:
-        text += _("; did you mean {guesses}?").format(guesses=_(" or ").join(guesses))
+    text += did_you_mean(names, candidates)
     listed = ", ".join(known)
     return text + (_(" (assignments: {assignments}; see `grade list`)") if command else
                    _(" (assignments: {assignments})")).format(assignments=listed)

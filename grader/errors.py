@@ -15,6 +15,7 @@ from grader.i18n import _
 
 __all__ = [
     "closest",
+    "did_you_mean",
     "GradingFailure",
     "StudentCodeError",
     "StudentException",
@@ -43,6 +44,22 @@ def closest(name: str, candidates: "Iterable[str]") -> str | None:
     best = max(ratios.values(), default=0.0)
     nearest = [c for c, r in ratios.items() if r == best]
     return nearest[0] if best >= 0.6 and len(nearest) == 1 else None
+
+
+def did_you_mean(names: "Iterable[str]", candidates: "Iterable[str]", quote: bool = False) -> str:
+    """``"; did you mean hw3?"`` in the run's language, for an error about the mistyped
+    ``names``: the ``closest`` of ``candidates`` to each (several joined by "or"), each
+    in quotes (``repr``) where ``quote``; "" where none is close."""
+    candidates = list(candidates)
+    guesses: list[str] = []
+    for name in names:
+        guess = closest(name, candidates)
+        if guess is not None and guess not in guesses:
+            guesses.append(guess)
+    if not guesses:
+        return ""
+    shown = [repr(g) if quote else g for g in guesses]
+    return _("; did you mean {guesses}?").format(guesses=_(" or ").join(shown))
 
 
 class GradingFailure(AssertionError):

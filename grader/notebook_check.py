@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.assignment import Assignment, find_assignment, find_course_root, list_assignments
-from grader.errors import closest
+from grader.errors import did_you_mean
 from grader.i18n import _, ngettext, using
 from grader.notebook import cell_program
 from grader.report import failures_by_message, number, points_text
@@ -64,8 +64,9 @@ def kernel_cells() -> list[str]:
     main = getattr(sys.modules.get("__main__"), "__file__", None)
     if main and Path(main).is_file():
         return [Path(main).read_text(encoding="utf-8")]
-    raise RuntimeError("check() grades what a notebook (Jupyter, Colab) or a script has defined, "
-                       "and this Python session is neither; run `grade hwN` in a terminal instead")
+    raise RuntimeError(_("check() grades what a notebook (Jupyter, Colab) or a script has "
+                         "defined, and this Python session is neither; run `grade hwN` in a "
+                         "terminal instead"))
 
 
 def _constant(node: ast.expr) -> bool:
@@ -223,7 +224,8 @@ class CheckReport:
         parts.append("</tbody></table>")
         for message, group in failures_by_message(self.tests):
             points = points_text(sum(t["max_score"] for t in group))
-            parts.append(f"<details open><summary>✗ {e(self._group(group))} ({e(points)})</summary>"
+            title = _("{test} ({points})").format(test=self._group(group), points=points)
+            parts.append(f"<details open><summary>✗ {e(title)}</summary>"
                          f'<pre style="white-space:pre-wrap">{e(message)}</pre></details>')
         parts.append("</div>")
         return "".join(parts)
@@ -262,16 +264,15 @@ def _check(assignment: str, function: str | None, cells: list[str] | None) -> Ch
     found = find_assignment(root, assignment)
     if found is None:
         known = [a.name for a in list_assignments(root)]
-        guess = closest(assignment, known)
-        raise ValueError(f"unknown assignment {assignment!r}"
-                         + (f"; did you mean {guess!r}?" if guess else "")
-                         + f" (assignments: {', '.join(known)})")
+        raise ValueError(_("unknown assignment {names}").format(names=repr(assignment))
+                         + did_you_mean([assignment], known, quote=True)
+                         + _(" (assignments: {assignments})").format(assignments=", ".join(known)))
     names = found.public_names()
     if function is not None and function not in names:
-        guess = closest(function, names)
-        raise ValueError(f"{found.name} has no function {function!r}"
-                         + (f"; did you mean {guess!r}?" if guess else "")
-                         + f" (its functions: {', '.join(names)})")
+        raise ValueError(_("{assignment} has no function {function}").format(
+                             assignment=found.name, function=repr(function))
+                         + did_you_mean([function], names, quote=True)
+                         + _(" (its functions: {functions})").format(functions=", ".join(names)))
     program = kernel_program(kernel_cells() if cells is None else cells)
     defined = _defined(program)
     from grader.runner import grade  # pytest, numpy: only when grading

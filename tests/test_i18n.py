@@ -210,6 +210,45 @@ def test_batch_feedback_in_chinese_and_english_again(tmp_path, wrong_hw3):
     assert 'File "bob.ipynb", cell 3, line 2' in bob
 
 
+def test_a_notebook_check_in_chinese(wrong_hw3):
+    """check("hw3", lang="zh"): the report, its HTML, and the errors of a mistyped name."""
+    from grader.notebook_check import check
+
+    report = check("hw3", "quadratic_forward", cells=[wrong_hw3.read_text(encoding="utf-8")],
+                   lang="zh")
+    text, html = repr(report), report._repr_html_()
+    assert text.startswith("hw3 · quadratic_forward: 0/6") and "已用 hw3 的隐藏测试评分。" in text
+    assert "返回了错误的值：" in text and "个元素中有" in text
+    assert '<th style="text-align:left">测试</th>' in html and "（4 分）</summary>" in html
+    assert {line: _english_words(line) for line in text.splitlines() if _english_words(line)} == {}
+    with pytest.raises(ValueError, match="^没有名为 'hw33' 的作业；你是不是想输入 'hw3'？"):
+        check("hw33", cells=[], lang="zh")
+    with pytest.raises(ValueError, match="^hw3 没有名为 'sigmoidd' 的函数；你是不是想输入 'sigmoid'？"):
+        check("hw3", "sigmoidd", cells=[], lang="zh")
+    with pytest.raises(ValueError, match="^hw3 has no function 'sigmoidd'; did you mean 'sigmoid'"):
+        check("hw3", "sigmoidd", cells=[], lang="en")
+    assert i18n.language() == "en"                           # the language is the call's only
+
+
+def test_gradescope_results_in_chinese(tmp_path, wrong_hw3):
+    """grade gradescope --lang zh: what the autograder writes for students is Chinese."""
+    from grader import gradescope
+
+    upload = tmp_path / "submission"
+    upload.mkdir()
+    shutil.copyfile(wrong_hw3, upload / "backprop.py")
+    doc = gradescope.run(ROOT, "hw3", upload, tmp_path / "results.json", lang="zh")
+    failed = [t for t in doc["tests"] if t["status"] == "failed"]
+    assert failed and all("返回了错误的值：" in t["output"] for t in failed)
+    assert any(t["name"].startswith("quadratic_forward: 权重为张量时") for t in failed)
+    assert "Graded" not in doc["output"] and "returned a wrong value" not in json.dumps(doc)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    nothing = gradescope.run(ROOT, "hw3", empty, tmp_path / "nothing.json", lang="zh")
+    assert nothing["score"] == 0 and nothing["output"].startswith("**你的提交无法评分")
+    assert i18n.language() == "en"
+
+
 # ---------------------------------------------------------------------- the suites' names
 
 
