@@ -179,7 +179,7 @@ def render_terminal(result: Result, console: Console) -> None:
         console.print()
         _render_failures(result, console, width)
     console.print()
-    console.print(_test_table(result, score), width=width)
+    console.print(_test_table(result, score, width), width=width)
 
 
 def _render_failures(result: Result, console: Console, width: int) -> None:
@@ -208,17 +208,32 @@ def _render_failures(result: Result, console: Console, width: int) -> None:
         i += same
 
 
-def _test_table(result: Result, score: str) -> Table:
+#: The columns the table of tests takes besides its test names and its points: the
+#: mark (2), and the padding and rule around the name column (" │ ", " │ ").
+_TABLE_FRAME = 2 + 3 + 3
+
+
+def _test_table(result: Result, score: str, width: int) -> Table:
+    """The table of every test with its points, ``width`` columns wide at most; a name
+    too long for its column wraps as a message does (``hanging``: under the text after
+    ``sigmoid: ``, and in Chinese between characters)."""
     table = Table(show_edge=False, pad_edge=False, expand=False, show_footer=True,
                   title=_("All tests"), title_justify="left", title_style="bold")
-    table.add_column("", width=2)
-    table.add_column(_("test"), footer=Text(score, style="bold"), overflow="fold")
-    table.add_column(_("points"), justify="right", no_wrap=True)
     marks = {"passed": ("✓", "green"), "failed": ("✗", "red"), "skipped": ("–", "dim")}
+    rows = []
     for t in result.tests:
         mark, style = marks.get(t.status, ("?", ""))
         points = _("skipped") if t.status == "skipped" else f"{number(t.score)}/{number(t.max_score)}"
-        table.add_row(Text(mark, style=style), Text(t.name), Text(points, style=style))
+        rows.append((Text(mark, style=style), t.name, Text(points, style=style)))
+    heading = _("points")
+    points_width = max([Text(heading).cell_len, *(p.cell_len for _m, _n, p in rows)])
+    name_width = max(10, width - _TABLE_FRAME - points_width)
+    table.add_column("", width=2)
+    table.add_column(_("test"), footer=Text(score, style="bold"), overflow="fold",
+                     max_width=name_width)
+    table.add_column(heading, justify="right", no_wrap=True)
+    for mark, name, points in rows:
+        table.add_row(mark, Text("\n").join(hanging(name, name_width)), points)
     return table
 
 

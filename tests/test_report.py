@@ -80,6 +80,26 @@ def test_the_report_fits_80_columns_with_hanging_indents():
     assert _flat(ERROR.format(i=2)) in _flat(text) and _flat(CALL) in _flat(text)
 
 
+def test_a_long_test_name_wraps_in_the_table_under_its_function():
+    """In the table of every test, a name too long for its column goes on under the text
+    after ``sigmoid: ``, and a Chinese one fills its line before it wraps."""
+    english = "sigmoid: matches the reference on random inputs of shapes (5,), (3, 4), (2, 3, 4)"
+    chinese = "sigmoid: 在形状为 (5,)、(3, 4)、(2, 3, 4) 的随机输入上与参考答案一致，而且没有溢出警告"
+    tests = [TestResult(name, f"t{i}", 3.0, score=3.0, status="passed")
+             for i, name in enumerate((english, chinese))]
+    text = _render(Result("hw3", "Backpropagation", "bp.py", "hidden", tests), width=80)
+    lines = text.splitlines()
+    assert max(cell_len(line.rstrip()) for line in lines) <= MAX_WIDTH
+    for name in (english, chinese):
+        first = next(i for i, line in enumerate(lines) if name[:20] in line)
+        cell = lines[first + 1].split("│")[1]
+        assert cell.startswith(" " + " " * len("sigmoid: ")) and cell[10] != " ", lines[first + 1]
+        assert _flat(name).replace(" ", "") in "".join(
+            line.split("│")[1] for line in lines[first:first + 2]).replace(" ", "")
+    first = next(i for i, line in enumerate(lines) if chinese[:20] in line)
+    assert cell_len(lines[first].split("│")[1].rstrip()) >= cell_len(lines[first].split("│")[1]) - 2
+
+
 def test_a_narrow_terminal_gets_a_narrower_report():
     text = _render(_gradient_result(), width=60)
     assert max(cell_len(line.rstrip()) for line in text.splitlines()) <= 60
