@@ -379,7 +379,8 @@ class OutputCapture:
         self.pump()
         text = self.kept.decode("utf-8", "replace")
         if self.dropped:
-            text += f"\n... (output cut: {self.dropped:,} more bytes not shown)"
+            text += "\n" + _("... (output cut: {count} more bytes not shown)").format(
+                count=f"{self.dropped:,}")
         self.kept, self.dropped = bytearray(), 0
         return text
 
