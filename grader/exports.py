@@ -487,7 +487,8 @@ def _feedback_md(e: Entry, doc: dict[str, Any], assignment: Assignment) -> str:
         for message, group in failures_by_message(failed):
             points = points_text(sum(float(t.get("max_score") or 0) for t in group))
             if len(group) == 1:
-                parts.append(f"### ✗ {_md_cell(group[0].get('name', ''))} ({points})\n")
+                parts.append("### ✗ " + _("{test} ({points})").format(
+                    test=_md_cell(group[0].get("name", "")), points=points) + "\n")
             else:
                 heading = (_("{count} tests (all of them) failed with one message ({points})")
                            if len(group) == len(tests) else

@@ -233,7 +233,7 @@ def _all_passed(result: Result) -> bool:
 
 
 def _title(label: str, points: float) -> str:
-    tail = f" ({points_text(points)})"
+    tail = _("{test} ({points})").format(test="", points=points_text(points))
     room = TITLE_MAX - len(tail)
     if len(label) > room:
         label = label[:room - 1].rstrip() + "…"
@@ -358,8 +358,9 @@ def job_summary(result: Result, *, display_path: str, lines: Mapping[str, int] |
                     ", " + _("line {line}").format(line=line) if line else "")
             message = _cut(group.output.strip() or _("This test failed."), SUMMARY_MESSAGE_MAX,
                            _("the results document"))
-            block = (f"<details>\n<summary>❌ {_html(group.label())} ({points_text(group.points)})"
-                     f"{where}</summary>\n\n{_code_block(message)}\n\n</details>")
+            title = _("{test} ({points})").format(test=group.label(), points=points_text(group.points))
+            block = (f"<details>\n<summary>❌ {_html(title)}{where}</summary>\n\n"
+                     f"{_code_block(message)}\n\n</details>")
             size += len(block.encode()) + 2
             if size > SUMMARY_BUDGET:
                 rest = sum(len(g.tests) for g in groups[i:])

@@ -176,6 +176,7 @@ def test_the_json_and_github_formats_carry_chinese_messages(wrong_hw3, tmp_path)
     text = summary.read_text(encoding="utf-8")
     assert re.search(r"### 需要修改（\d+ 个测试未通过，共 \d+ 分）", text) and "| | 测试 | 分数 |" in text
     assert "评分的文件：" in text
+    assert re.search(r"<summary>❌ quadratic_forward: .+（\d+ 分）", text), text
     doc = json.loads((ROOT / "grade-results" / "hw3.json").read_text(encoding="utf-8"))
     failed = [t for t in doc["tests"] if t["status"] == "failed"]
     assert failed and "返回了错误的值：" in failed[0]["output"]
@@ -197,6 +198,7 @@ def test_batch_feedback_in_chinese_and_english_again(tmp_path, wrong_hw3):
     assert "**得分：" in feedback and re.search(r"## 需要修改（\d+ 个测试未通过）", feedback)
     assert "## 全部测试" in feedback and "| 测试 | 分数 | 状态 |" in feedback
     assert "返回了错误的值：" in feedback and "评分的文件：alice.py" in feedback
+    assert re.search(r"### ✗ quadratic_forward: .+（\d+ 分）\n", feedback), feedback
     result = json.loads((out / "results" / "alice.json").read_text(encoding="utf-8"))
     assert "这些只是公开测试" in result["output"]
     bob = (out / "feedback" / "bob.md").read_text(encoding="utf-8")   # a notebook: its cell
