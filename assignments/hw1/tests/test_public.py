@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from grader.checks import assert_close, fail
+from grader.i18n import bilingual
 
 X = np.array([1.0, 2.0, 3.0])  # the lecture's data: y = 2x
 Y = np.array([2.0, 4.0, 6.0])
@@ -54,12 +55,16 @@ def test_train_dev_split_sizes_and_samples(student):
     y = 10.0 * x
     got = student.train_dev_split(x, y, 0.3, 0)
     if not isinstance(got, (tuple, list)) or len(got) != 4:
-        fail(f"train_dev_split must return (x_train, y_train, x_dev, y_dev), got {got!r:.200}", got)
+        fail(bilingual(en=f"train_dev_split must return (x_train, y_train, x_dev, y_dev), got {got!r:.200}",
+                       zh=f"train_dev_split 必须返回 (x_train, y_train, x_dev, y_dev)，得到的是 {got!r:.200}"),
+             got)
     x_train, y_train, x_dev, y_dev = got
     sizes = [len(x_train), len(y_train), len(x_dev), len(y_dev)]
     if sizes != [7, 7, 3, 3]:
-        fail(f"expected the lengths of (x_train, y_train, x_dev, y_dev) to be [7, 7, 3, 3], "
-             f"got {sizes}", got)
-    assert_close(np.sort(np.concatenate([x_train, x_dev])), x, names="x_train and x_dev, sorted")
+        fail(bilingual(en=f"expected the lengths of (x_train, y_train, x_dev, y_dev) to be "
+                          f"[7, 7, 3, 3], got {sizes}",
+                       zh=f"(x_train, y_train, x_dev, y_dev) 的长度应为 [7, 7, 3, 3]，得到的是 {sizes}"),
+             got)
+    assert_close(np.sort(np.concatenate([x_train, x_dev])), x, names=bilingual(en="x_train and x_dev, sorted", zh="排序后的 x_train 和 x_dev"))
     assert_close(np.asarray(y_train), 10.0 * np.asarray(x_train), names="y_train (y = 10x)")
     assert_close(np.asarray(y_dev), 10.0 * np.asarray(x_dev), names="y_dev (y = 10x)")

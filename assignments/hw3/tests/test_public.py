@@ -13,6 +13,7 @@ import pytest
 import torch
 
 from grader.checks import assert_close, fail
+from grader.i18n import bilingual
 
 #: A two-layer network small enough to follow by hand: D = 2 inputs, H = 2 hidden units,
 #: N = 3 samples (used by mlp_loss and autograd_gradients).
@@ -121,9 +122,11 @@ def test_mlp_loss_worked_example(student):
     loss, grads = student.mlp_loss(PARAMS, X, Y)
     assert_close(loss, LOSS, names="loss")
     if not isinstance(grads, dict) or set(grads) != set(PARAMS):
-        fail(f"mlp_loss must return (loss, grads), grads a dict with the keys {sorted(PARAMS)}; "
-             f"got grads with {sorted(grads) if isinstance(grads, dict) else type(grads).__name__}",
-             grads)
+        got = sorted(grads) if isinstance(grads, dict) else type(grads).__name__
+        fail(bilingual(en=f"mlp_loss must return (loss, grads), grads a dict with the keys "
+                          f"{sorted(PARAMS)}; got grads with {got}",
+                       zh=f"mlp_loss 必须返回 (loss, grads)，grads 是键为 {sorted(PARAMS)} 的 dict；"
+                          f"得到的 grads 是 {got}"), grads)
     for key in PARAMS:
         assert_close(grads[key], GRADS[key], names=f"grads['{key}']")
 
@@ -137,7 +140,9 @@ def test_quadratic_forward_worked_example(student):
     y_hat = student.quadratic_forward(torch.tensor([0.0, 1.0, 2.0]), torch.tensor(1.0),
                                       torch.tensor(-1.0), torch.tensor(0.5))
     if not isinstance(y_hat, torch.Tensor):
-        fail(f"quadratic_forward must return a torch.Tensor, got {type(y_hat).__name__}", y_hat)
+        fail(bilingual(en=f"quadratic_forward must return a torch.Tensor, got {type(y_hat).__name__}",
+                       zh=f"quadratic_forward 必须返回 torch.Tensor，得到的是 {type(y_hat).__name__}"),
+             y_hat)
     assert_close(y_hat, torch.tensor([0.5, 0.5, 2.5]), names="ŷ")
 
 
@@ -153,7 +158,8 @@ def test_train_quadratic_two_epochs(student):
     # loss 3.86² = 14.8996.  losses[0] = (1 + 14.8996)/2 = 7.9498, and so on.
     for name, value in (("w1", w1), ("w2", w2), ("b", b)):
         if isinstance(value, torch.Tensor):
-            fail(f"{name} is a tensor: return Python floats (w.item())", value)
+            fail(bilingual(en=f"{name} is a tensor: return Python floats (w.item())",
+                           zh=f"{name} 是张量：请返回 Python float（w.item()）"), value)
     assert_close((w1, w2, b), (0.48857952000000004, 0.73029376, 0.85115088),
                  names=("w1", "w2", "b"))
     assert_close(losses, [7.9498, 2.462270238368], names="losses")
@@ -167,10 +173,16 @@ def test_autograd_gradients_worked_example(student):
     """
     grads = student.autograd_gradients(PARAMS, X, Y)
     if not isinstance(grads, dict) or set(grads) != set(PARAMS):
-        fail(f"autograd_gradients must return a dict with the keys {sorted(PARAMS)}; got "
-             f"{sorted(grads) if isinstance(grads, dict) else type(grads).__name__}", grads)
+        got = sorted(grads) if isinstance(grads, dict) else type(grads).__name__
+        fail(bilingual(en=f"autograd_gradients must return a dict with the keys {sorted(PARAMS)}; "
+                          f"got {got}",
+                       zh=f"autograd_gradients 必须返回键为 {sorted(PARAMS)} 的 dict；得到的是 {got}"),
+             grads)
     for key in PARAMS:
         if not isinstance(grads[key], np.ndarray):
-            fail(f"grads['{key}'] must be a NumPy array (tensor.grad.cpu().numpy()), got "
-                 f"{type(grads[key]).__name__}", grads[key])
+            kind = type(grads[key]).__name__
+            fail(bilingual(en=f"grads['{key}'] must be a NumPy array (tensor.grad.cpu().numpy()), "
+                              f"got {kind}",
+                           zh=f"grads['{key}'] 必须是 NumPy 数组（tensor.grad.cpu().numpy()），"
+                              f"得到的是 {kind}"), grads[key])
         assert_close(grads[key], GRADS[key], names=f"grads['{key}']")

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from grader.checks import assert_close, assert_unchanged, fail
+from grader.i18n import bilingual
 
 LECTURE_X = np.array([1.0, 2.0, 3.0])  # Liu Er, lecture 2: y = 2x
 LECTURE_Y = np.array([2.0, 4.0, 6.0])
@@ -31,7 +32,8 @@ def _grid_output(got, index=None):
     """got[index] (or the best pair when index is None), after checking that got is a
     3-tuple."""
     if not isinstance(got, (tuple, list)) or len(got) != 3:
-        fail(f"grid_search must return (w_best, b_best, costs), got {got!r:.200}", got)
+        fail(bilingual(en=f"grid_search must return (w_best, b_best, costs), got {got!r:.200}",
+                       zh=f"grid_search 必须返回 (w_best, b_best, costs)，得到的是 {got!r:.200}"), got)
     return got[:2] if index is None else got[index]
 
 
@@ -46,7 +48,9 @@ def _assert_costs(got, expected):
 
 def _split_output(got):
     if not isinstance(got, (tuple, list)) or len(got) != 4:
-        fail(f"train_dev_split must return (x_train, y_train, x_dev, y_dev), got {got!r:.200}", got)
+        fail(bilingual(en=f"train_dev_split must return (x_train, y_train, x_dev, y_dev), got {got!r:.200}",
+                       zh=f"train_dev_split 必须返回 (x_train, y_train, x_dev, y_dev)，得到的是 {got!r:.200}"),
+             got)
     return got
 
 
@@ -130,7 +134,9 @@ def test_mse_leaves_inputs_unchanged(student, rng):
     y_pred, y = rng.normal(size=6), rng.normal(size=6)
     student.mse(y_pred, y)
     assert_unchanged(student.last_call.changed, "mse",
-                     "Compute the errors into a new array (err = y_pred - y), not with -= on an input.")
+                     bilingual(en="Compute the errors into a new array (err = y_pred - y), not with "
+                                  "-= on an input.",
+                               zh="把误差算进一个新数组（err = y_pred - y），不要对输入用 -=。"))
 
 
 # ---------------------------------------------------------------- grid_search (42)
@@ -287,9 +293,12 @@ def test_train_dev_split_sizes(student, reference, rng):
         sizes = tuple(len(np.atleast_1d(v)) for v in got)
         expected = tuple(len(v) for v in reference.train_dev_split(x, y, fraction, 1))
         if sizes != expected:
-            fail(f"for N = {n} and dev_fraction = {fraction}: expected the lengths of "
-                 f"(x_train, y_train, x_dev, y_dev) to be {expected}, got {sizes} "
-                 f"(n_dev = round(dev_fraction·N) = {expected[2]})", got)
+            fail(bilingual(en=f"for N = {n} and dev_fraction = {fraction}: expected the lengths of "
+                              f"(x_train, y_train, x_dev, y_dev) to be {expected}, got {sizes} "
+                              f"(n_dev = round(dev_fraction·N) = {expected[2]})",
+                           zh=f"N = {n}、dev_fraction = {fraction} 时：(x_train, y_train, x_dev, y_dev) "
+                              f"的长度应为 {expected}，得到的是 {sizes}"
+                              f"（n_dev = round(dev_fraction·N) = {expected[2]}）"), got)
 
 
 @pytest.mark.points(6)
@@ -372,4 +381,6 @@ def test_train_dev_split_leaves_inputs_unchanged(student, rng):
     x, y = _split_data(rng, 10)
     student.train_dev_split(x, y, 0.3, 0)
     assert_unchanged(student.last_call.changed, "train_dev_split",
-                     "Index with the permutation (x[perm]) instead of shuffling x or y in place.")
+                     bilingual(en="Index with the permutation (x[perm]) instead of shuffling x or y "
+                                  "in place.",
+                               zh="用排列来索引（x[perm]），不要原地打乱 x 或 y。"))

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from grader.checks import assert_close, assert_unchanged, check_gradient, fail
+from grader.i18n import bilingual
 
 LECTURE_X, LECTURE_Y = [1.0, 2.0, 3.0], [2.0, 4.0, 6.0]  # Liu Er's data, y = 2x
 
@@ -53,7 +54,8 @@ def _check_one_per_epoch(student, fn, name, *args):
     for epochs in (1, 3, 7):
         got = getattr(student, fn)(x, y, 0.0, 0.05, epochs, *args)
         if not isinstance(got, (tuple, list)) or len(got) != 2:
-            fail(f"{fn} must return a pair (w, {name}), got {got!r:.200}", got)
+            fail(bilingual(en=f"{fn} must return a pair (w, {name}), got {got!r:.200}",
+                           zh=f"{fn} 必须返回一对值 (w, {name})，得到的是 {got!r:.200}"), got)
         # shape of w (a single number) and of the history (epochs,); any values
         assert_close(got, (0.0, np.zeros(epochs)), rtol=0, atol=np.inf, names=("w", name))
 
@@ -537,5 +539,7 @@ def test_ema_leaves_values_unchanged(student, rng):
     for values in (rng.normal(size=6), [float(v) for v in rng.normal(size=6)]):
         student.ema(values, 0.3)
         assert_unchanged(student.last_call.changed, "ema",
-                         "Write the smoothed values into a new array (np.empty(len(values))), "
-                         "not into values.")
+                         bilingual(en="Write the smoothed values into a new array "
+                                      "(np.empty(len(values))), not into values.",
+                                   zh="把平滑后的值写进一个新数组（np.empty(len(values))），"
+                                      "不要写进 values。"))

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from grader.checks import assert_close, assert_unchanged, check_gradient, fail, is_close
+from grader.i18n import bilingual
 
 BIAS = 5.0  # the targets' offset: large next to the weights, so that λ·b² is not small
 
@@ -140,8 +141,10 @@ def test_standardize_leaves_X_unchanged(student, rng):
     X = _raw_features(rng, 6)
     student.standardize(X)
     assert_unchanged(student.last_call.changed, "standardize",
-                     "Compute X_std = (X - mean) / std as a new array; `X -= mean` edits the "
-                     "caller's array.")
+                     bilingual(en="Compute X_std = (X - mean) / std as a new array; `X -= mean` "
+                                  "edits the caller's array.",
+                               zh="把 X_std = (X - mean) / std 算成一个新数组；`X -= mean` 会改动"
+                                  "调用者的数组。"))
     student.standardize(X, X.mean(axis=0), X.std(axis=0))
     assert_unchanged(student.last_call.changed, "standardize")
 
@@ -367,13 +370,18 @@ def test_fit_gd_starts_at_zero(student, rng):
     for epochs in (1, 4):
         got = student.fit_gd(X, y, 0.0, 0.01, epochs)
         if not isinstance(got, (tuple, list)) or len(got) != 3:
-            fail(f"fit_gd must return (w, b, losses), got {got!r:.200}", got)
+            fail(bilingual(en=f"fit_gd must return (w, b, losses), got {got!r:.200}",
+                           zh=f"fit_gd 必须返回 (w, b, losses)，得到的是 {got!r:.200}"), got)
         losses = got[2]
         if not isinstance(losses, (list, tuple, np.ndarray)) or len(losses) != epochs:
-            fail(f"losses must hold one value per epoch ({epochs}), got {losses!r:.200}", got)
+            fail(bilingual(en=f"losses must hold one value per epoch ({epochs}), got {losses!r:.200}",
+                           zh=f"losses 必须每个 epoch 一个值（{epochs} 个），得到的是 {losses!r:.200}"),
+                 got)
         if not is_close(losses[0], float(y @ y)):
-            fail(f"losses[0] must be the loss before the first update, at w = 0 and b = 0: "
-                 f"Σy² = {float(y @ y):.6g}, got {float(losses[0]):.6g}", got)
+            fail(bilingual(en=f"losses[0] must be the loss before the first update, at w = 0 and "
+                              f"b = 0: Σy² = {float(y @ y):.6g}, got {float(losses[0]):.6g}",
+                           zh=f"losses[0] 必须是第一次更新之前、w = 0 且 b = 0 时的损失："
+                              f"Σy² = {float(y @ y):.6g}，得到的是 {float(losses[0]):.6g}"), got)
 
 
 @pytest.mark.points(2)
@@ -435,9 +443,13 @@ def test_fit_closed_form_minimizes_the_loss(student, reference, rng):
         scale = max(np.max(np.abs(reference.loss_gradient(X, y, np.zeros(3), 0.0, lam)[0])), 1.0)
         worst = max(np.max(np.abs(dw)), abs(db))
         if worst > 1e-4 * scale:
-            fail(f"your (w, b) does not minimize the loss Σ(y − ŷ)² + λΣw² (λ = {lam:g}): "
-                 f"its gradient there is dw = {np.array2string(dw, precision=4)}, db = {db:.4g}, "
-                 f"where it should be 0 (accepted: up to {1e-4 * scale:.3g}).", got)
+            shown = np.array2string(dw, precision=4)
+            fail(bilingual(en=f"your (w, b) does not minimize the loss Σ(y − ŷ)² + λΣw² (λ = {lam:g}): "
+                              f"its gradient there is dw = {shown}, db = {db:.4g}, where it should "
+                              f"be 0 (accepted: up to {1e-4 * scale:.3g}).",
+                           zh=f"你的 (w, b) 没有使损失 Σ(y − ŷ)² + λΣw²（λ = {lam:g}）最小：损失在"
+                              f"那里的梯度是 dw = {shown}，db = {db:.4g}，而它应当为 0（允许的"
+                              f"最大值：{1e-4 * scale:.3g}）。"), got)
 
 
 @pytest.mark.points(2)
@@ -461,7 +473,10 @@ def test_fit_closed_form_leaves_inputs_unchanged(student, rng):
     X, y = _data(rng, 8, 2)
     student.fit_closed_form(X, y, 1.0)
     assert_unchanged(student.last_call.changed, "fit_closed_form",
-                     "Center with Xc = X - X.mean(axis=0), a new array, not `X -= ...`.")
+                     bilingual(en="Center with Xc = X - X.mean(axis=0), a new array, not "
+                                  "`X -= ...`.",
+                               zh="用 Xc = X - X.mean(axis=0) 中心化，得到一个新数组，不要用 "
+                                  "`X -= ...`。"))
 
 
 # ---------------------------------------------------------------- select_lambda (10)

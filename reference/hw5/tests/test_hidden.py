@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from grader.checks import assert_close, assert_unchanged, check_gradient, fail, is_close
+from grader.i18n import bilingual
 
 
 def _two_gaussians(rng, n1, n0, d, gap=0.8):
@@ -115,8 +116,10 @@ def test_gaussian_mle_leaves_X_unchanged(student, rng):
     X = rng.normal(loc=3.0, size=(8, 2))
     student.gaussian_mle(X)
     assert_unchanged(student.last_call.changed, "gaussian_mle",
-                     "Compute the centred samples as a new array, diff = X - mu; `X -= mu` "
-                     "edits the caller's array.")
+                     bilingual(en="Compute the centred samples as a new array, diff = X - mu; "
+                                  "`X -= mu` edits the caller's array.",
+                               zh="把中心化后的样本算成一个新数组，diff = X - mu；`X -= mu` 会改动"
+                                  "调用者的数组。"))
 
 
 # ---------------------------------------------------------------- gaussian_pdf (10)
@@ -159,9 +162,13 @@ def test_gaussian_pdf_integrates_to_one(student):
     assert_close(densities, np.zeros(len(X)), rtol=0, atol=np.inf, names="densities")  # shape
     total = float(np.sum(np.asarray(densities, dtype=np.float64)) * 0.1 * 0.1)
     if abs(total - 1.0) > 1e-3:
-        fail(f"your densities on a grid over [-9, 9]² add up (times the cell area 0.01) to "
-             f"{total:.6g}, not 1: check the normalizing constant 1 / sqrt((2π)^D |Σ|) (the "
-             "square root covers both (2π)^D and the determinant).", densities)
+        fail(bilingual(en=f"your densities on a grid over [-9, 9]² add up (times the cell area "
+                          f"0.01) to {total:.6g}, not 1: check the normalizing constant "
+                          "1 / sqrt((2π)^D |Σ|) (the square root covers both (2π)^D and the "
+                          "determinant).",
+                       zh=f"你的概率密度在 [-9, 9]² 的网格上求和（乘以单元格面积 0.01）得到 "
+                          f"{total:.6g}，而不是 1：检查归一化常数 1 / sqrt((2π)^D |Σ|)"
+                          "（平方根同时作用于 (2π)^D 和行列式）。"), densities)
 
 
 @pytest.mark.points(1)
@@ -228,10 +235,15 @@ def test_fit_generative_is_the_bayes_posterior(student, rng):
     ours = 1.0 / (1.0 + np.exp(-(points @ w + b)))
     if not is_close(ours, bayes):
         i = int(np.argmax(np.abs(ours - bayes)))
-        fail(f"σ(w·x + b) with your w and b is not the posterior P(C₁|x) = p(x|C₁)P(C₁) / "
-             f"(p(x|C₁)P(C₁) + p(x|C₀)P(C₀)) of the two class Gaussians (shared covariance "
-             f"(N₁Σ₁ + N₀Σ₀)/N, priors Nₖ/N): at the point x = {np.round(points[i], 3)} it is "
-             f"{ours[i]:.6g}, the posterior is {bayes[i]:.6g}.", got)
+        point = np.round(points[i], 3)
+        fail(bilingual(en=f"σ(w·x + b) with your w and b is not the posterior P(C₁|x) = "
+                          f"p(x|C₁)P(C₁) / (p(x|C₁)P(C₁) + p(x|C₀)P(C₀)) of the two class "
+                          f"Gaussians (shared covariance (N₁Σ₁ + N₀Σ₀)/N, priors Nₖ/N): at the "
+                          f"point x = {point} it is {ours[i]:.6g}, the posterior is {bayes[i]:.6g}.",
+                       zh=f"用你的 w 和 b 算出的 σ(w·x + b) 不是两个类别高斯分布（共享协方差 "
+                          f"(N₁Σ₁ + N₀Σ₀)/N，先验 Nₖ/N）的后验概率 P(C₁|x) = p(x|C₁)P(C₁) / "
+                          f"(p(x|C₁)P(C₁) + p(x|C₀)P(C₀))：在点 x = {point} 处它是 "
+                          f"{ours[i]:.6g}，后验概率是 {bayes[i]:.6g}。"), got)
 
 
 @pytest.mark.points(3)
@@ -296,9 +308,12 @@ def test_posterior_no_overflow_warning(student):
     student.posterior(np.array([[-1e4], [-1000.0], [0.0], [1000.0], [1e4]]), np.array([1.0]), 0.0)
     raised = student.last_call.reply.warnings
     if raised:
-        fail(f"`posterior` raised a warning for z = w·x + b = ±1e4: {raised[0]}. np.exp(-z) "
-             "overflows for large negative z: compute e = np.exp(-|z|) and use 1/(1+e) where "
-             "z >= 0 and e/(1+e) where z < 0.")
+        fail(bilingual(en=f"`posterior` raised a warning for z = w·x + b = ±1e4: {raised[0]}. "
+                          "np.exp(-z) overflows for large negative z: compute e = np.exp(-|z|) and "
+                          "use 1/(1+e) where z >= 0 and e/(1+e) where z < 0.",
+                       zh=f"`posterior` 在 z = w·x + b = ±1e4 时产生了警告：{raised[0]}。z 是很大的"
+                          "负数时 np.exp(-z) 会溢出：先算 e = np.exp(-|z|)，在 z >= 0 处用 "
+                          "1/(1+e)，在 z < 0 处用 e/(1+e)。"))
 
 
 @pytest.mark.points(1)
@@ -381,14 +396,19 @@ def test_logistic_regression_starts_at_zero(student, rng):
     X, y = _logistic_data(rng)
     got = student.logistic_regression(X, y, 0.2, 3)
     if not isinstance(got, (tuple, list)) or len(got) != 3:
-        fail(f"logistic_regression must return (w, b, losses), got {got!r:.200}", got)
+        fail(bilingual(en=f"logistic_regression must return (w, b, losses), got {got!r:.200}",
+                       zh=f"logistic_regression 必须返回 (w, b, losses)，得到的是 {got!r:.200}"), got)
     losses = got[2]
     if not isinstance(losses, (list, tuple, np.ndarray)) or len(losses) != 3:
-        fail(f"losses must hold one value per epoch (3 here), got {losses!r:.200}", got)
+        fail(bilingual(en=f"losses must hold one value per epoch (3 here), got {losses!r:.200}",
+                       zh=f"losses 必须每个 epoch 一个值（这里是 3 个），得到的是 {losses!r:.200}"), got)
     if not is_close(losses[0], math.log(2.0)):
-        fail(f"losses[0] must be the loss BEFORE the first update, at w = 0 and b = 0, where "
-             f"every p is 1/2 and the loss is ln 2 = {math.log(2.0):.6g}; got {float(losses[0]):.6g}.",
-             got)
+        fail(bilingual(en=f"losses[0] must be the loss BEFORE the first update, at w = 0 and "
+                          f"b = 0, where every p is 1/2 and the loss is ln 2 = "
+                          f"{math.log(2.0):.6g}; got {float(losses[0]):.6g}.",
+                       zh=f"losses[0] 必须是第一次更新【之前】的损失，此时 w = 0、b = 0，每个 p "
+                          f"都是 1/2，损失是 ln 2 = {math.log(2.0):.6g}；得到的是 "
+                          f"{float(losses[0]):.6g}。"), got)
 
 
 @pytest.mark.points(3)
@@ -423,11 +443,13 @@ def test_softmax_rows_sum_to_one(student, rng):
     """
     Z = rng.normal(scale=2.0, size=(5, 4))
     S = student.softmax(Z)
-    assert_close(S, np.full((5, 4), 0.5), rtol=0, atol=0.5, names="softmax (entries in [0, 1])")
+    assert_close(S, np.full((5, 4), 0.5), rtol=0, atol=0.5, names=bilingual(en="softmax (entries in [0, 1])", zh="softmax（元素在 [0, 1] 内）"))
     sums = np.sum(np.asarray(S, dtype=np.float64), axis=1)
     if not is_close(sums, np.ones(5)):
-        fail(f"the rows of your softmax sum to {np.round(sums, 4)}, not 1: each row is one "
-             "sample's probabilities over the classes.", S)
+        fail(bilingual(en=f"the rows of your softmax sum to {np.round(sums, 4)}, not 1: each row "
+                          "is one sample's probabilities over the classes.",
+                       zh=f"你的 softmax 每行之和是 {np.round(sums, 4)}，而不是 1：每一行是一个样本"
+                          "在各个类别上的概率。"), S)
 
 
 @pytest.mark.points(2)
@@ -438,7 +460,8 @@ def test_softmax_shift_invariance(student, reference, rng):
     """
     Z = rng.normal(scale=2.0, size=(4, 5))
     shifted = student.softmax(Z + rng.uniform(-30.0, 30.0, size=(4, 1)))
-    assert_close(shifted, reference.softmax(Z), names="softmax(Z + c) (c is one constant per row)")
+    assert_close(shifted, reference.softmax(Z), names=bilingual(en="softmax(Z + c) (c is one constant per row)",
+                                                         zh="softmax(Z + c)（c 是每行一个常数）"))
 
 
 @pytest.mark.points(2)
@@ -462,9 +485,12 @@ def test_softmax_no_overflow_warning(student):
     got = student.softmax(np.array([[1000.0, -1000.0, 0.0], [-1000.0, -1000.0, -1000.0]]))
     raised = student.last_call.reply.warnings
     if raised:
-        advice = (" np.exp(1000) overflows: subtract each row's maximum first (softmax does "
-                  "not change when a constant is added to a row).") if "overflow" in raised[0] else ""
-        fail(f"`softmax` raised a warning for logits of ±1000: {raised[0]}.{advice}", got,
+        advice = bilingual(en=" np.exp(1000) overflows: subtract each row's maximum first "
+                              "(softmax does not change when a constant is added to a row).",
+                           zh="np.exp(1000) 会溢出：先减去每行的最大值（给一行加上同一个常数"
+                              "不会改变 softmax）。") if "overflow" in raised[0] else ""
+        fail(bilingual(en=f"`softmax` raised a warning for logits of ±1000: {raised[0]}.{advice}",
+                       zh=f"`softmax` 在 logits 为 ±1000 时产生了警告：{raised[0]}。{advice}"), got,
              wrong_value=False)
 
 
@@ -478,8 +504,11 @@ def test_softmax_leaves_Z_unchanged(student, rng):
     Z = rng.normal(size=(3, 4))
     student.softmax(Z)
     assert_unchanged(student.last_call.changed, "softmax",
-                     "Subtract the row maxima into a new array, Z - Z.max(axis=1, keepdims=True); "
-                     "`Z -= ...` edits the caller's array.")
+                     bilingual(en="Subtract the row maxima into a new array, "
+                                  "Z - Z.max(axis=1, keepdims=True); `Z -= ...` edits the "
+                                  "caller's array.",
+                               zh="把减去每行最大值的结果放进一个新数组，"
+                                  "Z - Z.max(axis=1, keepdims=True)；`Z -= ...` 会改动调用者的数组。"))
 
 
 # ---------------------------------------------------------------- softmax_cross_entropy (13)
@@ -577,7 +606,10 @@ def test_softmax_cross_entropy_leaves_logits_unchanged(student, rng):
     logits, labels = _sce_inputs(rng, 3, 4)
     student.softmax_cross_entropy(logits, labels)
     assert_unchanged(student.last_call.changed, "softmax_cross_entropy",
-                     "Work on new arrays (logits - logits.max(axis=1, keepdims=True)), not in place.")
+                     bilingual(en="Work on new arrays (logits - logits.max(axis=1, keepdims=True)), "
+                                  "not in place.",
+                               zh="在新数组上计算（logits - logits.max(axis=1, keepdims=True)），"
+                                  "不要原地修改。"))
 
 
 # ---------------------------------------------------------------- accuracy (5)
@@ -621,5 +653,5 @@ def test_accuracy_all_or_none(student):
     中文：accuracy: 4 个预测全对时为 1.0，全错时为 0.0
     """
     y = np.array([2, 0, 1, 1])
-    assert_close(student.accuracy(y.copy(), y), 1.0, names="accuracy (all right)")
-    assert_close(student.accuracy((y + 1) % 3, y), 0.0, names="accuracy (none right)")
+    assert_close(student.accuracy(y.copy(), y), 1.0, names=bilingual(en="accuracy (all right)", zh="accuracy（全对）"))
+    assert_close(student.accuracy((y + 1) % 3, y), 0.0, names=bilingual(en="accuracy (none right)", zh="accuracy（全错）"))
