@@ -13,6 +13,7 @@ import pytest
 import torch
 
 from grader.checks import assert_close, fail
+from grader.i18n import bilingual
 
 #: The shapes of Classifier's parameters (nn.Linear keeps its weight as (out, in)).
 SHAPES = [(6, 7), (6,), (4, 6), (4,), (1, 4), (1,)]
@@ -24,8 +25,11 @@ def _load(model, weights):
     state = model.method("state_dict")
     shapes = {key: tuple(value.shape) for key, value in state.items()} if isinstance(state, dict) else {}
     if sorted(shapes.values()) != sorted(SHAPES):
-        fail(f"Classifier's parameters have the shapes {sorted(shapes.values())}; three nn.Linear "
-             f"layers 7→6, 6→4, 4→1 have {SHAPES}")
+        got = sorted(shapes.values())
+        fail(bilingual(en=f"Classifier's parameters have the shapes {got}; three nn.Linear "
+                          f"layers 7→6, 6→4, 4→1 have {SHAPES}",
+                       zh=f"Classifier 的参数形状是 {got}；三个 nn.Linear 层 7→6、6→4、4→1 的参数"
+                          f"形状是 {SHAPES}"))
     model.method("load_state_dict", {key: weights[shape] for key, shape in shapes.items()})
 
 
@@ -38,12 +42,14 @@ def test_pima_dataset_first_row(student, data_dir):
     ds = student.PimaDataset(str(data_dir / "pima.csv"))
     n = len(ds)
     if n != 532:
-        fail(f"len(PimaDataset(path)) is {n}, expected 532 (the data rows, not the header)")
+        fail(bilingual(en=f"len(PimaDataset(path)) is {n}, expected 532 (the data rows, not the "
+                          "header)",
+                       zh=f"len(PimaDataset(path)) 是 {n}，期望 532（数据行数，不含表头）"))
     x, y = ds[0]
     # The first line after the header: 5,86,68,28,30.2,0.364,24,No,train
     assert_close(x, torch.tensor([5.0, 86.0, 68.0, 28.0, 30.2, 0.364, 24.0]), check_dtype=True,
-                 names="x of ds[0]")
-    assert_close(y, torch.tensor([0.0]), check_dtype=True, names="y of ds[0]")
+                 names=bilingual(en="x of ds[0]", zh="ds[0] 的 x"))
+    assert_close(y, torch.tensor([0.0]), check_dtype=True, names=bilingual(en="y of ds[0]", zh="ds[0] 的 y"))
 
 
 @pytest.mark.points(1)
@@ -56,7 +62,8 @@ def test_pima_dataset_splits(student, data_dir):
     for split, expected in (("train", 200), ("test", 332)):
         n = len(student.PimaDataset(path, split=split))
         if n != expected:
-            fail(f"len(PimaDataset(path, split={split!r})) is {n}, expected {expected}")
+            fail(bilingual(en=f"len(PimaDataset(path, split={split!r})) is {n}, expected {expected}",
+                           zh=f"len(PimaDataset(path, split={split!r})) 是 {n}，期望 {expected}"))
 
 
 @pytest.mark.points(1)
@@ -94,9 +101,14 @@ def test_classifier_output_shape(student):
     """
     out = student.Classifier()(torch.zeros(4, 7))
     if not isinstance(out, torch.Tensor) or tuple(out.shape) != (4, 1):
-        fail(f"Classifier()(x) for x of shape (4, 7) must be a tensor of shape (4, 1), got {out!r:.100}")
+        fail(bilingual(en=f"Classifier()(x) for x of shape (4, 7) must be a tensor of shape (4, 1), "
+                          f"got {out!r:.100}",
+                       zh=f"x 的形状为 (4, 7) 时，Classifier()(x) 必须是形状为 (4, 1) 的张量，"
+                          f"得到的是 {out!r:.100}"))
     if not bool(((out > 0) & (out < 1)).all()):
-        fail(f"Classifier()(x) gave {out.reshape(-1).tolist()}: probabilities lie in (0, 1)")
+        values = out.reshape(-1).tolist()
+        fail(bilingual(en=f"Classifier()(x) gave {values}: probabilities lie in (0, 1)",
+                       zh=f"Classifier()(x) 得到 {values}：概率应在 (0, 1) 之间"))
 
 
 def _pairs(n):
@@ -112,19 +124,27 @@ def test_make_loaders_split_and_batches(student):
     """
     loaders = student.make_loaders(_pairs(10), 4, 0.3, 0)
     if not isinstance(loaders, (tuple, list)) or len(loaders) != 2:
-        fail(f"make_loaders must return (train_loader, dev_loader); got {loaders!r:.100}", loaders)
+        fail(bilingual(en=f"make_loaders must return (train_loader, dev_loader); got {loaders!r:.100}",
+                       zh=f"make_loaders 必须返回 (train_loader, dev_loader)；得到的是 {loaders!r:.100}"),
+             loaders)
     train_loader, dev_loader = loaders
     # n_dev = round(0.3 · 10) = 3; random_split with torch.Generator().manual_seed(0) puts
     # samples 8, 6, 2 in the dev part, in that order; the dev loader does not shuffle.
     dev = [batch[0][:, 0].tolist() for batch in dev_loader]
     if dev != [[8.0, 6.0, 2.0]]:
-        fail(f"the dev loader gave the samples {dev}; expected one batch holding samples 8, 6, 2 "
-             "(random_split(dataset, [N − n_dev, n_dev], generator=torch.Generator()."
-             "manual_seed(seed)), the dev part not shuffled)")
+        fail(bilingual(en=f"the dev loader gave the samples {dev}; expected one batch holding "
+                          "samples 8, 6, 2 (random_split(dataset, [N − n_dev, n_dev], "
+                          "generator=torch.Generator().manual_seed(seed)), the dev part not "
+                          "shuffled)",
+                       zh=f"dev loader 给出的样本是 {dev}；期望一个批次，包含样本 8、6、2"
+                          "（random_split(dataset, [N − n_dev, n_dev], "
+                          "generator=torch.Generator().manual_seed(seed))，dev 部分不打乱）"))
     train = [batch[0][:, 0].tolist() for batch in train_loader]
     if [len(b) for b in train] != [4, 3] or sorted(sum(train, [])) != [0.0, 1.0, 3.0, 4.0, 5.0, 7.0, 9.0]:
-        fail(f"the train loader gave the samples {train}; expected the other 7 samples "
-             "(0, 1, 3, 4, 5, 7, 9) in a batch of 4 and a last one of 3")
+        fail(bilingual(en=f"the train loader gave the samples {train}; expected the other 7 "
+                          "samples (0, 1, 3, 4, 5, 7, 9) in a batch of 4 and a last one of 3",
+                       zh=f"train loader 给出的样本是 {train}；期望其余 7 个样本"
+                          "（0, 1, 3, 4, 5, 7, 9），分成一个 4 个样本的批次和最后一个 3 个样本的批次"))
 
 
 def _zero_weights():

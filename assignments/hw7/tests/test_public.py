@@ -14,6 +14,7 @@ import pytest
 import torch
 
 from grader.checks import assert_close, fail
+from grader.i18n import bilingual
 
 
 def _initialized(initializer, name: str, fan_in: int, fan_out: int):
@@ -22,7 +23,8 @@ def _initialized(initializer, name: str, fan_in: int, fan_out: int):
     checked by the caller)."""
     w = initializer(fan_in, fan_out, generator=torch.Generator().manual_seed(0))
     if not isinstance(w, torch.Tensor):
-        fail(f"{name} must return a torch.Tensor, got {type(w).__name__}", w)
+        fail(bilingual(en=f"{name} must return a torch.Tensor, got {type(w).__name__}",
+                       zh=f"{name} 必须返回 torch.Tensor，得到的是 {type(w).__name__}"), w)
     assert_close(w, torch.zeros(fan_out, fan_in), rtol=0, atol=math.inf, check_dtype=True, names="W")
     return w
 
@@ -36,8 +38,11 @@ def test_xavier_uniform_shape_and_range(student):
     w = _initialized(student.xavier_uniform, "xavier_uniform", 30, 20)
     a = math.sqrt(6 / (30 + 20))
     if float(w.abs().max()) > a * (1 + 1e-6):
-        fail(f"values must lie in [−a, a] with a = sqrt(6/(fan_in + fan_out)) = {a:.4f}; "
-             f"your largest |value| is {float(w.abs().max()):.4f}", w)
+        largest = float(w.abs().max())
+        fail(bilingual(en=f"values must lie in [−a, a] with a = sqrt(6/(fan_in + fan_out)) = "
+                          f"{a:.4f}; your largest |value| is {largest:.4f}",
+                       zh=f"值必须在 [−a, a] 内，a = sqrt(6/(fan_in + fan_out)) = {a:.4f}；"
+                          f"你的最大 |值| 是 {largest:.4f}"), w)
 
 
 @pytest.mark.points(1)
@@ -48,8 +53,8 @@ def test_penalties_worked_example(student):
     """
     weights = [np.array([[1.0, -2.0], [0.5, 0.0]]), np.array([-3.0])]
     # Σ|w| = 1 + 2 + 0.5 + 3 = 6.5;  Σw² = 1 + 4 + 0.25 + 9 = 14.25
-    assert_close(student.l1_penalty(weights, 0.1), 0.65, names="l1 penalty")
-    assert_close(student.l2_penalty(weights, 0.1), 1.425, names="l2 penalty")
+    assert_close(student.l1_penalty(weights, 0.1), 0.65, names=bilingual(en="l1 penalty", zh="L1 惩罚项"))
+    assert_close(student.l2_penalty(weights, 0.1), 1.425, names=bilingual(en="l2 penalty", zh="L2 惩罚项"))
 
 
 @pytest.mark.points(1)
@@ -60,7 +65,7 @@ def test_weight_decay_step_worked_example(student):
     """
     w, grad = np.array([1.0, -2.0]), np.array([0.5, 0.5])
     # w − lr·(grad + lam·w) = [1 − 0.1·(0.5 + 0.2), −2 − 0.1·(0.5 − 0.4)]
-    assert_close(student.weight_decay_step(w, grad, 0.1, 0.2), np.array([0.93, -2.01]), names="new w")
+    assert_close(student.weight_decay_step(w, grad, 0.1, 0.2), np.array([0.93, -2.01]), names=bilingual(en="new w", zh="新的 w"))
 
 
 @pytest.mark.points(1)
@@ -93,8 +98,10 @@ def test_batchnorm_forward_worked_example(student):
     assert_close(out, expected, names="out")
     changed = [value for position, _, value in student.last_call.changed if position == 3]
     if not changed or not isinstance(changed[0], dict) or "running_mean" not in changed[0]:
-        fail("in train mode, store the running statistics in bn_param (bn_param['running_mean'] "
-             "= ..., bn_param['running_var'] = ...)")
+        fail(bilingual(en="in train mode, store the running statistics in bn_param "
+                          "(bn_param['running_mean'] = ..., bn_param['running_var'] = ...)",
+                       zh="在 train 模式下，把滑动统计量存进 bn_param"
+                          "（bn_param['running_mean'] = ...，bn_param['running_var'] = ...）"))
     # momentum 0.9 from zeros and ones: 0.1·μ and 0.9 + 0.1·σ²
     assert_close(changed[0].get("running_mean"), np.array([0.3, 0.4]), names="bn_param['running_mean']")
     assert_close(changed[0].get("running_var"), np.full(2, 0.9 + 0.8 / 3), names="bn_param['running_var']")
@@ -111,10 +118,14 @@ def test_kaiming_normal_shape_and_spread(student):
     # mean within 0.002 of 0 (sqrt(1/fan_in) = 0.071 and sqrt(2/fan_out) = 0.141 are far).
     std, mean = float(w.double().std()), float(w.double().mean())
     if not 0.09 < std < 0.11:
-        fail(f"the values' standard deviation is {std:.4f}; N(0, 2/fan_in) has sqrt(2/200) = 0.1 "
-             "(fan_in is the number of inputs, the second dimension of W)", w)
+        fail(bilingual(en=f"the values' standard deviation is {std:.4f}; N(0, 2/fan_in) has "
+                          "sqrt(2/200) = 0.1 (fan_in is the number of inputs, the second "
+                          "dimension of W)",
+                       zh=f"这些值的标准差是 {std:.4f}；N(0, 2/fan_in) 的标准差是 sqrt(2/200) = 0.1"
+                          "（fan_in 是输入的个数，即 W 的第二维）"), w)
     if abs(mean) > 0.01:
-        fail(f"the values' mean is {mean:.4f}; N(0, 2/fan_in) has mean 0", w)
+        fail(bilingual(en=f"the values' mean is {mean:.4f}; N(0, 2/fan_in) has mean 0",
+                       zh=f"这些值的均值是 {mean:.4f}；N(0, 2/fan_in) 的均值是 0"), w)
 
 
 @pytest.mark.points(1)
