@@ -286,3 +286,48 @@ def test_every_test_of_every_suite_has_a_chinese_name():
                 problems.append(f"{where}: the same Chinese name as {seen[zh]}")
             seen[zh] = node.name
     assert problems == [], "\n".join(problems)
+
+
+#: Hidden suites whose own messages are still English only (their test names are
+#: bilingual): translate them with ``bilingual`` and take them off this list, which
+#: the test below keeps honest (a file on it that has become bilingual fails it).
+NOT_YET_BILINGUAL = {"reference/hw6/tests/test_hidden.py", "reference/hw7/tests/test_hidden.py"}
+#: Two English words of three letters or more ...
+_PROSE = re.compile(r"\b[a-z]{3,}\b[^{}`]*?\b[a-z]{3,}\b")
+#: ... outside code: `...`, placeholders, calls (``Normalize(mean, std)(x)``).
+_CODE = re.compile(r"`[^`]*`|\{[^{}]*\}|\w+(?:\([^()]*\))+")
+
+
+def _english_messages(path: Path) -> list[str]:
+    """The messages of a suite that a student reads and that are written in English
+    only: a string (or f-string) given to ``fail``, as ``assert_unchanged``'s hint, or as
+    ``names=``/``name=`` of a check, that is not inside a ``bilingual(...)`` call."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    bilingual_parts = {id(n) for call in ast.walk(tree) if isinstance(call, ast.Call)
+                       and isinstance(call.func, ast.Name) and call.func.id == "bilingual"
+                       for n in ast.walk(call)}
+    found = []
+    for call in ast.walk(tree):
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
+            continue
+        read = {"fail": call.args[:1], "assert_unchanged": call.args[2:3]}.get(call.func.id, [])
+        read += [k.value for k in call.keywords if k.arg in ("names", "name", "hint")]
+        for arg in read:
+            for node in ast.walk(arg):
+                if id(node) in bilingual_parts:
+                    continue
+                text = node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                    else None
+                if text is not None and _PROSE.search(_CODE.sub(" ", text)):
+                    found.append(f"{path.relative_to(ROOT)}, line {node.lineno}: {text[:60]!r}")
+    return found
+
+
+def test_the_suites_own_messages_are_in_both_languages():
+    english = {path.relative_to(ROOT).as_posix(): _english_messages(path) for path in _suite_files()}
+    problems = [line for name, lines in english.items() if name not in NOT_YET_BILINGUAL
+                for line in lines]
+    assert problems == [], "\n".join(problems)
+    assert all(english[name] for name in NOT_YET_BILINGUAL), "take it off NOT_YET_BILINGUAL"

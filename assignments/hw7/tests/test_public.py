@@ -78,9 +78,9 @@ def test_dropout_forward_worked_example(student):
     # np.random.default_rng(0).random((2, 3)) = [[0.637, 0.270, 0.041], [0.017, 0.813, 0.913]]:
     # kept where ≥ 0.5, and scaled by 1/(1 − 0.5) = 2.
     out, _ = student.dropout_forward(x, 0.5, True, 0)
-    assert_close(out, np.array([[2.0, 0.0, 0.0], [0.0, 10.0, 12.0]]), names="out (train)")
+    assert_close(out, np.array([[2.0, 0.0, 0.0], [0.0, 10.0, 12.0]]), names=bilingual(en="out (train)", zh="out（train 模式）"))
     out, _ = student.dropout_forward(x, 0.5, False, 0)
-    assert_close(out, x, names="out (eval)")
+    assert_close(out, x, names=bilingual(en="out (eval)", zh="out（eval 模式）"))
 
 
 @pytest.mark.points(2)

@@ -351,9 +351,11 @@ def test_binary_cross_entropy_near_zero_and_one(student, reference):
     y = np.array([1, 0, 1, 0, 1, 0])
     got, expected = student.binary_cross_entropy(p, y), reference.binary_cross_entropy(p, y)
     if not is_close(got, expected):
-        assert_close(got, expected, names=(
-            "loss (p = 1e-12 with y = 1 costs −ln(1e-12) ≈ 27.6: clip p to no more than "
-            "[1e-15, 1 − 1e-15], if at all)"))
+        assert_close(got, expected, names=bilingual(
+            en="loss (p = 1e-12 with y = 1 costs −ln(1e-12) ≈ 27.6: clip p to no more than "
+               "[1e-15, 1 − 1e-15], if at all)",
+            zh="损失（y = 1 时 p = 1e-12 的代价是 −ln(1e-12) ≈ 27.6：如果要裁剪 p，范围不要比 "
+               "[1e-15, 1 − 1e-15] 更窄）"))
 
 
 # ---------------------------------------------------------------- logistic_regression (14)
@@ -582,7 +584,8 @@ def test_softmax_cross_entropy_large_logits(student, reference, rng):
     logits, labels = _sce_inputs(rng, 5, 4)
     shifted = student.softmax_cross_entropy(logits + 1000.0, labels)
     assert_close(shifted, reference.softmax_cross_entropy(logits, labels),
-                 names=("loss at logits + 1000", "dlogits at logits + 1000"))
+                 names=(bilingual(en="loss at logits + 1000", zh="logits + 1000 处的损失"),
+                        bilingual(en="dlogits at logits + 1000", zh="logits + 1000 处的 dlogits")))
 
 
 @pytest.mark.points(1)
