@@ -30,6 +30,7 @@ import pytest
 import torch
 
 from grader.checks import assert_close, assert_unchanged, check_gradient, fail, is_close
+from grader.i18n import bilingual
 from grader.errors import GradingFailure
 
 #: z-score of the statistical bounds: a two-sided normal tail of 3.8e-8 per bound, so
@@ -49,31 +50,44 @@ def _assert_close_or_explain(got, expected, name, known=(), **kw):
     except GradingFailure as exc:
         for wrong, hint in known:
             if is_close(got, wrong):
-                fail(f"{exc.student_message}\nHint: {hint}", exc.actual)
+                fail(exc.student_message + _hint(hint), exc.actual)
         raise
 
 
 def _output(got, names, index):
     """Item ``index`` of a tuple result, failing clearly when it is not a tuple."""
     if not isinstance(got, (tuple, list)) or len(got) != len(names):
-        fail(f"expected a tuple ({', '.join(names)}), got {_kind(got)}", got)
+        fail(bilingual(en=f"expected a tuple ({', '.join(names)}), got {_kind(got)}",
+                       zh=f"期望一个 tuple ({', '.join(names)})，得到的是{_kind(got)}"), got)
     return got[index]
 
 
 def _kind(value):
+    kind = type(value).__name__
     if isinstance(value, (tuple, list)):
-        return f"a {type(value).__name__} of length {len(value)}"
+        return bilingual(en=f"a {kind} of length {len(value)}", zh=f"长度为 {len(value)} 的 {kind}")
     if isinstance(value, (np.ndarray, torch.Tensor)):
-        return f"{type(value).__name__} of shape {tuple(value.shape)}"
-    return f"a value of type {type(value).__name__}"
+        return bilingual(en=f"{kind} of shape {tuple(value.shape)}",
+                         zh=f"形状为 {tuple(value.shape)} 的 {kind}")
+    return bilingual(en=f"a value of type {kind}", zh=f"类型为 {kind} 的值")
+
+
+def _hint(hint):
+    """``hint`` (in the run's language) as a line of its own after a message, labelled
+    as the report labels hints."""
+    return "\n" + bilingual(en="Hint: ", zh="提示：") + hint
 
 
 # ================================================================ initializers (21)
 
 def _tensor(value, function):
     if not isinstance(value, torch.Tensor):
-        fail(f"{function} must return a torch.Tensor, got {_kind(value)} (create it with "
-             "torch.rand / torch.randn / torch.empty, or torch.nn.init on an empty tensor)", value)
+        fail(bilingual(en=f"{function} must return a torch.Tensor, got {_kind(value)} (create it "
+                          "with torch.rand / torch.randn / torch.empty, or torch.nn.init on an "
+                          "empty tensor)",
+                       zh=f"{function} 必须返回 torch.Tensor，得到的是{_kind(value)}（用 "
+                          "torch.rand / torch.randn / torch.empty 创建，或者对一个空张量用 "
+                          "torch.nn.init）"), value)
     return value
 
 
@@ -84,11 +98,14 @@ def _values(student, function, *args, seed, **kwargs):
     _tensor(w, function)
     fan_in, fan_out = args[:2]
     if w.numel() != fan_in * fan_out:
-        fail(f"{function}({fan_in}, {fan_out}) must hold fan_out·fan_in = {fan_in * fan_out} "
-             f"values, got {_kind(w)}", w)
+        fail(bilingual(en=f"{function}({fan_in}, {fan_out}) must hold fan_out·fan_in = "
+                          f"{fan_in * fan_out} values, got {_kind(w)}",
+                       zh=f"{function}({fan_in}, {fan_out}) 必须含有 fan_out·fan_in = "
+                          f"{fan_in * fan_out} 个值，得到的是{_kind(w)}"), w)
     v = w.detach().cpu().double().numpy().ravel()
     if not np.isfinite(v).all():
-        fail(f"{function}({fan_in}, {fan_out}) returned NaN or inf values", w)
+        fail(bilingual(en=f"{function}({fan_in}, {fan_out}) returned NaN or inf values",
+                       zh=f"{function}({fan_in}, {fan_out}) 返回了 NaN 或 inf 值"), w)
     return w, v
 
 
@@ -96,7 +113,7 @@ def _which(value, candidates, rel):
     """The hint of the first candidate (formula value, hint) within ``rel`` (relative)."""
     for target, hint in candidates:
         if abs(value / target - 1.0) <= rel:
-            return f"\nHint: {hint}"
+            return _hint(hint)
     return ""
 
 
@@ -104,9 +121,14 @@ def _check_shape_and_dtype(student, function):
     for fan_in, fan_out in [(5, 3), (40, 25)]:
         w = _tensor(getattr(student, function)(fan_in, fan_out), function)
         if tuple(w.shape) == (fan_in, fan_out):
-            fail(f"W: wrong shape: expected (fan_out, fan_in) = {(fan_out, fan_in)}, got "
-                 f"{tuple(w.shape)}, the transpose: a layer y = W x with fan_in inputs and "
-                 "fan_out outputs has one row per output, as nn.Linear(fan_in, fan_out).weight.", w)
+            fail(bilingual(en=f"W: wrong shape: expected (fan_out, fan_in) = {(fan_out, fan_in)}, "
+                              f"got {tuple(w.shape)}, the transpose: a layer y = W x with fan_in "
+                              "inputs and fan_out outputs has one row per output, as "
+                              "nn.Linear(fan_in, fan_out).weight.",
+                           zh=f"W: 形状不对：期望 (fan_out, fan_in) = {(fan_out, fan_in)}，得到的是"
+                              f"它的转置 {tuple(w.shape)}：有 fan_in 个输入、fan_out 个输出的层 "
+                              "y = W x 每个输出占一行，和 nn.Linear(fan_in, fan_out).weight 一样。"),
+                 w)
         assert_close(w, torch.zeros(fan_out, fan_in), rtol=0, atol=math.inf, check_dtype=True,
                      names="W")
 
@@ -121,13 +143,19 @@ def _check_mean_and_variance(w, v, variance, kurtosis, what, candidates):
     sd_mean = math.sqrt(variance / n)
     mean = float(v.mean())
     if abs(mean) > Z * sd_mean:
-        fail(f"the mean of your {n} values is {mean:.4g}; it should be 0 within ±{Z * sd_mean:.2g} "
-             f"({Z} standard errors σ/√n): draw from a distribution centred on 0 ({what})", w)
+        fail(bilingual(en=f"the mean of your {n} values is {mean:.4g}; it should be 0 within "
+                          f"±{Z * sd_mean:.2g} ({Z} standard errors σ/√n): draw from a "
+                          f"distribution centred on 0 ({what})",
+                       zh=f"你的 {n} 个值的均值是 {mean:.4g}；它应当在 0 的 ±{Z * sd_mean:.2g} "
+                          f"以内（{Z} 个标准误 σ/√n）：请从以 0 为中心的分布中抽取（{what}）"), w)
     rel = Z * math.sqrt((kurtosis - 1.0) / n)
     var = float(v.var())
     if abs(var / variance - 1.0) > rel:
-        fail(f"the variance of your {n} values is {var:.5g}, expected {variance:.5g} ({what}) "
-             f"within ±{100 * rel:.2g} % ({Z} standard errors of a sample variance)"
+        fail(bilingual(en=f"the variance of your {n} values is {var:.5g}, expected {variance:.5g} "
+                          f"({what}) within ±{100 * rel:.2g} % ({Z} standard errors of a sample "
+                          "variance)",
+                       zh=f"你的 {n} 个值的方差是 {var:.5g}，期望 {variance:.5g}（{what}），"
+                          f"误差在 ±{100 * rel:.2g} % 以内（样本方差的 {Z} 个标准误）")
              + _which(var, candidates, rel), w)
 
 
@@ -141,19 +169,36 @@ def _xavier_candidates(fan_in, fan_out, gain=1.0):
     """Variances a known mistake gives, with its hint."""
     s = fan_in + fan_out
     return [
-        (gain ** 2 * 2.0 / fan_in, "your variance is gain²·2/fan_in: the bound uses both fans, "
-         "a = gain·sqrt(6/(fan_in + fan_out))."),
-        (gain ** 2 * 2.0 / fan_out, "your variance is gain²·2/fan_out: the bound uses both fans, "
-         "a = gain·sqrt(6/(fan_in + fan_out))."),
-        (gain ** 2 * 6.0 / s, "your variance is a², the square of the bound: U(−a, a) has "
-         "variance a²/3, so draw uniformly on [−a, a] (e.g. (2·torch.rand(...) − 1)·a), not "
-         "from a normal distribution with standard deviation a."),
-        (gain ** 2 * 2.0 / s / 4.0, "your variance is a²/12: that of U(0, a) or U(−a/2, a/2); "
-         "draw on [−a, a]: (2·torch.rand(...) − 1)·a or tensor.uniform_(-a, a)."),
-        (2.0 / s, "your variance is 2/(fan_in + fan_out), that of gain = 1: multiply the bound "
-         "by gain."),
-        (gain ** 4 * 2.0 / s, "your variance is gain⁴·2/(fan_in + fan_out): gain multiplies the "
-         "bound once, a = gain·sqrt(6/(fan_in + fan_out))."),
+        (gain ** 2 * 2.0 / fan_in, bilingual(
+            en="your variance is gain²·2/fan_in: the bound uses both fans, "
+               "a = gain·sqrt(6/(fan_in + fan_out)).",
+            zh="你的方差是 gain²·2/fan_in：边界要同时用到 fan_in 和 fan_out，"
+               "a = gain·sqrt(6/(fan_in + fan_out))。")),
+        (gain ** 2 * 2.0 / fan_out, bilingual(
+            en="your variance is gain²·2/fan_out: the bound uses both fans, "
+               "a = gain·sqrt(6/(fan_in + fan_out)).",
+            zh="你的方差是 gain²·2/fan_out：边界要同时用到 fan_in 和 fan_out，"
+               "a = gain·sqrt(6/(fan_in + fan_out))。")),
+        (gain ** 2 * 6.0 / s, bilingual(
+            en="your variance is a², the square of the bound: U(−a, a) has variance a²/3, so "
+               "draw uniformly on [−a, a] (e.g. (2·torch.rand(...) − 1)·a), not from a normal "
+               "distribution with standard deviation a.",
+            zh="你的方差是 a²，即边界的平方：U(−a, a) 的方差是 a²/3，所以要在 [−a, a] 上均匀"
+               "抽取（例如 (2·torch.rand(...) − 1)·a），而不是从标准差为 a 的正态分布中抽取。")),
+        (gain ** 2 * 2.0 / s / 4.0, bilingual(
+            en="your variance is a²/12: that of U(0, a) or U(−a/2, a/2); draw on [−a, a]: "
+               "(2·torch.rand(...) − 1)·a or tensor.uniform_(-a, a).",
+            zh="你的方差是 a²/12：这是 U(0, a) 或 U(−a/2, a/2) 的方差；请在 [−a, a] 上抽取："
+               "(2·torch.rand(...) − 1)·a 或 tensor.uniform_(-a, a)。")),
+        (2.0 / s, bilingual(
+            en="your variance is 2/(fan_in + fan_out), that of gain = 1: multiply the bound by "
+               "gain.",
+            zh="你的方差是 2/(fan_in + fan_out)，即 gain = 1 时的方差：边界要乘以 gain。")),
+        (gain ** 4 * 2.0 / s, bilingual(
+            en="your variance is gain⁴·2/(fan_in + fan_out): gain multiplies the bound once, "
+               "a = gain·sqrt(6/(fan_in + fan_out)).",
+            zh="你的方差是 gain⁴·2/(fan_in + fan_out)：gain 只乘边界一次，"
+               "a = gain·sqrt(6/(fan_in + fan_out))。")),
     ]
 
 
@@ -184,15 +229,22 @@ def _check_bound(w, v, a, what):
     """All |v| ≤ a (up to float32 rounding) and max |v| ≥ a·(1 − 2·10⁻⁴)."""
     largest = float(np.abs(v).max())
     if largest > a * (1 + 1e-6):
-        hint = ("\nHint: your values have the variance a²/3 but spread beyond ±a: that is a "
-                "normal distribution (Xavier normal); xavier_uniform draws UNIFORMLY on [−a, a]."
-                if abs(v.var() / (a * a / 3) - 1) < 0.05 else "")
-        fail(f"your values must lie in [−a, a], {what} = {a:.6g}, but the largest |value| is "
-             f"{largest:.6g}" + hint, w)
+        hint = _hint(bilingual(
+            en="your values have the variance a²/3 but spread beyond ±a: that is a normal "
+               "distribution (Xavier normal); xavier_uniform draws UNIFORMLY on [−a, a].",
+            zh="你的值方差是 a²/3，却超出了 ±a：这是正态分布（Xavier normal）；xavier_uniform "
+               "要在 [−a, a] 上【均匀】抽取。")) if abs(v.var() / (a * a / 3) - 1) < 0.05 else ""
+        fail(bilingual(en=f"your values must lie in [−a, a], {what} = {a:.6g}, but the largest "
+                          f"|value| is {largest:.6g}",
+                       zh=f"你的值必须在 [−a, a] 内，{what} = {a:.6g}，但最大的 |值| 是 "
+                          f"{largest:.6g}") + hint, w)
     if largest < a * (1 - 2e-4):
-        fail(f"the largest of your {v.size} |values| is {largest:.6g}, but values up to "
-             f"{what} = {a:.6g} should appear: draw on the whole interval [−a, a] (your bound "
-             f"is about {largest / a:.4g}·a)", w)
+        fail(bilingual(en=f"the largest of your {v.size} |values| is {largest:.6g}, but values up "
+                          f"to {what} = {a:.6g} should appear: draw on the whole interval [−a, a] "
+                          f"(your bound is about {largest / a:.4g}·a)",
+                       zh=f"你的 {v.size} 个 |值| 中最大的是 {largest:.6g}，但应当出现接近 "
+                          f"{what} = {a:.6g} 的值：请在整个区间 [−a, a] 上抽取（你的边界大约是 "
+                          f"{largest / a:.4g}·a）"), w)
 
 
 @pytest.mark.points(3)
@@ -209,7 +261,9 @@ def test_xavier_uniform_mean_and_variance(student):
     """
     a = _xavier_bound(FAN_IN, FAN_OUT)
     w, v = _values(student, "xavier_uniform", FAN_IN, FAN_OUT, seed=12)
-    _check_mean_and_variance(w, v, a * a / 3, 9 / 5, "a²/3 with a = sqrt(6/(fan_in + fan_out))",
+    _check_mean_and_variance(w, v, a * a / 3, 9 / 5,
+                             bilingual(en="a²/3 with a = sqrt(6/(fan_in + fan_out))",
+                                       zh="a²/3，其中 a = sqrt(6/(fan_in + fan_out))"),
                              _xavier_candidates(FAN_IN, FAN_OUT))
 
 
@@ -226,7 +280,9 @@ def test_xavier_uniform_gain(student):
     fan_in, fan_out = FAN_OUT, FAN_IN  # the other way round: (400, 250) tensors
     a = _xavier_bound(fan_in, fan_out, gain)
     w, v = _values(student, "xavier_uniform", fan_in, fan_out, seed=13, gain=gain)
-    _check_mean_and_variance(w, v, a * a / 3, 9 / 5, "a²/3 with a = gain·sqrt(6/(fan_in + fan_out))",
+    _check_mean_and_variance(w, v, a * a / 3, 9 / 5,
+                             bilingual(en="a²/3 with a = gain·sqrt(6/(fan_in + fan_out))",
+                                       zh="a²/3，其中 a = gain·sqrt(6/(fan_in + fan_out))"),
                              _xavier_candidates(fan_in, fan_out, gain))
     _check_bound(w, v, a, "a = gain·sqrt(6/(fan_in + fan_out))")
 
@@ -237,13 +293,22 @@ def _check_generator(student, function):
                        function)
     first, again, other = draw(0), draw(0), draw(1)
     if first.shape != again.shape or not torch.equal(first, again):
-        fail(f"two calls of {function}(300, 200, generator=torch.Generator().manual_seed(0)) "
-             "returned different tensors: draw from the generator you are given (pass "
-             "generator=generator to torch.rand / torch.randn / tensor.uniform_ / "
-             "tensor.normal_ / torch.nn.init), not from torch's global generator.", again)
+        fail(bilingual(en=f"two calls of {function}(300, 200, "
+                          "generator=torch.Generator().manual_seed(0)) returned different tensors: "
+                          "draw from the generator you are given (pass generator=generator to "
+                          "torch.rand / torch.randn / tensor.uniform_ / tensor.normal_ / "
+                          "torch.nn.init), not from torch's global generator.",
+                       zh=f"两次调用 {function}(300, 200, "
+                          "generator=torch.Generator().manual_seed(0)) 返回了不同的张量：请从传给"
+                          "你的生成器中抽取（把 generator=generator 传给 torch.rand / torch.randn "
+                          "/ tensor.uniform_ / tensor.normal_ / torch.nn.init），而不是 torch 的"
+                          "全局生成器。"), again)
     if first.shape == other.shape and torch.equal(first, other):
-        fail(f"{function}(300, 200, generator=...) returned the same tensor for seeds 0 and 1: "
-             "draw from the generator you are given, without reseeding anything.", other)
+        fail(bilingual(en=f"{function}(300, 200, generator=...) returned the same tensor for "
+                          "seeds 0 and 1: draw from the generator you are given, without "
+                          "reseeding anything.",
+                       zh=f"{function}(300, 200, generator=...) 在种子 0 和 1 时返回了相同的张量："
+                          "请从传给你的生成器中抽取，不要重新设置任何种子。"), other)
 
 
 @pytest.mark.points(2)
@@ -279,14 +344,23 @@ def test_kaiming_normal_mean_and_variance(student):
     fan_in, fan_out = FAN_IN, FAN_OUT
     w, v = _values(student, "kaiming_normal", fan_in, fan_out, seed=21)
     candidates = [
-        (2.0 / fan_out, "your variance is 2/fan_out: Kaiming's (mode 'fan_in') uses the number "
-         "of INPUTS, std = sqrt(2/fan_in); the tensor has shape (fan_out, fan_in)."),
-        (1.0 / fan_in, "your variance is 1/fan_in (LeCun's): for ReLU it is doubled, 2/fan_in, "
-         "because a ReLU zeroes half of its inputs."),
-        ((2.0 / fan_in) ** 2, "your standard deviation is 2/fan_in: that is the VARIANCE; "
-         "std = sqrt(2/fan_in)."),
-        (2.0 / (fan_in + fan_out), "your variance is 2/(fan_in + fan_out), Xavier's: Kaiming's "
-         "is 2/fan_in."),
+        (2.0 / fan_out, bilingual(
+            en="your variance is 2/fan_out: Kaiming's (mode 'fan_in') uses the number of "
+               "INPUTS, std = sqrt(2/fan_in); the tensor has shape (fan_out, fan_in).",
+            zh="你的方差是 2/fan_out：Kaiming 初始化（mode 'fan_in'）用的是【输入】的个数，"
+               "std = sqrt(2/fan_in)；张量的形状是 (fan_out, fan_in)。")),
+        (1.0 / fan_in, bilingual(
+            en="your variance is 1/fan_in (LeCun's): for ReLU it is doubled, 2/fan_in, because "
+               "a ReLU zeroes half of its inputs.",
+            zh="你的方差是 1/fan_in（LeCun 初始化）：对 ReLU 要加倍，即 2/fan_in，因为 ReLU "
+               "会把一半的输入置零。")),
+        ((2.0 / fan_in) ** 2, bilingual(
+            en="your standard deviation is 2/fan_in: that is the VARIANCE; std = sqrt(2/fan_in).",
+            zh="你的标准差是 2/fan_in：那是【方差】；std = sqrt(2/fan_in)。")),
+        (2.0 / (fan_in + fan_out), bilingual(
+            en="your variance is 2/(fan_in + fan_out), Xavier's: Kaiming's is 2/fan_in.",
+            zh="你的方差是 2/(fan_in + fan_out)，这是 Xavier 初始化的：Kaiming 初始化的是 "
+               "2/fan_in。")),
     ]
     _check_mean_and_variance(w, v, 2.0 / fan_in, 3.0, "2/fan_in", candidates)
 
@@ -306,11 +380,15 @@ def test_kaiming_normal_is_normal(student):
     c = v - v.mean()
     kurtosis = float(np.mean(c ** 4) / np.mean(c ** 2) ** 2)
     if abs(kurtosis - 3.0) > 0.2:
-        hint = ("\nHint: a kurtosis near 1.8 is that of a uniform distribution (Kaiming uniform): "
-                "draw from a NORMAL distribution, e.g. torch.randn(...)·sqrt(2/fan_in)."
-                if abs(kurtosis - 1.8) < 0.2 else "")
-        fail(f"the kurtosis m₄/m₂² of your {v.size} values is {kurtosis:.3f}, but a normal "
-             f"distribution's is 3 (accepted: 3 ± 0.2)" + hint, w)
+        hint = _hint(bilingual(
+            en="a kurtosis near 1.8 is that of a uniform distribution (Kaiming uniform): draw "
+               "from a NORMAL distribution, e.g. torch.randn(...)·sqrt(2/fan_in).",
+            zh="峰度接近 1.8 说明是均匀分布（Kaiming uniform）：请从【正态】分布中抽取，例如 "
+               "torch.randn(...)·sqrt(2/fan_in)。")) if abs(kurtosis - 1.8) < 0.2 else ""
+        fail(bilingual(en=f"the kurtosis m₄/m₂² of your {v.size} values is {kurtosis:.3f}, but a "
+                          "normal distribution's is 3 (accepted: 3 ± 0.2)",
+                       zh=f"你的 {v.size} 个值的峰度 m₄/m₂² 是 {kurtosis:.3f}，而正态分布的峰度"
+                          "是 3（允许 3 ± 0.2）") + hint, w)
 
 
 @pytest.mark.points(2)
@@ -386,7 +464,7 @@ def test_weight_decay_step_matches_formula(student, reference, rng):
     for shape, lr, lam in [((3, 4), 0.1, 0.5), ((6,), 0.01, 2.0)]:
         w, grad = rng.normal(size=shape), rng.normal(size=shape)
         assert_close(student.weight_decay_step(w, grad, lr, lam),
-                     reference.weight_decay_step(w, grad, lr, lam), names="new w")
+                     reference.weight_decay_step(w, grad, lr, lam), names=bilingual(en="new w", zh="新的 w"))
 
 
 @pytest.mark.points(1)
@@ -396,7 +474,7 @@ def test_weight_decay_step_lam_zero(student, rng):
     中文：weight_decay_step: lam = 0 时就是普通的梯度步 w − lr·grad
     """
     w, grad = rng.normal(size=(2, 3)), rng.normal(size=(2, 3))
-    assert_close(student.weight_decay_step(w, grad, 0.05, 0.0), w - 0.05 * grad, names="new w")
+    assert_close(student.weight_decay_step(w, grad, 0.05, 0.0), w - 0.05 * grad, names=bilingual(en="new w", zh="新的 w"))
 
 
 @pytest.mark.points(2)
@@ -409,7 +487,7 @@ def test_weight_decay_step_history(student, rng):
     w = w0
     for k in range(1, 21):
         w = student.weight_decay_step(w, np.zeros((3, 2)), lr, lam)
-        assert_close(w, (1 - lr * lam) ** k * w0, names=f"w after step {k}")
+        assert_close(w, (1 - lr * lam) ** k * w0, names=bilingual(en=f"w after step {k}", zh=f"第 {k} 步之后的 w"))
         w = np.asarray(w, dtype=np.float64)
 
 
@@ -423,8 +501,10 @@ def test_weight_decay_step_leaves_inputs_unchanged(student, rng):
     w, grad = rng.normal(size=(3, 3)), rng.normal(size=(3, 3))
     student.weight_decay_step(w, grad, 0.1, 0.5)
     assert_unchanged(student.last_call.changed, "weight_decay_step",
-                     "Return w - lr * (grad + lam * w) as a new array; `w -= ...` edits the "
-                     "caller's weights.")
+                     bilingual(en="Return w - lr * (grad + lam * w) as a new array; `w -= ...` "
+                                  "edits the caller's weights.",
+                               zh="把 w - lr * (grad + lam * w) 作为新数组返回；`w -= ...` 会改动"
+                                  "调用者的权重。"))
 
 
 # ================================================================ dropout (24)
@@ -439,7 +519,8 @@ def _note_forward(check, forward_ok, note):
         check()
     except GradingFailure as exc:
         if not forward_ok:
-            fail(f"{exc.student_message}\nNote: {note}", exc.actual)
+            fail(exc.student_message + "\n" + bilingual(en="Note: ", zh="注意：") + note,
+                 exc.actual)
         raise
 
 
@@ -483,10 +564,16 @@ def test_dropout_forward_keeps_the_expectation(student):
     out = _dropout_out(student, x, 0.5, True, 99)
     mean = float(np.mean(np.asarray(out, dtype=np.float64)))
     if abs(mean - 1.0) > 0.017:
-        hint = ("\nHint: a mean of 1 − p means the kept entries are not scaled: divide the mask "
-                "by (1 − p) (inverted dropout)." if abs(mean - 0.5) < 0.017 else "")
-        fail(f"the mean of dropout_forward(ones, p=0.5, train=True) is {mean:.4g}; inverted "
-             "dropout keeps the expectation, E[out] = x, so it should be 1 ± 0.017" + hint, out)
+        hint = _hint(bilingual(
+            en="a mean of 1 − p means the kept entries are not scaled: divide the mask by "
+               "(1 − p) (inverted dropout).",
+            zh="均值为 1 − p 说明保留下来的元素没有缩放：把 mask 除以 (1 − p)"
+               "（inverted dropout）。")) if abs(mean - 0.5) < 0.017 else ""
+        fail(bilingual(en=f"the mean of dropout_forward(ones, p=0.5, train=True) is {mean:.4g}; "
+                          "inverted dropout keeps the expectation, E[out] = x, so it should be "
+                          "1 ± 0.017",
+                       zh=f"dropout_forward(ones, p=0.5, train=True) 的均值是 {mean:.4g}；inverted "
+                          "dropout 保持期望不变，E[out] = x，所以它应当是 1 ± 0.017") + hint, out)
 
 
 @pytest.mark.points(3)
@@ -512,7 +599,10 @@ def test_dropout_forward_leaves_x_unchanged(student, rng):
         x = rng.normal(size=(4, 3))
         student.dropout_forward(x, 0.5, train, 4)
         assert_unchanged(student.last_call.changed, "dropout_forward",
-                         "Compute out = x * mask as a new array; `x *= mask` edits the caller's x.")
+                         bilingual(en="Compute out = x * mask as a new array; `x *= mask` edits "
+                                      "the caller's x.",
+                                   zh="把 out = x * mask 算成一个新数组；`x *= mask` 会改动调用者"
+                                      "的 x。"))
 
 
 @pytest.mark.points(4)
@@ -527,9 +617,12 @@ def test_dropout_backward_matches_reference(student, reference, rng):
         dx = student.dropout_backward(dout, cache)
         expected_out, expected_cache = reference.dropout_forward(x, p, True, seed)
         _note_forward(lambda: assert_close(dx, reference.dropout_backward(dout, expected_cache), names="dx"),
-                      is_close(out, expected_out), "your dropout_forward's out is wrong on this input "
-                      "too (see its own tests): dx = dout·mask with the contract's mask, so fix the "
-                      "mask first.")
+                      is_close(out, expected_out), bilingual(
+                          en="your dropout_forward's out is wrong on this input too (see its own "
+                             "tests): dx = dout·mask with the contract's mask, so fix the mask "
+                             "first.",
+                          zh="你的 dropout_forward 在这个输入上的 out 也不对（见它自己的测试）："
+                             "dx = dout·mask 用的是约定中的 mask，所以先改正 mask。"))
 
 
 @pytest.mark.points(3)
@@ -638,9 +731,9 @@ def test_batchnorm_forward_train_normalizes_columns(student, rng):
     x, gamma, beta = _bn_inputs(rng, 12, 4)
     out = np.asarray(_bn_out(student, x, gamma, beta, _bn_param("train")), dtype=np.float64)
     var = x.var(axis=0)
-    assert_close(out.mean(axis=0), beta, names="the column means of out")
+    assert_close(out.mean(axis=0), beta, names=bilingual(en="the column means of out", zh="out 各列的均值"))
     assert_close(out.std(axis=0), np.abs(gamma) * np.sqrt(var / (var + 1e-5)),
-                 names="the column standard deviations of out")
+                 names=bilingual(en="the column standard deviations of out", zh="out 各列的标准差"))
 
 
 @pytest.mark.points(3)
@@ -671,18 +764,21 @@ def test_batchnorm_forward_eps_inside_the_square_root(student, reference, rng):
     param = _bn_param("train", eps=1e-5)
     out = _bn_out(student, x, gamma, beta, _copy(param))
     expected, _ = reference.batchnorm_forward(x, gamma, beta, _copy(param))
-    assert_close(out, expected, names="out (train mode)")
+    assert_close(out, expected, names=bilingual(en="out (train mode)", zh="out（训练模式）"))
     running = (np.zeros(3), np.array([1e-6, 1.0, 2.0]))
     param = _bn_param("test", running, eps=1e-5)
     out = _bn_out(student, x, gamma, beta, _copy(param))
     expected, _ = reference.batchnorm_forward(x, gamma, beta, _copy(param))
-    assert_close(out, expected, names="out (test mode)")
+    assert_close(out, expected, names=bilingual(en="out (test mode)", zh="out（测试模式）"))
 
 
-RUNNING_NOT_UPDATED = (
-    "your running statistics are not updated: in train mode compute momentum·running + "
-    "(1 − momentum)·batch and store it in the dict, bn_param['running_mean'] = ... (the "
-    "caller reads it from there).")
+def _running_not_updated():
+    return bilingual(
+        en="your running statistics are not updated: in train mode compute momentum·running + "
+           "(1 − momentum)·batch and store it in the dict, bn_param['running_mean'] = ... (the "
+           "caller reads it from there).",
+        zh="你的滑动统计量没有更新：在训练模式下计算 momentum·running + (1 − momentum)·batch，"
+           "并把它存进 dict，bn_param['running_mean'] = ...（调用者从那里读取）。")
 
 
 def _check_running(got_param, ref_param, context, left_as_it_was=False):
@@ -694,16 +790,20 @@ def _check_running(got_param, ref_param, context, left_as_it_was=False):
     ddof = 1) are named by grader.hints (reference/hw7/misconceptions.py)."""
     for key in ("running_mean", "running_var"):
         if not isinstance(got_param, dict) or key not in got_param:
-            fail(f"{context}: bn_param has no {key!r} afterwards: in train mode store the updated "
-                 f"running statistics in the dict you are given (bn_param[{key!r}] = ...), "
-                 "also when the key was absent (start from zeros for the mean, ones for the variance).",
+            fail(bilingual(en=f"{context}: bn_param has no {key!r} afterwards: in train mode store "
+                              "the updated running statistics in the dict you are given "
+                              f"(bn_param[{key!r}] = ...), also when the key was absent (start "
+                              "from zeros for the mean, ones for the variance).",
+                           zh=f"{context}：bn_param 之后没有 {key!r}：在训练模式下把更新后的滑动"
+                              f"统计量存进传给你的 dict（bn_param[{key!r}] = ...），键不存在时也要"
+                              "存（均值从 0 开始，方差从 1 开始）。"),
                  got_param.get(key) if isinstance(got_param, dict) else None)
         try:
             assert_close(got_param[key], ref_param[key], names=f"{context}: bn_param[{key!r}]")
         except GradingFailure as exc:
             if not left_as_it_was:
                 raise
-            fail(f"{exc.student_message}\nHint: {RUNNING_NOT_UPDATED}", exc.actual)
+            fail(exc.student_message + _hint(_running_not_updated()), exc.actual)
 
 
 @pytest.mark.points(3)
@@ -719,7 +819,9 @@ def test_batchnorm_forward_running_statistics_one_call(student, reference, rng):
     got = _param_after(student, param)
     ref_param = _copy(param)
     reference.batchnorm_forward(x, gamma, beta, ref_param)
-    _check_running(got, ref_param, "after batchnorm_forward(x (8, 4), ..., bn_param) in train mode",
+    _check_running(got, ref_param,
+                   bilingual(en="after batchnorm_forward(x (8, 4), ..., bn_param) in train mode",
+                             zh="训练模式下 batchnorm_forward(x (8, 4), ..., bn_param) 之后"),
                    left_as_it_was=_changed_param(student) is None)
 
 
@@ -738,7 +840,9 @@ def test_batchnorm_forward_running_statistics_history(student, reference, rng):
         param = _param_after(student, param)
         reference.batchnorm_forward(x, gamma, beta, ref_param)
         _check_running(param, ref_param,
-                       f"after {k} train-mode call(s) of batchnorm_forward with momentum = 0.75",
+                       bilingual(en=f"after {k} train-mode call(s) of batchnorm_forward with "
+                                    "momentum = 0.75",
+                                 zh=f"momentum = 0.75 时训练模式下调用 batchnorm_forward {k} 次之后"),
                        left_as_it_was=_changed_param(student) is None)
         if not isinstance(param, dict):
             break
@@ -757,8 +861,10 @@ def test_batchnorm_forward_defaults(student, reference, rng):
     got = _param_after(student, {"mode": "train"})
     ref_param = {"mode": "train"}
     expected, _ = reference.batchnorm_forward(x, gamma, beta, ref_param)
-    assert_close(out, expected, names="out (eps = 1e-5 by default)")
-    _check_running(got, ref_param, "after batchnorm_forward(x (8, 3), ..., {'mode': 'train'})",
+    assert_close(out, expected, names=bilingual(en="out (eps = 1e-5 by default)", zh="out（默认 eps = 1e-5）"))
+    _check_running(got, ref_param,
+                   bilingual(en="after batchnorm_forward(x (8, 3), ..., {'mode': 'train'})",
+                             zh="batchnorm_forward(x (8, 3), ..., {'mode': 'train'}) 之后"),
                    left_as_it_was=_changed_param(student) is None)
 
 
@@ -791,8 +897,11 @@ def test_batchnorm_forward_test_mode_keeps_running_statistics(student, rng):
     got = _param_after(student, param)
     for index, key in enumerate(("running_mean", "running_var")):
         if not isinstance(got, dict) or not is_close(got.get(key), running[index], rtol=0, atol=0):
-            fail(f"batchnorm_forward in test mode changed bn_param[{key!r}]: the running "
-                 "statistics are updated in train mode only; at test time they are only read.",
+            fail(bilingual(en=f"batchnorm_forward in test mode changed bn_param[{key!r}]: the "
+                              "running statistics are updated in train mode only; at test time "
+                              "they are only read.",
+                           zh=f"batchnorm_forward 在测试模式下改动了 bn_param[{key!r}]：滑动统计量"
+                              "只在训练模式下更新；测试时只读取它们。"),
                  got.get(key) if isinstance(got, dict) else got)
 
 
@@ -808,11 +917,16 @@ def test_batchnorm_forward_leaves_x_unchanged(student, rng):
         student.batchnorm_forward(x, gamma, beta, _bn_param(mode, _running(rng, 3)))
         changed = [c for c in student.last_call.changed if c[0] not in (3, "bn_param")]
         assert_unchanged(changed, "batchnorm_forward",
-                         "Compute x − μ as a new array (x - mu), not `x -= mu`.")
+                         bilingual(en="Compute x − μ as a new array (x - mu), not `x -= mu`.",
+                                   zh="把 x − μ 算成一个新数组（x - mu），不要用 `x -= mu`。"))
 
 
-BN_FORWARD_NOTE = ("your batchnorm_forward's train-mode out is wrong on this input too (see its "
-                   "own tests), and its cache feeds your backward pass: fix the forward pass first.")
+def _bn_forward_note():
+    return bilingual(
+        en="your batchnorm_forward's train-mode out is wrong on this input too (see its own "
+           "tests), and its cache feeds your backward pass: fix the forward pass first.",
+        zh="你的 batchnorm_forward 在这个输入上训练模式的 out 也不对（见它自己的测试），而它的 "
+           "cache 会传给你的反向传播：先改正前向传播。")
 
 
 def _backward(student, reference, rng, n, d):
@@ -838,10 +952,14 @@ def test_batchnorm_backward_dx(student, reference, rng):
         dx = _output(grads, ("dx", "dgamma", "dbeta"), 0)
         naive = dout * gamma / np.sqrt(x.var(axis=0) + 1e-5)
         _note_forward(lambda: _assert_close_or_explain(dx, expected[0], "dx", [
-            (naive, "your dx is dout·γ/sqrt(σ² + eps), as if μ and σ² were constants: they are "
-             "functions of every x in the column, so dx = (1/(N·sqrt(σ² + eps)))·(N·dx̂ − Σ dx̂ − "
-             "x̂·Σ dx̂·x̂) with dx̂ = dout·γ (sums over the batch, axis=0)."),
-        ]), forward_ok, BN_FORWARD_NOTE)
+            (naive, bilingual(
+                en="your dx is dout·γ/sqrt(σ² + eps), as if μ and σ² were constants: they are "
+                   "functions of every x in the column, so dx = (1/(N·sqrt(σ² + eps)))·(N·dx̂ − "
+                   "Σ dx̂ − x̂·Σ dx̂·x̂) with dx̂ = dout·γ (sums over the batch, axis=0).",
+                zh="你的 dx 是 dout·γ/sqrt(σ² + eps)，好像 μ 和 σ² 是常数一样：它们是这一列每个 x "
+                   "的函数，所以 dx = (1/(N·sqrt(σ² + eps)))·(N·dx̂ − Σ dx̂ − x̂·Σ dx̂·x̂)，其中 "
+                   "dx̂ = dout·γ（对批次求和，axis=0）。")),
+        ]), forward_ok, _bn_forward_note())
 
 
 @pytest.mark.points(3)
@@ -854,9 +972,12 @@ def test_batchnorm_backward_dgamma_dbeta(student, reference, rng):
         x, gamma, dout, grads, expected, forward_ok = _backward(student, reference, rng, n, d)
         dgamma = _output(grads, ("dx", "dgamma", "dbeta"), 1)
         _note_forward(lambda: _assert_close_or_explain(dgamma, expected[1], "dgamma", [
-            ((dout * x).sum(axis=0), "your dgamma is Σ dout·x: γ multiplies the NORMALIZED x̂, "
-             "so dgamma = Σ dout·x̂ over the batch."),
-        ]), forward_ok, BN_FORWARD_NOTE)
+            ((dout * x).sum(axis=0), bilingual(
+                en="your dgamma is Σ dout·x: γ multiplies the NORMALIZED x̂, so dgamma = "
+                   "Σ dout·x̂ over the batch.",
+                zh="你的 dgamma 是 Σ dout·x：γ 乘的是【归一化后】的 x̂，所以 dgamma = 对批次求和的 "
+                   "Σ dout·x̂。")),
+        ]), forward_ok, _bn_forward_note())
         assert_close(_output(grads, ("dx", "dgamma", "dbeta"), 2), expected[2], names="dbeta")
 
 
@@ -887,4 +1008,4 @@ def test_batchnorm_backward_central_differences(student, reference, rng):
             return loss(*args)
         point = (x, gamma, beta)[index]
         _note_forward(lambda: check_gradient(loss_of, point, value, name=name), forward_ok,
-                      BN_FORWARD_NOTE)
+                      _bn_forward_note())
