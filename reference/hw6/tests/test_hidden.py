@@ -23,6 +23,7 @@ import torch
 from torch.utils.data import DataLoader, Subset
 
 from grader.checks import assert_close, assert_raises, assert_unchanged, fail, is_close
+from grader.i18n import bilingual
 from grader.errors import GradingFailure, NotImplementedYet, StudentException
 from grader.sandbox import Handle
 
@@ -46,12 +47,17 @@ def _path(data_dir):
 
 def _describe(value):
     if isinstance(value, torch.Tensor):
-        return f"a tensor of shape {tuple(value.shape)} ({str(value.dtype).removeprefix('torch.')})"
+        dtype = str(value.dtype).removeprefix('torch.')
+        return bilingual(en=f"a tensor of shape {tuple(value.shape)} ({dtype})",
+                         zh=f"形状为 {tuple(value.shape)} 的张量（{dtype}）")
     if isinstance(value, np.ndarray):
-        return f"a NumPy array of shape {value.shape} ({value.dtype})"
+        return bilingual(en=f"a NumPy array of shape {value.shape} ({value.dtype})",
+                         zh=f"形状为 {value.shape} 的 NumPy 数组（{value.dtype}）")
     if isinstance(value, Handle):
-        return f"an object of type {value.type_name}"
-    return f"a {type(value).__name__} ({value!r:.60})"
+        return bilingual(en=f"an object of type {value.type_name}",
+                         zh=f"类型为 {value.type_name} 的对象")
+    return bilingual(en=f"a {type(value).__name__} ({value!r:.60})",
+                     zh=f"{type(value).__name__}（{value!r:.60}）")
 
 
 def _show(value, count=3):
@@ -59,8 +65,8 @@ def _show(value, count=3):
     if isinstance(value, torch.Tensor):
         values = value.detach().reshape(-1).tolist()
         more = ", …" if len(values) > count else ""
-        return (f"shape {tuple(value.shape)}: [" + ", ".join(f"{v:.4g}" for v in values[:count])
-                + more + "]")
+        return (bilingual(en=f"shape {tuple(value.shape)}: [", zh=f"形状 {tuple(value.shape)}：[")
+                + ", ".join(f"{v:.4g}" for v in values[:count]) + more + "]")
     return _describe(value)
 
 
@@ -70,7 +76,8 @@ def _length(obj, label):
     if isinstance(n, torch.Tensor) and n.numel() == 1 and not n.is_floating_point():
         n = int(n)
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        fail(f"len({label}) returned {_describe(n)}; __len__ must return an int.")
+        fail(bilingual(en=f"len({label}) returned {_describe(n)}; __len__ must return an int.",
+                       zh=f"len({label}) 返回了{_describe(n)}；__len__ 必须返回 int。"))
     return int(n)
 
 
@@ -78,7 +85,8 @@ def _item(ds, i, label):
     """ds[i] as a pair (x, y) (a clear failure for anything else)."""
     value = ds[i]
     if not isinstance(value, (tuple, list)) or len(value) != 2:
-        fail(f"{label}[{i}] returned {_describe(value)}; it must return a pair (x, y).")
+        fail(bilingual(en=f"{label}[{i}] returned {_describe(value)}; it must return a pair (x, y).",
+                       zh=f"{label}[{i}] 返回了{_describe(value)}；它必须返回一对值 (x, y)。"))
     return value
 
 
@@ -108,7 +116,8 @@ def _check(actual, expected, names, known=(), source=None, **kw):
     except GradingFailure as exc:
         for wrong, hint in known:
             if is_close(actual, wrong, check_dtype=False):
-                raise GradingFailure(f"{exc}\nHint: {hint}", source if source is not None else exc.actual) from None
+                raise GradingFailure(f"{exc}\n" + bilingual(en="Hint: ", zh="提示：") + hint,
+                                     source if source is not None else exc.actual) from None
         if source is not None:
             raise GradingFailure(str(exc), source) from None
         raise
@@ -148,13 +157,20 @@ def _student_names(model):
     """The student's state_dict key for each of REF_NAMES, matched by shape."""
     state = model.method("state_dict")
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-        fail(f"Classifier().state_dict() returned {_describe(state)}; is Classifier a torch.nn.Module?")
+        fail(bilingual(en=f"Classifier().state_dict() returned {_describe(state)}; is Classifier a "
+                          "torch.nn.Module?",
+                       zh=f"Classifier().state_dict() 返回了{_describe(state)}；Classifier 是 "
+                          "torch.nn.Module 吗？"))
     shapes = {key: tuple(value.shape) for key, value in state.items()}
     if sorted(shapes.values()) != sorted(SHAPES):
-        listed = ", ".join(f"{k} {s}" for k, s in shapes.items()) or "none"
-        fail(f"Classifier's parameters are {listed}; expected three nn.Linear layers 7→6, 6→4, 4→1, "
-             "whose parameters have the shapes (6, 7), (6,), (4, 6), (4,), (1, 4), (1,) "
-             "(nn.Linear(in, out) keeps its weight as (out, in)), and nothing else.")
+        listed = ", ".join(f"{k} {s}" for k, s in shapes.items()) or bilingual(en="none", zh="无")
+        fail(bilingual(en=f"Classifier's parameters are {listed}; expected three nn.Linear layers "
+                          "7→6, 6→4, 4→1, whose parameters have the shapes (6, 7), (6,), (4, 6), "
+                          "(4,), (1, 4), (1,) (nn.Linear(in, out) keeps its weight as (out, in)), "
+                          "and nothing else.",
+                       zh=f"Classifier 的参数是 {listed}；期望三个 nn.Linear 层 7→6、6→4、4→1，"
+                          "其参数形状为 (6, 7)、(6,)、(4, 6)、(4,)、(1, 4)、(1,)"
+                          "（nn.Linear(in, out) 的权重形状是 (out, in)），没有其他参数。"))
     by_shape = {shape: key for key, shape in shapes.items()}
     return {ref: by_shape[shape] for ref, shape in zip(REF_NAMES, SHAPES)}
 
@@ -207,11 +223,15 @@ def test_len_whole_file(student, data_dir):
     """
     n = _length(student.PimaDataset(_path(data_dir)), "PimaDataset(path)")
     if n == ROWS + 1:
-        fail(f"len(PimaDataset(path)) is {n}, one more than the rows: do not count the header "
-             "line (npreg,glu,bp,...) as a row.")
+        fail(bilingual(en=f"len(PimaDataset(path)) is {n}, one more than the rows: do not count "
+                          "the header line (npreg,glu,bp,...) as a row.",
+                       zh=f"len(PimaDataset(path)) 是 {n}，比行数多 1：不要把表头行"
+                          "（npreg,glu,bp,...）算作一行。"))
     if n != ROWS:
-        fail(f"len(PimaDataset(path)) is {n}, expected {ROWS}: one sample per data row of "
-             "pima.csv (the header line is not a row).")
+        fail(bilingual(en=f"len(PimaDataset(path)) is {n}, expected {ROWS}: one sample per data row "
+                          "of pima.csv (the header line is not a row).",
+                       zh=f"len(PimaDataset(path)) 是 {n}，期望 {ROWS}：pima.csv 的每个数据行一个样本"
+                          "（表头行不算）。"))
 
 
 @pytest.mark.points(3)
@@ -224,13 +244,18 @@ def test_split_lengths(student, data_dir):
         label = f"PimaDataset(path, split={split!r})"
         n = _length(student.PimaDataset(_path(data_dir), split=split), label)
         if n == ROWS:
-            fail(f"len({label}) is {n}, every row of the file: the split filter was ignored. Keep "
-                 f"only the rows whose split column equals {split!r}.")
+            fail(bilingual(en=f"len({label}) is {n}, every row of the file: the split filter was "
+                              f"ignored. Keep only the rows whose split column equals {split!r}.",
+                           zh=f"len({label}) 是 {n}，即文件的所有行：没有按 split 筛选。只保留 split "
+                              f"列等于 {split!r} 的行。"))
         if n == expected + 1:
-            fail(f"len({label}) is {n}, one more than its {expected} rows: do not count the header "
-                 "line as a row.")
+            fail(bilingual(en=f"len({label}) is {n}, one more than its {expected} rows: do not count "
+                              "the header line as a row.",
+                           zh=f"len({label}) 是 {n}，比它的 {expected} 行多 1：不要把表头行算作一行。"))
         if n != expected:
-            fail(f"len({label}) is {n}, expected {expected} (the rows whose split column is {split!r}).")
+            fail(bilingual(en=f"len({label}) is {n}, expected {expected} (the rows whose split column "
+                              f"is {split!r}).",
+                           zh=f"len({label}) 是 {n}，期望 {expected}（split 列为 {split!r} 的行）。"))
 
 
 @pytest.mark.points(3)
@@ -245,8 +270,10 @@ def test_split_items(student, reference, data_dir, rng):
         x, y = _item(ds, i, "PimaDataset(path, split='test')")
         rx, ry = ref[i]
         hint = [(_flat(reference.PimaDataset(_path(data_dir))[i][0]),
-                 f"that is row {i} of the whole file: keep only the rows whose split column "
-                 "is 'test', then number them from 0.")]
+                 bilingual(en=f"that is row {i} of the whole file: keep only the rows whose split "
+                              "column is 'test', then number them from 0.",
+                           zh=f"那是整个文件的第 {i} 行：只保留 split 列为 'test' 的行，再从 0 开始"
+                              "编号。"))]
         _check(_flat(x), _flat(rx), names=f"x of PimaDataset(path, split='test')[{i}]", known=hint)
         _check(_flat(y), _flat(ry), names=f"y of PimaDataset(path, split='test')[{i}]")
 
@@ -262,11 +289,16 @@ def test_items_match_reference(student, reference, data_dir, rng):
     for i in [0, 1, ROWS - 1] + sorted(int(v) for v in rng.choice(ROWS, 6, replace=False)):
         x, y = _item(ds, i, "PimaDataset(path)")
         rx, ry = ref[i]
-        known = [(_flat(ref[i + 1][0]), "that is the next row's x: is the header line counted "
-                  "as row 0?")] if i + 1 < ROWS else []
+        known = [(_flat(ref[i + 1][0]), bilingual(
+            en="that is the next row's x: is the header line counted as row 0?",
+            zh="那是下一行的 x：是不是把表头行算作了第 0 行？"))] if i + 1 < ROWS else []
         _check(_flat(x), _flat(rx), names=f"x of PimaDataset(path)[{i}]", known=known)
-        _check(_flat(y), _flat(ry), names=f"y of PimaDataset(path)[{i}] (1.0 for type 'Yes')",
-               known=[(1.0 - _flat(ry), "y is 1.0 for type \"Yes\" (diabetes) and 0.0 for \"No\".")])
+        _check(_flat(y), _flat(ry),
+               names=bilingual(en=f"y of PimaDataset(path)[{i}] (1.0 for type 'Yes')",
+                               zh=f"PimaDataset(path)[{i}] 的 y（type 为 'Yes' 时是 1.0）"),
+               known=[(1.0 - _flat(ry), bilingual(
+                   en="y is 1.0 for type \"Yes\" (diabetes) and 0.0 for \"No\".",
+                   zh="type 为 \"Yes\"（糖尿病）时 y 是 1.0，为 \"No\" 时是 0.0。"))])
 
 
 @pytest.mark.points(3)
@@ -278,18 +310,28 @@ def test_x_dtype_and_shape(student, data_dir):
     ds = student.PimaDataset(_path(data_dir))
     for i in (0, 100):
         x, _ = _item(ds, i, "PimaDataset(path)")
-        where = f"x of PimaDataset(path)[{i}]"
+        where = bilingual(en=f"x of PimaDataset(path)[{i}]", zh=f"PimaDataset(path)[{i}] 的 x")
         if not isinstance(x, torch.Tensor):
-            fail(f"{where} is {_describe(x)}; it must be a torch tensor: "
-                 "torch.tensor(values, dtype=torch.float32).")
+            fail(bilingual(en=f"{where} is {_describe(x)}; it must be a torch tensor: "
+                              "torch.tensor(values, dtype=torch.float32).",
+                           zh=f"{where} 是{_describe(x)}；它必须是 torch 张量："
+                              "torch.tensor(values, dtype=torch.float32)。"))
         if tuple(x.shape) != (7,):
-            fail(f"{where} has shape {tuple(x.shape)}, expected (7,): the seven measurements "
-                 "npreg … age of one row (not the label, not the split, not a (1, 7) slice).")
+            fail(bilingual(en=f"{where} has shape {tuple(x.shape)}, expected (7,): the seven "
+                              "measurements npreg … age of one row (not the label, not the split, "
+                              "not a (1, 7) slice).",
+                           zh=f"{where} 的形状是 {tuple(x.shape)}，期望 (7,)：一行中 npreg … age 这"
+                              "七个测量值（不含标签和 split，也不是 (1, 7) 的切片）。"))
         if x.dtype != torch.float32:
-            fail(f"{where} has dtype {str(x.dtype).removeprefix('torch.')}, expected float32: "
-                 "nn.Linear's weights are float32 and do not multiply float64 inputs (NumPy "
-                 "arrays and torch.from_numpy of them are float64 by default): use "
-                 "dtype=torch.float32 or .float().")
+            dtype = str(x.dtype).removeprefix('torch.')
+            fail(bilingual(en=f"{where} has dtype {dtype}, expected float32: nn.Linear's weights "
+                              "are float32 and do not multiply float64 inputs (NumPy arrays and "
+                              "torch.from_numpy of them are float64 by default): use "
+                              "dtype=torch.float32 or .float().",
+                           zh=f"{where} 的 dtype 是 {dtype}，期望 float32：nn.Linear 的权重是 "
+                              "float32，不能与 float64 的输入相乘（NumPy 数组以及对它们用 "
+                              "torch.from_numpy 得到的张量默认是 float64）：请用 "
+                              "dtype=torch.float32 或 .float()。"))
 
 
 @pytest.mark.points(3)
@@ -301,19 +343,27 @@ def test_y_dtype_and_shape(student, data_dir):
     ds = student.PimaDataset(_path(data_dir))
     for i in (0, 1):
         _, y = _item(ds, i, "PimaDataset(path)")
-        where = f"y of PimaDataset(path)[{i}]"
+        where = bilingual(en=f"y of PimaDataset(path)[{i}]", zh=f"PimaDataset(path)[{i}] 的 y")
         if not isinstance(y, torch.Tensor):
-            fail(f"{where} is {_describe(y)}; it must be a torch tensor: "
-                 "torch.tensor([label], dtype=torch.float32).")
+            fail(bilingual(en=f"{where} is {_describe(y)}; it must be a torch tensor: "
+                              "torch.tensor([label], dtype=torch.float32).",
+                           zh=f"{where} 是{_describe(y)}；它必须是 torch 张量："
+                              "torch.tensor([label], dtype=torch.float32)。"))
         if tuple(y.shape) != (1,):
-            fail(f"{where} has shape {tuple(y.shape)}, expected (1,): a batch of y must have "
-                 "the shape (B, 1) of the model's output, so wrap the label in a list: "
-                 "torch.tensor([label], dtype=torch.float32).")
+            fail(bilingual(en=f"{where} has shape {tuple(y.shape)}, expected (1,): a batch of y must "
+                              "have the shape (B, 1) of the model's output, so wrap the label in a "
+                              "list: torch.tensor([label], dtype=torch.float32).",
+                           zh=f"{where} 的形状是 {tuple(y.shape)}，期望 (1,)：一个批次的 y 必须和"
+                              "模型输出一样是 (B, 1) 形状，所以要把标签放进列表："
+                              "torch.tensor([label], dtype=torch.float32)。"))
         if y.dtype != torch.float32:
             name = str(y.dtype).removeprefix("torch.")
-            why = "BCELoss needs float targets" if not y.is_floating_point() else \
-                "BCELoss needs targets of the model output's dtype, float32"
-            fail(f"{where} has dtype {name}: {why}: use dtype=torch.float32.")
+            why = bilingual(en="BCELoss needs float targets", zh="BCELoss 需要浮点数的目标值") \
+                if not y.is_floating_point() else \
+                bilingual(en="BCELoss needs targets of the model output's dtype, float32",
+                          zh="BCELoss 需要与模型输出 dtype 相同（float32）的目标值")
+            fail(bilingual(en=f"{where} has dtype {name}: {why}: use dtype=torch.float32.",
+                           zh=f"{where} 的 dtype 是 {name}：{why}：请用 dtype=torch.float32。"))
 
 
 @pytest.mark.points(3)
@@ -329,11 +379,18 @@ def test_negative_indices(student, reference, data_dir):
             x, y = _item(ds, i, "PimaDataset(path)")
         except StudentException as exc:
             _student_error(exc)
-            fail(f"PimaDataset(path)[{i}] raised {exc.exc_type}: {exc.message}. Negative indices "
-                 "count from the end, as for a list: ds[-1] is the last row and ds[-len(ds)] the "
-                 "first; only index >= len(ds) or index < -len(ds) is out of range.")
-        known = [(_flat(ref[-i][0]), f"that is row {-i}: negative indices count from the end, "
-                  "as for a list (ds[-1] is the last row, ds[len(ds) - 1]).")] if -i < ROWS else []
+            fail(bilingual(en=f"PimaDataset(path)[{i}] raised {exc.exc_type}: {exc.message}. "
+                              "Negative indices count from the end, as for a list: ds[-1] is the "
+                              "last row and ds[-len(ds)] the first; only index >= len(ds) or "
+                              "index < -len(ds) is out of range.",
+                           zh=f"PimaDataset(path)[{i}] 抛出了 {exc.exc_type}: {exc.message}。负下标"
+                              "和 list 一样从末尾数起：ds[-1] 是最后一行，ds[-len(ds)] 是第一行；"
+                              "只有 index >= len(ds) 或 index < -len(ds) 才越界。"))
+        known = [(_flat(ref[-i][0]), bilingual(
+            en=f"that is row {-i}: negative indices count from the end, as for a list (ds[-1] "
+               "is the last row, ds[len(ds) - 1]).",
+            zh=f"那是第 {-i} 行：负下标和 list 一样从末尾数起（ds[-1] 是最后一行，即 "
+               "ds[len(ds) - 1]）。"))] if -i < ROWS else []
         _check(_flat(x), _flat(ref[i][0]), names=f"x of PimaDataset(path)[{i}]", known=known)
         _check(_flat(y), _flat(ref[i][1]), names=f"y of PimaDataset(path)[{i}]")
 
@@ -352,18 +409,22 @@ def test_index_out_of_range(student, data_dir):
         except GradingFailure as exc:
             hint = ""
             if "returned" in str(exc):
-                hint = ("\nHint: `for x, y in ds` stops only when ds[i] raises IndexError, so "
-                        "over a dataset whose indices wrap around (index % len) it never ends. "
-                        "Raise IndexError when index >= len(ds) or index < -len(ds).")
-            fail(f"PimaDataset(path)[{i}], for a dataset of {ROWS} samples: {exc}{hint}")
-
-
-_TRANSFORMS = ("Normalize(mean, std) of the reference's train statistics", "lambda x: 2 * x + 1")
+                hint = "\n" + bilingual(
+                    en="Hint: `for x, y in ds` stops only when ds[i] raises IndexError, so over a "
+                       "dataset whose indices wrap around (index % len) it never ends. Raise "
+                       "IndexError when index >= len(ds) or index < -len(ds).",
+                    zh="提示：`for x, y in ds` 只在 ds[i] 抛出 IndexError 时才停止，所以下标循环"
+                       "回绕（index % len）的数据集会无限迭代下去。当 index >= len(ds) 或 "
+                       "index < -len(ds) 时抛出 IndexError。")
+            fail(bilingual(en=f"PimaDataset(path)[{i}], for a dataset of {ROWS} samples: {exc}{hint}",
+                           zh=f"PimaDataset(path)[{i}]，数据集有 {ROWS} 个样本：{exc}{hint}"))
 
 
 def _transforms(reference, data_dir):
     mean, std = reference.feature_stats(reference.PimaDataset(_path(data_dir), split="train"))
-    return list(zip(_TRANSFORMS, (reference.Normalize(mean, std), lambda x: 2 * x + 1)))
+    labels = (bilingual(en="Normalize(mean, std) of the reference's train statistics",
+                        zh="用参考答案 train 统计量的 Normalize(mean, std)"), "lambda x: 2 * x + 1")
+    return list(zip(labels, (reference.Normalize(mean, std), lambda x: 2 * x + 1)))
 
 
 @pytest.mark.points(5)
@@ -379,9 +440,12 @@ def test_transform_applied_to_x(student, reference, data_dir):
         for i in (0, 57, TRAIN_ROWS - 1):
             x, _ = _item(ds, i, "PimaDataset(path, split='train', transform=...)")
             _check(_flat(x), _flat(ref[i][0]),
-                   names=f"x of PimaDataset(path, split='train', transform={label})[{i}]",
-                   known=[(_flat(raw[i][0]), "x is the raw measurements: call the transform on "
-                           "x in __getitem__ when one was given.")])
+                   names=bilingual(en=f"x of PimaDataset(path, split='train', transform={label})[{i}]",
+                                   zh=f"PimaDataset(path, split='train', transform={label})[{i}] 的 x"),
+                   known=[(_flat(raw[i][0]), bilingual(
+                       en="x is the raw measurements: call the transform on x in __getitem__ when "
+                          "one was given.",
+                       zh="x 是原始测量值：给了 transform 时，要在 __getitem__ 里对 x 调用它。"))])
 
 
 @pytest.mark.points(3)
@@ -397,10 +461,13 @@ def test_transform_not_applied_to_y(student, reference, data_dir):
             _, y = _item(ds, i, "PimaDataset(path, split='train', transform=...)")
             expected = ref[i][1]
             if not is_close(_flat(y), _flat(expected), check_dtype=False):
-                fail(f"y of PimaDataset(path, split='train', transform={label})[{i}] is {_show(y)}, "
-                     f"expected {expected.tolist()}: the transform was applied to y too. Apply "
-                     "it to x only: y is the label, 0.0 or 1.0, that BCELoss compares the "
-                     "probability with.")
+                fail(bilingual(en=f"y of PimaDataset(path, split='train', transform={label})[{i}] is "
+                                  f"{_show(y)}, expected {expected.tolist()}: the transform was "
+                                  "applied to y too. Apply it to x only: y is the label, 0.0 or 1.0, "
+                                  "that BCELoss compares the probability with.",
+                               zh=f"PimaDataset(path, split='train', transform={label})[{i}] 的 y 是 "
+                                  f"{_show(y)}，期望 {expected.tolist()}：transform 也作用在了 y 上。"
+                                  "只对 x 用它：y 是标签，0.0 或 1.0，BCELoss 拿概率和它比较。"))
 
 
 @pytest.mark.points(4)
@@ -415,18 +482,30 @@ def test_dataloader_batches(student, reference, data_dir):
         got = list(DataLoader(ds, batch_size=100))
     except StudentException as exc:
         _student_error(exc)
-        fail(f"iterating DataLoader(PimaDataset(path), batch_size=100) failed: {exc.student_message}\n"
-             "A DataLoader asks for ds[0], ds[1], …, ds[len(ds) − 1]: check that __len__ counts "
-             "the rows (not the header) and that __getitem__ accepts every index below it.")
+        fail(bilingual(en=f"iterating DataLoader(PimaDataset(path), batch_size=100) failed: "
+                          f"{exc.student_message}\nA DataLoader asks for ds[0], ds[1], …, "
+                          "ds[len(ds) − 1]: check that __len__ counts the rows (not the header) "
+                          "and that __getitem__ accepts every index below it.",
+                       zh=f"遍历 DataLoader(PimaDataset(path), batch_size=100) 失败："
+                          f"{exc.student_message}\nDataLoader 会依次取 ds[0]、ds[1]、…、"
+                          "ds[len(ds) − 1]：检查 __len__ 数的是数据行（不含表头），并且 "
+                          "__getitem__ 接受它以下的每个下标。"))
     if len(got) != len(expected):
-        fail(f"DataLoader(PimaDataset(path), batch_size=100) gave {len(got)} batches, expected "
-             f"{len(expected)} (532 samples: five batches of 100 and one of 32).")
+        fail(bilingual(en=f"DataLoader(PimaDataset(path), batch_size=100) gave {len(got)} batches, "
+                          f"expected {len(expected)} (532 samples: five batches of 100 and one of 32).",
+                       zh=f"DataLoader(PimaDataset(path), batch_size=100) 给出了 {len(got)} 个批次，"
+                          f"期望 {len(expected)} 个（532 个样本：五个 100 的批次和一个 32 的批次）。"))
     for k, (batch, (ex, ey)) in enumerate(zip(got, expected)):
         if not isinstance(batch, (tuple, list)) or len(batch) != 2:
-            fail(f"batch {k} of DataLoader(PimaDataset(path), batch_size=100) is {_describe(batch)}; "
-                 "expected a pair (x, y): let __getitem__ return a pair of tensors.")
-        assert_close(batch[0], ex, check_dtype=True, names=f"x of batch {k} (B = {len(ex)})")
-        assert_close(batch[1], ey, check_dtype=True, names=f"y of batch {k} (B = {len(ey)})")
+            fail(bilingual(en=f"batch {k} of DataLoader(PimaDataset(path), batch_size=100) is "
+                              f"{_describe(batch)}; expected a pair (x, y): let __getitem__ return a "
+                              "pair of tensors.",
+                           zh=f"DataLoader(PimaDataset(path), batch_size=100) 的第 {k} 个批次是"
+                              f"{_describe(batch)}；期望一对值 (x, y)：让 __getitem__ 返回一对张量。"))
+        assert_close(batch[0], ex, check_dtype=True,
+                     names=bilingual(en=f"x of batch {k} (B = {len(ex)})", zh=f"第 {k} 个批次的 x（B = {len(ex)}）"))
+        assert_close(batch[1], ey, check_dtype=True,
+                     names=bilingual(en=f"y of batch {k} (B = {len(ey)})", zh=f"第 {k} 个批次的 y（B = {len(ey)}）"))
 
 
 # ================================================================ feature_stats (11)
@@ -450,8 +529,10 @@ def test_feature_stats_mean(student, reference, rng):
     pairs = _pairs(rng, 50)
     _stats_output(student.feature_stats(pairs), reference.feature_stats(pairs), 0)
     assert_unchanged(student.last_call.changed, "feature_stats",
-                     "Compute the statistics on a copy (torch.stack makes one); do not subtract "
-                     "the mean from the samples' own tensors.")
+                     bilingual(en="Compute the statistics on a copy (torch.stack makes one); do not "
+                                  "subtract the mean from the samples' own tensors.",
+                               zh="在副本上计算统计量（torch.stack 会生成副本）；不要从样本自己的"
+                                  "张量里减去均值。"))
 
 
 @pytest.mark.points(3)
@@ -472,17 +553,25 @@ def test_feature_stats_types(student, rng):
     """
     got = student.feature_stats(_pairs(rng, 20))
     if not isinstance(got, (tuple, list)) or len(got) != 2:
-        fail(f"feature_stats must return a pair (mean, std), got {_describe(got)}", got)
+        fail(bilingual(en=f"feature_stats must return a pair (mean, std), got {_describe(got)}",
+                       zh=f"feature_stats 必须返回一对值 (mean, std)，得到的是{_describe(got)}"), got)
     for name, value in zip(STATS, got):
         if not isinstance(value, torch.Tensor):
-            fail(f"{name} is {_describe(value)}; return torch tensors (torch.from_numpy(...) "
-                 "or compute with torch).", got)
+            fail(bilingual(en=f"{name} is {_describe(value)}; return torch tensors "
+                              "(torch.from_numpy(...) or compute with torch).",
+                           zh=f"{name} 是{_describe(value)}；请返回 torch 张量"
+                              "（torch.from_numpy(...) 或用 torch 计算）。"), got)
         if tuple(value.shape) != (7,):
-            fail(f"{name} has shape {tuple(value.shape)}, expected (7,): one value per feature, "
-                 "over all samples (dim=0).", got)
+            fail(bilingual(en=f"{name} has shape {tuple(value.shape)}, expected (7,): one value per "
+                              "feature, over all samples (dim=0).",
+                           zh=f"{name} 的形状是 {tuple(value.shape)}，期望 (7,)：每个特征一个值，"
+                              "对所有样本计算（dim=0）。"), got)
         if value.dtype != torch.float32:
-            fail(f"{name} has dtype {str(value.dtype).removeprefix('torch.')}, expected float32, "
-                 "the dtype of x: use .float().", got)
+            dtype = str(value.dtype).removeprefix('torch.')
+            fail(bilingual(en=f"{name} has dtype {dtype}, expected float32, the dtype of x: use "
+                              ".float().",
+                           zh=f"{name} 的 dtype 是 {dtype}，期望 float32，即 x 的 dtype：请用 "
+                              ".float()。"), got)
 
 
 @pytest.mark.points(3)
@@ -495,9 +584,12 @@ def test_feature_stats_of_pima(student, reference, data_dir):
     got = student.feature_stats(ds)
     xs = torch.stack([x for x, _ in reference.PimaDataset(_path(data_dir))]).double()
     known = [((xs.mean(0), xs.std(0, correction=1)),
-              "your std divides by N − 1 (torch.std's default, unbiased=True): the population "
-              "std divides by N: use torch.std(..., unbiased=False) (correction=0) or NumPy's "
-              "np.std, whose default is ddof=0.")]
+              bilingual(en="your std divides by N − 1 (torch.std's default, unbiased=True): the "
+                           "population std divides by N: use torch.std(..., unbiased=False) "
+                           "(correction=0) or NumPy's np.std, whose default is ddof=0.",
+                        zh="你的 std 除以的是 N − 1（torch.std 的默认值 unbiased=True）：总体标准差"
+                           "除以 N：请用 torch.std(..., unbiased=False)（correction=0）或者默认 "
+                           "ddof=0 的 NumPy np.std。"))]
     _check(got, reference.feature_stats(reference.PimaDataset(_path(data_dir))), names=STATS,
            known=known)
 
@@ -515,11 +607,15 @@ def test_normalize_values(student, reference, rng):
     norm = student.Normalize(mean, std)
     for shape in ((7,), (5, 7)):
         x = torch.tensor(rng.normal(loc=2.0, scale=3.0, size=shape), dtype=torch.float32)
-        known = [(x / std - mean, "you computed x / std − mean: subtract the mean first, "
-                  "(x − mean) / std."),
-                 ((x - std) / mean, "mean and std are swapped: Normalize(mean, std)(x) = "
-                  "(x − mean) / std.")]
-        _check(norm(x), reference.Normalize(mean, std)(x), names=f"Normalize(mean, std)(x) for x {shape}",
+        known = [(x / std - mean, bilingual(
+                     en="you computed x / std − mean: subtract the mean first, (x − mean) / std.",
+                     zh="你算的是 x / std − mean：先减去均值，(x − mean) / std。")),
+                 ((x - std) / mean, bilingual(
+                     en="mean and std are swapped: Normalize(mean, std)(x) = (x − mean) / std.",
+                     zh="mean 和 std 弄反了：Normalize(mean, std)(x) = (x − mean) / std。"))]
+        _check(norm(x), reference.Normalize(mean, std)(x),
+               names=bilingual(en=f"Normalize(mean, std)(x) for x {shape}",
+                               zh=f"x 为 {shape} 时的 Normalize(mean, std)(x)"),
                known=known, check_dtype=True)
 
 
