@@ -631,11 +631,17 @@ def test_normalize_leaves_x_unchanged(student, reference, data_dir):
     first, _ = _item(ds, 3, "PimaDataset(path, split='train', transform=Normalize(mean, std))")
     second, _ = _item(ds, 3, "PimaDataset(path, split='train', transform=Normalize(mean, std))")
     if not is_close(_flat(first), _flat(second), check_dtype=False):
-        fail("reading ds[3] twice from PimaDataset(path, split='train', transform=Normalize(mean, "
-             f"std)) gave two different x, {_show(first)} and then {_show(second)}. "
-             "Your Normalize changed its input in place (x -= mean, x /= std, x.sub_(...)), and "
-             "that input was the dataset's own tensor, which is now normalized for good. Return a "
-             "new tensor: (x - mean) / std.")
+        fail(bilingual(en="reading ds[3] twice from PimaDataset(path, split='train', "
+                          f"transform=Normalize(mean, std)) gave two different x, {_show(first)} and "
+                          f"then {_show(second)}. Your Normalize changed its input in place "
+                          "(x -= mean, x /= std, x.sub_(...)), and that input was the dataset's own "
+                          "tensor, which is now normalized for good. Return a new tensor: "
+                          "(x - mean) / std.",
+                       zh="从 PimaDataset(path, split='train', transform=Normalize(mean, std)) 读取"
+                          f"两次 ds[3]，得到了两个不同的 x：先是 {_show(first)}，然后是 "
+                          f"{_show(second)}。你的 Normalize 原地修改了它的输入（x -= mean、"
+                          "x /= std、x.sub_(...)），而那个输入就是数据集自己的张量，它现在被永久地"
+                          "归一化了。请返回一个新张量：(x - mean) / std。"))
 
 
 # ================================================================ make_loaders (17)
@@ -647,8 +653,10 @@ def _loaders(value, label):
     """The two loader handles of make_loaders' result (a clear failure otherwise)."""
     if not isinstance(value, (tuple, list)) or len(value) != 2 or \
             not all(isinstance(v, Handle) for v in value):
-        fail(f"{label} must return (train_loader, dev_loader), two DataLoaders; got {_describe(value)}",
-             value)
+        fail(bilingual(en=f"{label} must return (train_loader, dev_loader), two DataLoaders; got "
+                          f"{_describe(value)}",
+                       zh=f"{label} 必须返回 (train_loader, dev_loader) 两个 DataLoader；得到的是"
+                          f"{_describe(value)}"), value)
     return value
 
 
@@ -672,17 +680,22 @@ def _epoch(loader, label):
     batches = list(loader)
     for k, batch in enumerate(batches):
         if not isinstance(batch, (tuple, list)) or len(batch) != 2:
-            fail(f"batch {k} of {label} is {_describe(batch)}; expected a pair (x, y).")
+            fail(bilingual(en=f"batch {k} of {label} is {_describe(batch)}; expected a pair (x, y).",
+                           zh=f"{label} 的第 {k} 个批次是{_describe(batch)}；期望一对值 (x, y)。"))
     return batches
 
 
 def _same_batches(got, expected, label, hint=""):
     if len(got) != len(expected):
-        fail(f"{label} gave {len(got)} batches, expected {len(expected)}." + (f"\n{hint}" if hint else ""))
+        fail(bilingual(en=f"{label} gave {len(got)} batches, expected {len(expected)}.",
+                       zh=f"{label} 给出了 {len(got)} 个批次，期望 {len(expected)} 个。")
+             + (f"\n{hint}" if hint else ""))
     for k, ((x, y), (ex, ey)) in enumerate(zip(got, expected)):
         try:
-            assert_close(x, ex, names=f"x of batch {k} of {label}")
-            assert_close(y, ey, names=f"y of batch {k} of {label}")
+            assert_close(x, ex, names=bilingual(en=f"x of batch {k} of {label}",
+                                                zh=f"{label} 第 {k} 个批次的 x"))
+            assert_close(y, ey, names=bilingual(en=f"y of batch {k} of {label}",
+                                                zh=f"{label} 第 {k} 个批次的 y"))
         except GradingFailure as exc:
             fail(f"{exc}\n{hint}" if hint else str(exc))
 
@@ -698,14 +711,25 @@ def test_make_loaders_sizes(student, rng):
     sizes = (_length(train_loader.dataset, "train_loader.dataset"), _length(dev_loader.dataset, "dev_loader.dataset"))
     n_dev = round(ML_FRACTION * ML_N)
     if sizes == (ML_N - n_dev + 1, n_dev - 1):
-        fail(f"the dev set has {sizes[1]} samples and the train set {sizes[0]}: n_dev = "
-             f"round(0.3 · 123) = round(36.9) = 37; int() truncates 36.9 to 36: use round().")
+        fail(bilingual(en=f"the dev set has {sizes[1]} samples and the train set {sizes[0]}: n_dev = "
+                          "round(0.3 · 123) = round(36.9) = 37; int() truncates 36.9 to 36: use "
+                          "round().",
+                       zh=f"dev 集有 {sizes[1]} 个样本，train 集有 {sizes[0]} 个：n_dev = "
+                          "round(0.3 · 123) = round(36.9) = 37；int() 会把 36.9 截断成 36：请用 "
+                          "round()。"))
     if sizes == (n_dev, ML_N - n_dev):
-        fail(f"the train set has {sizes[0]} samples and the dev set {sizes[1]}: swapped. "
-             "random_split(dataset, [N − n_dev, n_dev]) gives the train part first.")
+        fail(bilingual(en=f"the train set has {sizes[0]} samples and the dev set {sizes[1]}: "
+                          "swapped. random_split(dataset, [N − n_dev, n_dev]) gives the train part "
+                          "first.",
+                       zh=f"train 集有 {sizes[0]} 个样本，dev 集有 {sizes[1]} 个：弄反了。"
+                          "random_split(dataset, [N − n_dev, n_dev]) 先给出 train 部分。"))
     if sizes != (ML_N - n_dev, n_dev):
-        fail(f"the train and dev sets have {sizes[0]} and {sizes[1]} samples; expected "
-             f"{ML_N - n_dev} and {n_dev} (n_dev = round(dev_fraction · N) = round(0.3 · 123)).")
+        fail(bilingual(en=f"the train and dev sets have {sizes[0]} and {sizes[1]} samples; expected "
+                          f"{ML_N - n_dev} and {n_dev} (n_dev = round(dev_fraction · N) = "
+                          "round(0.3 · 123)).",
+                       zh=f"train 集和 dev 集分别有 {sizes[0]} 和 {sizes[1]} 个样本；期望 "
+                          f"{ML_N - n_dev} 和 {n_dev}（n_dev = round(dev_fraction · N) = "
+                          "round(0.3 · 123)）。"))
 
 
 @pytest.mark.points(2)
@@ -721,9 +745,12 @@ def test_make_loaders_batch_sizes(student, rng):
         got = [len(x) for x, _ in _epoch(loader, name)]
         expected = [ML_BATCH] * (n // ML_BATCH) + ([n % ML_BATCH] if n % ML_BATCH else [])
         if got != expected:
-            fail(f"{name} over {n} samples with batch_size={ML_BATCH} gave batches of {got}; "
-                 f"expected {expected}: DataLoader(..., batch_size=batch_size), keeping the last "
-                 "smaller batch (drop_last=False, the default).")
+            fail(bilingual(en=f"{name} over {n} samples with batch_size={ML_BATCH} gave batches of "
+                              f"{got}; expected {expected}: DataLoader(..., batch_size=batch_size), "
+                              "keeping the last smaller batch (drop_last=False, the default).",
+                           zh=f"{name} 在 {n} 个样本上用 batch_size={ML_BATCH} 给出的批次大小是 "
+                              f"{got}；期望 {expected}：DataLoader(..., batch_size=batch_size)，保留"
+                              "最后一个较小的批次（drop_last=False，即默认值）。"))
 
 
 @pytest.mark.points(4)
@@ -739,16 +766,27 @@ def test_make_loaders_split_indices(student, reference, rng):
         for name, loader, ref in (("train", loaders[0], ref_train), ("dev", loaders[1], ref_dev)):
             got = _subset_indices(loader, name)
             if got is None:
-                fail(f"{name}_loader.dataset has no .indices: split the dataset with "
-                     "torch.utils.data.random_split, whose parts are Subsets.")
+                fail(bilingual(en=f"{name}_loader.dataset has no .indices: split the dataset with "
+                                  "torch.utils.data.random_split, whose parts are Subsets.",
+                               zh=f"{name}_loader.dataset 没有 .indices：请用 "
+                                  "torch.utils.data.random_split 划分数据集，它划分出的部分是 "
+                                  "Subset。"))
             expected = list(ref.dataset.indices)
             if got != expected:
                 where = next((k for k, (a, b) in enumerate(zip(got, expected)) if a != b), None)
-                what = (f"{len(got)} indices, expected {len(expected)}" if where is None else
-                        f"index {got[where]} at position {where}, where {expected[where]} was expected")
-                fail(f"the {name} part for seed {seed} (N = {ML_N}, dev_fraction = {ML_FRACTION}) has "
-                     f"{what}: split with random_split(dataset, [N − n_dev, n_dev], "
-                     "generator=torch.Generator().manual_seed(seed)).")
+                what = (bilingual(en=f"{len(got)} indices, expected {len(expected)}",
+                                  zh=f"{len(got)} 个下标，期望 {len(expected)} 个") if where is None else
+                        bilingual(en=f"index {got[where]} at position {where}, where "
+                                     f"{expected[where]} was expected",
+                                  zh=f"位置 {where} 上的下标 {got[where]}，而期望的是 "
+                                     f"{expected[where]}"))
+                fail(bilingual(en=f"the {name} part for seed {seed} (N = {ML_N}, dev_fraction = "
+                                  f"{ML_FRACTION}) has {what}: split with random_split(dataset, "
+                                  "[N − n_dev, n_dev], generator=torch.Generator().manual_seed(seed)).",
+                               zh=f"种子为 {seed} 时（N = {ML_N}，dev_fraction = {ML_FRACTION}）"
+                                  f"{name} 部分有{what}：请用 random_split(dataset, "
+                                  "[N − n_dev, n_dev], generator=torch.Generator().manual_seed(seed)) "
+                                  "划分。"))
 
 
 @pytest.mark.points(4)
@@ -758,9 +796,13 @@ def test_make_loaders_train_order(student, reference, rng):
     中文：make_loaders: train loader 的第一个 epoch 按以 seed 为种子的生成器给出的顺序访问样本
     """
     pairs = _pairs(rng, ML_N)
-    hint = ("Hint: the train loader must shuffle with its own generator: DataLoader(train_set, "
-            "batch_size, shuffle=True, generator=torch.Generator().manual_seed(seed)); without "
-            "one it draws from torch's global random state, and every run differs.")
+    hint = bilingual(en="Hint: the train loader must shuffle with its own generator: "
+                        "DataLoader(train_set, batch_size, shuffle=True, "
+                        "generator=torch.Generator().manual_seed(seed)); without one it draws from "
+                        "torch's global random state, and every run differs.",
+                     zh="提示：train loader 必须用它自己的生成器打乱：DataLoader(train_set, "
+                        "batch_size, shuffle=True, generator=torch.Generator().manual_seed(seed))；"
+                        "没有它就会使用 torch 的全局随机状态，每次运行都不一样。")
     for seed in (0, 7):
         train_loader, _ = _loaders(student.make_loaders(pairs, ML_BATCH, ML_FRACTION, seed), "make_loaders")
         indices = _subset_indices(train_loader, "train")
@@ -770,7 +812,8 @@ def test_make_loaders_train_order(student, reference, rng):
             expected = list(DataLoader(Subset(pairs, indices), batch_size=ML_BATCH, shuffle=True,
                                        generator=torch.Generator().manual_seed(seed)))
         got = _epoch(train_loader, "train_loader")
-        _same_batches(got, expected, f"train_loader (seed {seed})", hint)
+        _same_batches(got, expected, bilingual(en=f"train_loader (seed {seed})",
+                                               zh=f"train_loader（种子 {seed}）"), hint)
 
 
 @pytest.mark.points(2)
@@ -783,13 +826,20 @@ def test_make_loaders_reproducible(student, rng):
     first = [_loaders(student.make_loaders(pairs, 8, 0.25, seed), "make_loaders")[0] for seed in (1, 1, 2)]
     batches = [_epoch(loader, "train_loader")[0] for loader in first]
     if not is_close(batches[0][0], batches[1][0]):
-        fail("two calls of make_loaders(dataset, 8, 0.25, seed=1) gave different first train "
-             "batches: shuffle with DataLoader(..., shuffle=True, "
-             "generator=torch.Generator().manual_seed(seed)), and split with random_split's "
-             "generator seeded by seed as well, so that a run can be repeated.")
+        fail(bilingual(en="two calls of make_loaders(dataset, 8, 0.25, seed=1) gave different first "
+                          "train batches: shuffle with DataLoader(..., shuffle=True, "
+                          "generator=torch.Generator().manual_seed(seed)), and split with "
+                          "random_split's generator seeded by seed as well, so that a run can be "
+                          "repeated.",
+                       zh="两次调用 make_loaders(dataset, 8, 0.25, seed=1) 得到的第一个 train 批次"
+                          "不同：用 DataLoader(..., shuffle=True, "
+                          "generator=torch.Generator().manual_seed(seed)) 打乱，random_split 的"
+                          "生成器也用 seed 设置种子，这样运行才能重复。"))
     if is_close(batches[0][0], batches[2][0]):
-        fail("make_loaders(dataset, 8, 0.25, seed) gave the same first train batch for seeds 1 "
-             "and 2: use the seed argument to seed the generators.")
+        fail(bilingual(en="make_loaders(dataset, 8, 0.25, seed) gave the same first train batch for "
+                          "seeds 1 and 2: use the seed argument to seed the generators.",
+                       zh="make_loaders(dataset, 8, 0.25, seed) 在种子 1 和 2 时给出了相同的第一个 "
+                          "train 批次：请用参数 seed 为生成器设置种子。"))
 
 
 @pytest.mark.points(2)
@@ -807,8 +857,10 @@ def test_make_loaders_dev_not_shuffled(student, reference, rng):
         expected = list(DataLoader(Subset(pairs, indices), batch_size=ML_BATCH, shuffle=False))
     for _ in range(2):
         _same_batches(_epoch(dev_loader, "dev_loader"), expected, "dev_loader",
-                      "Hint: the dev loader keeps the dev set's order: DataLoader(dev_set, batch_size, "
-                      "shuffle=False).")
+                      bilingual(en="Hint: the dev loader keeps the dev set's order: "
+                                   "DataLoader(dev_set, batch_size, shuffle=False).",
+                                zh="提示：dev loader 保持 dev 集的顺序：DataLoader(dev_set, batch_size, "
+                                   "shuffle=False)。"))
 
 
 # ================================================================ Classifier (10)
@@ -832,12 +884,21 @@ def test_classifier_forward_shape(student, rng):
     for n in (1, 10):
         out = model(torch.tensor(rng.normal(size=(n, 7)), dtype=torch.float32))
         if not isinstance(out, torch.Tensor):
-            fail(f"Classifier()(x) for x of shape ({n}, 7) returned {_describe(out)}; expected a tensor.")
+            fail(bilingual(en=f"Classifier()(x) for x of shape ({n}, 7) returned {_describe(out)}; "
+                              "expected a tensor.",
+                           zh=f"x 的形状为 ({n}, 7) 时，Classifier()(x) 返回了{_describe(out)}；"
+                              "期望一个张量。"))
         if tuple(out.shape) != (n, 1):
-            fail(f"Classifier()(x) for x of shape ({n}, 7) has shape {tuple(out.shape)}, expected ({n}, 1).")
+            fail(bilingual(en=f"Classifier()(x) for x of shape ({n}, 7) has shape {tuple(out.shape)}, "
+                              f"expected ({n}, 1).",
+                           zh=f"x 的形状为 ({n}, 7) 时，Classifier()(x) 的形状是 {tuple(out.shape)}，"
+                              f"期望 ({n}, 1)。"))
         if not bool(((out > 0) & (out < 1)).all()):
-            fail(f"Classifier()(x) gave {out.reshape(-1).tolist()[:5]} …: probabilities must lie "
-                 "in (0, 1): end with a sigmoid.")
+            values = out.reshape(-1).tolist()[:5]
+            fail(bilingual(en=f"Classifier()(x) gave {values} …: probabilities must lie in (0, 1): "
+                              "end with a sigmoid.",
+                           zh=f"Classifier()(x) 得到 {values} …：概率必须在 (0, 1) 之间：最后要接一个 "
+                              "sigmoid。"))
 
 
 @pytest.mark.points(5)
@@ -852,7 +913,9 @@ def test_classifier_forward_matches_reference(student, reference, rng):
     x = torch.tensor(rng.normal(size=(10, 7)), dtype=torch.float32)
     with torch.no_grad():
         expected = _reference_model(reference, weights)(x)
-    assert_close(model(x), expected, names="Classifier()(x) for x of shape (10, 7), with the same weights")
+    assert_close(model(x), expected,
+                 names=bilingual(en="Classifier()(x) for x of shape (10, 7), with the same weights",
+                                 zh="权重相同、x 的形状为 (10, 7) 时的 Classifier()(x)"))
 
 
 # ================================================================ train (12 + 6 on GPU)
@@ -895,14 +958,21 @@ def test_train_loss_history(student, reference, rng, device):
     expected = reference.train(_reference_model(reference, weights), batches, TRAIN_EPOCHS, TRAIN_LR)
     known = [
         (_train_variant(reference, weights, batches, TRAIN_EPOCHS, TRAIN_LR, "last_batch")[0],
-         "each of your losses is the epoch's last batch loss: add up the batch losses "
-         "(loss.item()) over the epoch and divide by the number of batches."),
+         bilingual(en="each of your losses is the epoch's last batch loss: add up the batch losses "
+                      "(loss.item()) over the epoch and divide by the number of batches.",
+                   zh="你的每个损失都是该 epoch 最后一个批次的损失：把一个 epoch 中各批次的损失"
+                      "（loss.item()）加起来，再除以批次数。")),
         (_train_variant(reference, weights, batches, TRAIN_EPOCHS, TRAIN_LR, "no_zero_grad")[0],
-         "your gradients accumulate from batch to batch: backward() adds to .grad, so call "
-         "optimizer.zero_grad() before each loss.backward()."),
+         bilingual(en="your gradients accumulate from batch to batch: backward() adds to .grad, so "
+                      "call optimizer.zero_grad() before each loss.backward().",
+                   zh="你的梯度在批次之间不断累加：backward() 会加到 .grad 上，所以每次 "
+                      "loss.backward() 之前都要调用 optimizer.zero_grad()。")),
         (_train_variant(reference, weights, batches, TRAIN_EPOCHS, TRAIN_LR, "weighted")[0],
-         "your losses are means over the samples (each batch weighted by its size): the "
-         "contract asks for the plain mean of the epoch's batch losses, each batch counting once."),
+         bilingual(en="your losses are means over the samples (each batch weighted by its size): "
+                      "the contract asks for the plain mean of the epoch's batch losses, each batch "
+                      "counting once.",
+                   zh="你的损失是对样本求的平均（每个批次按大小加权）：约定要求的是该 epoch 各批次"
+                      "损失的简单平均，每个批次只算一次。")),
     ]
     _check(_history(got), expected, names="losses", known=known, source=got)
 
@@ -924,9 +994,13 @@ def test_train_updates_weights(student, reference, rng):
     got = {ref: state[names[ref]] for ref in REF_NAMES}
     expected = ref_model.state_dict()
     for ref in REF_NAMES:
-        _check(got[ref], expected[ref], names=f"{names[ref]} after training",
-               known=[(no_zero.state_dict()[ref], "your gradients accumulate from batch to batch: "
-                       "call optimizer.zero_grad() before each loss.backward().")])
+        _check(got[ref], expected[ref],
+               names=bilingual(en=f"{names[ref]} after training", zh=f"训练后的 {names[ref]}"),
+               known=[(no_zero.state_dict()[ref], bilingual(
+                   en="your gradients accumulate from batch to batch: call optimizer.zero_grad() "
+                      "before each loss.backward().",
+                   zh="你的梯度在批次之间不断累加：每次 loss.backward() 之前都要调用 "
+                      "optimizer.zero_grad()。"))])
 
 
 @pytest.mark.points(2)
@@ -938,14 +1012,20 @@ def test_train_returns_floats(student, rng):
     model = student.Classifier()
     got = student.train(model, _batches(rng, (8, 8)), 3, 0.1)
     if not isinstance(got, (list, tuple)) or len(got) != 3:
-        fail(f"train(model, loader, epochs=3, lr) must return a list of 3 losses, one per epoch; "
-             f"got {_describe(got)}", got)
+        fail(bilingual(en=f"train(model, loader, epochs=3, lr) must return a list of 3 losses, one "
+                          f"per epoch; got {_describe(got)}",
+                       zh=f"train(model, loader, epochs=3, lr) 必须返回 3 个损失的列表，每个 epoch "
+                          f"一个；得到的是{_describe(got)}"), got)
     for k, value in enumerate(got):
         if isinstance(value, torch.Tensor):
-            fail(f"losses[{k}] is a tensor: append loss.item(), a Python float (a tensor keeps its "
-                 "whole computational graph alive, epoch after epoch).", got)
+            fail(bilingual(en=f"losses[{k}] is a tensor: append loss.item(), a Python float (a "
+                              "tensor keeps its whole computational graph alive, epoch after "
+                              "epoch).",
+                           zh=f"losses[{k}] 是张量：请 append loss.item()，即 Python float（张量会让"
+                              "整个计算图一直留在内存里，一个 epoch 接一个 epoch）。"), got)
         if isinstance(value, bool) or not isinstance(value, (float, np.floating)) or not math.isfinite(value):
-            fail(f"losses[{k}] is {_describe(value)}; expected a finite Python float.", got)
+            fail(bilingual(en=f"losses[{k}] is {_describe(value)}; expected a finite Python float.",
+                           zh=f"losses[{k}] 是{_describe(value)}；期望一个有限的 Python float。"), got)
 
 
 # ================================================================ evaluate (6 + 4 on GPU)
@@ -988,12 +1068,13 @@ def test_evaluate_accuracy(student, reference, rng, device):
     per_batch = float(np.mean([float((p == y).float().mean()) for p, (_, y) in zip(predicted, batches)]))
     broadcast = sum(float((p.reshape(-1) == y).sum()) for p, (_, y) in zip(predicted, batches)) / \
         sum(len(y) for _, y in batches)
-    known = [(per_batch, "you averaged the accuracies of the batches: the last batch is smaller, "
-              "so that is not the accuracy over the samples. Count the right predictions over "
-              "all batches and divide by the number of samples."),
-             (broadcast, "your predictions of shape (B,) were compared with labels of shape "
-              "(B, 1), which broadcasts to a (B, B) table: compare tensors of one shape (keep "
-              "the model's (B, 1) output, or flatten both).")]
+    known = [(per_batch, bilingual(
+                 en="you averaged the accuracies of the batches: the last batch is smaller, so "
+                    "that is not the accuracy over the samples. Count the right predictions over "
+                    "all batches and divide by the number of samples.",
+                 zh="你对各批次的准确率取了平均：最后一个批次比较小，所以这不是所有样本上的准确率。"
+                    "请统计所有批次中预测正确的个数，再除以样本数。")),
+             (broadcast, _broadcast_hint())]
     _check(got, expected, names="accuracy", known=known, source=got)
 
 
@@ -1012,7 +1093,16 @@ def test_evaluate_all_right_or_all_wrong(student, rng):
     for label, expected in ((1.0, 1.0), (0.0, 0.0)):
         batches = [(x, torch.full((len(x), 1), label)) for x in xs]
         got = student.evaluate(model, batches)
-        _check(got, expected, names=f"accuracy when every label is {label:g} and every probability σ(10)",
-               known=[(broadcast, "your predictions of shape (B,) were compared with labels of "
-                       "shape (B, 1), which broadcasts to a (B, B) table: compare tensors of one "
-                       "shape (keep the model's (B, 1) output, or flatten both).")], source=got)
+        _check(got, expected,
+               names=bilingual(en=f"accuracy when every label is {label:g} and every probability σ(10)",
+                               zh=f"每个标签都是 {label:g}、每个概率都是 σ(10) 时的 accuracy"),
+               known=[(broadcast, _broadcast_hint())], source=got)
+
+
+def _broadcast_hint():
+    return bilingual(
+        en="your predictions of shape (B,) were compared with labels of shape (B, 1), which "
+           "broadcasts to a (B, B) table: compare tensors of one shape (keep the model's (B, 1) "
+           "output, or flatten both).",
+        zh="你把形状为 (B,) 的预测和形状为 (B, 1) 的标签做了比较，广播成了 (B, B) 的表：请比较"
+           "形状相同的张量（保留模型 (B, 1) 的输出，或者把两者都展平）。")
