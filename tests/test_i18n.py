@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Message
 
-from conftest import ROOT, SUBMISSIONS, run_grade
+from conftest import ROOT, run_grade
 from grader import catalog, i18n
 from grader.i18n import _, bilingual, in_every_language, ngettext, using
 
