@@ -510,10 +510,11 @@ class Worker:
         self.restarts = 0
         self.import_error: SubmissionNotImportable | None = None
         self.timed_out: dict[str, float] = {}
-        self.callbacks: dict[int, Callable] = {}  # those of the request in flight
+        #: the grader-side functions passed to this worker process, by id: it may call
+        #: back those (a Dataset keeps its transform and calls it on each item), no other
+        self.callbacks: dict[int, Callable] = {}
         self.seq = 0  # the last request's sequence number
         self._next_callback = 0
-        self._depth = 0  # requests in flight (a callback may make one while another waits)
         #: set when a worker could not be confined: the grading must stop (``GraderFault``)
         self.fault: GraderFault | None = None
         #: called after every call of the student's code (functions and handle
@@ -608,6 +609,7 @@ class Worker:
         says, else why it is not (the worker then exits without running anything)."""
         cpu_left = self.limits.cpu_seconds - self.cpu_used
         self.generation += 1
+        self.callbacks.clear()  # a new process holds none of the functions passed before
         work = self.root / f"run{self.generation}"
         work.mkdir()
         target = work / f"{self.module_name}.py"
@@ -802,10 +804,7 @@ class Worker:
         whole_submission = left < timeout
         timeout = min(timeout, left)
         start = time.monotonic()
-        if self._depth == 0:
-            self.callbacks.clear()  # a worker may call back only what this request carries
         self.seq += 1
-        self._depth += 1
         try:
             return self._exchange({**msg, "seq": self.seq}, start, start + timeout, label)
         except StudentTimeout as exc:
@@ -813,7 +812,6 @@ class Worker:
                 raise self._time_spent(label, exc.output) from None
             raise
         finally:
-            self._depth -= 1
             self.seconds_used += time.monotonic() - start
 
     def _exchange(self, msg: dict, start: float, deadline: float, label: str | None) -> Reply:
@@ -890,7 +888,7 @@ class Worker:
 
     def _serve_callback(self, msg: dict) -> None:
         func = self.callbacks.get(msg.get("id"))
-        if func is None:  # not one this request carries
+        if func is None:  # never passed to this worker process
             self.kill()
             raise ValueCannotCross(None, "its answer was malformed: it called a function "
                                    "that was not passed to it")

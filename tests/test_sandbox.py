@@ -842,8 +842,17 @@ def _seq():
     import gc
     return next(o.seq for o in gc.get_objects() if type(o).__name__ == "Server")
 
+_kept = []
+
+def keep(transform):
+    _kept.append(transform)
+    return len(_kept)
+
+def use_kept(x):
+    return _kept[-1](x)
+
 def callback_not_given():
-    os.write(_fd(), _frame(_answer({"op": "callback", "id": 1, "args": [], "seq": _seq(),
+    os.write(_fd(), _frame(_answer({"op": "callback", "id": 999, "args": [], "seq": _seq(),
                                     "kwargs": {"$": "dict", "items": []}})))
     time.sleep(3)
 '''
@@ -892,7 +901,7 @@ def test_an_answer_over_the_limit_is_refused_before_it_is_encoded(forger):
     assert call(forger, "big", 1).value.nbytes == 1 << 20, "and an answer under it crosses"
 
 
-def test_a_callback_the_request_did_not_carry_is_refused(forger):
+def test_a_callback_never_passed_to_the_worker_is_refused(forger):
     with pytest.raises(ValueCannotCross, match="called a function that was not passed to it"):
         call(forger, "callback_not_given")
 
@@ -915,3 +924,13 @@ def test_changed_arguments_are_found_by_the_grader(worker):
     assert [name for _, name, _ in call(worker, "normalize", x).changed] == ["x"]
     np.testing.assert_array_equal(x, [1.0, -2.0, 3.0])
     assert call(worker, "mse_loss", x, x).changed == []
+
+
+def test_a_function_passed_earlier_can_be_called_back_later(forger):
+    """A Dataset keeps the transform it was given and calls it on each item, in later
+    requests: the worker may call back what was passed to this process before."""
+    assert call(forger, "keep", lambda v: v * 2).value == 1
+    assert call(forger, "use_kept", 21).value == 42
+    forger.kill()  # a new process: nothing was passed to it
+    with pytest.raises(StudentException, match="list index out of range"):
+        call(forger, "use_kept", 21)
