@@ -218,7 +218,7 @@ def _probe(namespaces: bool) -> str:
             for part in ("view", "rw"):
                 (root / part).mkdir()
             spec["view"] = {"root": str(root / "view"), "writable": str(root / "rw"),
-                            "readonly": list(_SYSTEM_DIRS) + [str(Path(sys.prefix).resolve())],
+                            "readonly": list(_SYSTEM_DIRS) + _python_prefixes(),
                             "disk_mb": 1, "uid": uid}
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
                "PYTHONPATH": str(grader_lib(root)), "PYTHONDONTWRITEBYTECODE": "1"}
@@ -238,6 +238,13 @@ def _probe(namespaces: bool) -> str:
         return f"{what} could not be set up here: " + (said[-400:] or f"exit code {probe.returncode}")
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _python_prefixes() -> list[str]:
+    """The folders of the Python installation this process runs from: its prefix and
+    base prefix (a virtual environment's and the interpreter's it was made from)."""
+    return sorted({str(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix,
+                                                     sys.exec_prefix, sys.base_exec_prefix)})
 
 
 @lru_cache(maxsize=None)
