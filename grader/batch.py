@@ -36,7 +36,7 @@ from grader.errors import ConfigurationError
 from grader.exports import summary_lines, write_exports
 from grader.gradebook import Entry, Gradebook
 from grader.intake import Submission, collect
-from grader.slot import SlotDied, SlotProcess, died, request_for
+from grader.slot import RETRYING, SlotDied, SlotProcess, died, request_for
 
 __all__ = ["run_batch", "BatchReport", "LocalExecutor", "fingerprint", "GRADEBOOK_NAME",
            "Executor"]
@@ -72,7 +72,9 @@ def fingerprint(assignment: Assignment, public_only: bool = False) -> str:
 
 class Executor(Protocol):
     """Grades requests (``grader.slot.request_for``) and yields ``(request, outcome)``
-    as each finishes, in any order."""
+    as each finishes, in any order; it may also yield ``(request, notice)`` before a
+    request's outcome, a notice (``{"op": grader.slot.RETRYING, "reason"}``) saying
+    that its grading process was stopped and it is being graded again."""
 
     def results(self, requests: Sequence[dict]) -> Iterator[tuple[dict, dict]]: ...
 
@@ -120,7 +122,7 @@ class LocalExecutor:
             for slot in ready:
                 request = slot.request
                 try:
-                    outcome = slot.receive()
+                    outcome = slot.receive()  # an outcome, or a RETRYING notice
                 except SlotDied as exc:
                     outcome = died(request, exc)
                     self.slots[self.slots.index(slot)] = fresh = self._new_slot()
@@ -177,7 +179,8 @@ def run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *,
               executor: Executor, regrade: bool = False, id_pattern: str | None = None,
               public_only: bool = False, key: bytes | None = None,
               on_start: Callable[[int, int], None] | None = None,
-              on_result: Callable[[Entry], None] | None = None) -> BatchReport:
+              on_result: Callable[[Entry], None] | None = None,
+              on_retry: Callable[[Entry], None] | None = None) -> BatchReport:
     """Grade every submission in ``paths`` into the gradebook in ``out``, then export.
 
     Args:
@@ -193,6 +196,10 @@ def run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *,
             records are verified with it (``grader.intake.collect``); None: not verified.
         on_start: called once as ``on_start(to_grade, total)`` before grading starts.
         on_result: called with each entry as it is recorded (rejections included).
+        on_retry: called with the error entry recorded when a grading process was
+            stopped (it made no progress, ran past its budget or died: the grader's
+            failure) and the submission is being graded again in a fresh process; its
+            final entry follows, through ``on_result``.
 
     Returns:
         The ``BatchReport``.
@@ -239,10 +246,26 @@ def run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *,
                 on_result(entry)
         requests = [request_for(s.student, s.origin, s.source, assignment.module)
                     for s in todo.values()]
+        told: set[str] = set()  # students whose retries were told as they happened
+
+        def stopped(sub: Submission, reason: str) -> None:
+            entry = _entry(sub, {"status": "error", "reason": f"{reason}; graded again "
+                                 "in a fresh process"}, fp, max_score)
+            book.record(entry)  # what the log keeps, should this batch stop meanwhile
+            if on_retry is not None:
+                on_retry(entry)
+
         for request, outcome in executor.results(requests):
+            sub = todo[request["student"]]
+            if outcome.get("op") == RETRYING:
+                told.add(sub.student)
+                stopped(sub, outcome.get("reason", ""))
+                continue
             if outcome.get("status") == "config":
                 raise ConfigurationError(outcome.get("reason", "the assignment is set up wrongly"))
-            sub = todo[request["student"]]
+            if sub.student not in told:
+                for reason in outcome.get("stopped", []):
+                    stopped(sub, reason)
             entry = _entry(sub, outcome, fp, max_score)
             book.record(entry)
             if entry.status == "graded":

@@ -400,7 +400,8 @@ def batch_command(assignment_name, paths, out, jobs, scheduler, regrade, id_patt
             report = run_batch(assignment, list(paths), out, executor=executor, regrade=regrade,
                                id_pattern=id_pattern, public_only=public_only,
                                key=_batch_key(console),
-                               on_start=progress.start, on_result=progress.advance)
+                               on_start=progress.start, on_result=progress.advance,
+                               on_retry=progress.retrying)
     except KeyboardInterrupt:
         executor.close()
         console.print(f"Stopped. Every result finished so far is saved in {out / 'gradebook.sqlite'}; "

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-__all__ = ["Limits", "EnvPolicy", "DEFAULT_PASS_ENV", "ALWAYS_SECRET_ENV"]
+__all__ = ["Limits", "EnvPolicy", "DEFAULT_PASS_ENV", "ALWAYS_SECRET_ENV", "ONE_THREAD_ENV"]
 
 #: Environment variables the worker inherits by default; every other one is dropped.
 DEFAULT_PASS_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "SYSTEMROOT", "CUDA_VISIBLE_DEVICES",
@@ -39,6 +39,17 @@ DEFAULT_PASS_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "SYSTEMROOT", "CUDA_VI
 ALWAYS_SECRET_ENV = ("GRADER_KEY", "GITHUB_TOKEN", "GH_TOKEN", "ACTIONS_RUNTIME_TOKEN",
                      "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
                      "NO_PROXY", "http_proxy", "https_proxy", "all_proxy", "no_proxy")
+
+#: The thread pools of the numerical libraries (OpenMP, under torch's intra-op pool and
+#: MKL; OpenBLAS, under numpy; MKL; numexpr; Accelerate) held to one thread, read by
+#: each library when it loads.  Every process that forks another after numpy or torch
+#: has run gets them before it starts (a batch slot, the zygote), since a pool's
+#: threads do not exist in a forked child, whose first parallel operation then waits
+#: for them for ever; and so does every worker (unless the assignment passes its own
+#: values), so that a call's CPU time, which its limits count, is the same on every
+#: machine, loaded or not (docs/sandbox.md).
+ONE_THREAD_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+                  "NUMEXPR_NUM_THREADS": "1", "VECLIB_MAXIMUM_THREADS": "1"}
 
 
 @dataclass(frozen=True)
