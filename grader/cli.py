@@ -331,7 +331,8 @@ goes on.
   batch.log          what the grading processes printed (for debugging)
 
 Running the same command again resumes: submissions already graded with the same
-content and the same suite are not graded again (--regrade forces it). Ctrl-C stops
+content and the same suite are not graded again (--regrade forces it; a --regrade that
+was stopped is resumed by the same command, keeping what it regraded). Ctrl-C stops
 cleanly. Each submission runs sandboxed as in `grade hwN` and gets exactly the verdict
 `grade hwN --submission FILE` gives it.
 
@@ -355,6 +356,10 @@ the assignment is set up wrongly; 130 when interrupted.
                    "locally. Every Dask worker needs dl-grader installed and the course "
                    "repository at the same path; run workers with --nthreads equal to the "
                    "cores you want used per worker.")
+@click.option("--memory-gb", metavar="GB", type=click.FloatRange(min=0.5), default=None,
+              help="Memory the batch may use (default: what this machine has available when "
+                   "it starts). Fewer jobs run at once where --jobs workers, each using all "
+                   "its memory limit (memory_mb in assignment.toml), would need more.")
 @click.option("--regrade", is_flag=True,
               help="Grade every submission again, even those already in the gradebook.")
 @click.option("--id-pattern", metavar="REGEX", default=None,
@@ -363,7 +368,8 @@ the assignment is set up wrongly; 130 when interrupted.
                    "downloads (doejohn_12345_67890_backprop.py): '_(?:LATE_)?(\\d+)_\\d+'.")
 @click.option("--public", "public_only", is_flag=True,
               help="Run only the public tests.")
-def batch_command(assignment_name, paths, out, jobs, scheduler, regrade, id_pattern, public_only):
+def batch_command(assignment_name, paths, out, jobs, scheduler, memory_gb, regrade, id_pattern,
+                  public_only):
     from rich.console import Console
 
     from grader.batch import LOG_NAME, LocalExecutor, default_jobs, run_batch
@@ -394,7 +400,10 @@ def batch_command(assignment_name, paths, out, jobs, scheduler, regrade, id_patt
 
         executor = DaskExecutor(scheduler, assignment, public_only=public_only)
     else:
-        executor = LocalExecutor(assignment, jobs or default_jobs(), public_only=public_only, log=log)
+        executor = LocalExecutor(assignment, jobs or default_jobs(), public_only=public_only,
+                                 log=log, memory_mb=None if memory_gb is None else int(memory_gb * 1024))
+        if executor.note:
+            console.print(executor.note, markup=False)
     try:
         with BatchProgress(console) as progress:
             report = run_batch(assignment, list(paths), out, executor=executor, regrade=regrade,
@@ -404,9 +413,14 @@ def batch_command(assignment_name, paths, out, jobs, scheduler, regrade, id_patt
                                on_retry=progress.retrying)
     except KeyboardInterrupt:
         executor.close()
-        console.print(f"Stopped. Every result finished so far is saved in {out / 'gradebook.sqlite'}; "
-                      "run the same command again to resume (finished submissions are not "
-                      "graded again).")
+        resume = ("run the same command again to resume: the submissions this regrade "
+                  "finished are kept and only the others are regraded (without --regrade, "
+                  "the others keep their earlier results and the regrade is given up)"
+                  if regrade else
+                  "run the same command again to resume (finished submissions are not "
+                  "graded again)")
+        console.print(f"Stopped. Every result finished so far is saved in "
+                      f"{out / 'gradebook.sqlite'}; {resume}.", markup=False)
         sys.exit(EXIT_INTERRUPTED)
     except GradebookMismatch as exc:
         raise click.UsageError(str(exc)) from None
