@@ -214,6 +214,9 @@ class _Slot:
         self.child: int | subprocess.Popen | None = None
         self.stall = stall_seconds()
         self._zygotes = 0  # zygotes started so far
+        #: the process that started this slot (a batch, a Dask worker): when it is gone
+        #: (this process was given to another parent), a grading in flight is stopped
+        self.parent = os.getppid()
         #: sends a frame to the batch (``main`` sets it): the ``retrying`` notices
         self.tell = lambda message: None
 
@@ -335,6 +338,9 @@ class _Slot:
         pid = self.child if isinstance(self.child, int) else self.child.pid
         dog = Watchdog(self.stall, grading_budget(self.assignment.limits))
         data, why = self._watch(read_end, beat_read, pid, dog)
+        if why is not None and os.getppid() != self.parent:  # nobody to answer: stop
+            self._end_child(kill=True)
+            raise SystemExit(1)
         if why is not None:
             print(f"grader.slot: stopping the grading process {pid} of {request['student']}: "
                   f"{why}. Its threads' Python stacks:", file=sys.stderr, flush=True)
@@ -375,6 +381,8 @@ class _Slot:
                     used = [u.cpu for u in (tree_usage(pid), zygote and tree_usage(zygote)) if u]
                     dog.cpu(sum(used) if used else None)
                 why = dog.verdict()
+                if why is None and os.getppid() != self.parent:
+                    why = "the batch that asked for this grading is gone"
                 if why is not None:
                     return b"".join(chunks), why
         finally:
