@@ -907,7 +907,7 @@ class Worker:
                 self._raise(answer["error"], label, output)
             params = _texts(answer.get("params"), 64, 100)
             return Reply(answer.get("value"), self._changed(msg, answer.get("after"), params),
-                         output, watch.read(), params,
+                         output, watch.own, params,
                          _texts(answer.get("warnings"), 20, 1000))
 
     def _changed(self, msg: dict, after: Any, params: list[str]) -> list:

@@ -241,17 +241,23 @@ class _Slot:
         self._can_fork()
 
     def _rehearse(self) -> None:
-        """Grade the assignment's stub once, here: what the first grading imports and
-        builds (the suite's module, the known mistakes, pytest's plugins, torch's lazy
-        parts) is then in every grading child from the start.  An assignment that is
-        set up wrongly raises ``ConfigurationError`` here, before any student's turn."""
+        """Grade the reference solution once, here (the stub where this copy of the
+        course has no reference): what a grading imports and builds on its way through
+        the whole suite (the suite's module, the known mistakes, pytest's plugins, the
+        lazy parts of torch: autograd, optimizers, data loaders) is then in every
+        grading child from the start, instead of being built again by each.  The
+        reference runs in a worker, as a submission would.  An assignment that is set
+        up wrongly raises ``ConfigurationError`` here, before any student's turn."""
         from grader.runner import grade
 
         stub = self.assignment.default_submission
-        if not stub.is_file():
+        source = self.assignment.reference_file
+        if not source.is_file():
+            source = stub
+        if not source.is_file():
             return
         folder = Path(tempfile.mkdtemp(dir=self.tmp, prefix="rehearsal-"))
-        shutil.copyfile(stub, folder / stub.name)
+        shutil.copyfile(source, folder / stub.name)
         grade(self.assignment, folder / stub.name, public_only=self.public_only,
               zygote=self.zygote, uid=self.uid)
         self._reset_zygote()

@@ -123,6 +123,11 @@ def tree_usage(pid: int, delays: dict[int, float] | None = None) -> Usage | None
 class Stopwatch:
     """The own time (see the module's docstring) of one request to a worker.
 
+    ``/proc`` is first read when ``read`` is first called (the grader asks every 0.1 s
+    while it waits): a request answered before that costs no reading, and its own time
+    is its wall-clock time.  Until then nothing is subtracted, so a request is never
+    counted as shorter than it was.
+
     Args:
         pid: the worker's first process, or None where it is unknown (then: wall-clock).
         clock: the wall clock (``time.monotonic``).
@@ -133,12 +138,9 @@ class Stopwatch:
         self.clock = clock
         self.started = clock()
         self._delays: dict[int, float] = {}
-        first = tree_usage(pid, self._delays) if pid is not None else None
-        self._cpu0 = first.cpu if first else 0.0
-        self._delay0 = first.delay if first else 0.0
-        self.cpu = 0.0  #: CPU seconds of the worker since the start (as last read)
-        self.delay = 0.0  #: its run-queue delay since the start (as last read)
-        self.measured = first is not None
+        self._base: Usage | None = None  # the first reading
+        self.cpu = 0.0  #: CPU seconds of the worker since the first reading
+        self.delay = 0.0  #: its run-queue delay since the first reading
         self.paused = 0.0  #: seconds spent in callbacks
         self._pause_start: float | None = None
 
@@ -160,16 +162,16 @@ class Stopwatch:
 
     def read(self) -> float:
         """The own time so far (reads ``/proc``)."""
-        if self.measured:
-            usage = tree_usage(self.pid, self._delays)
-            if usage is not None:
-                self.cpu = max(self.cpu, usage.cpu - self._cpu0)
-                self.delay = max(self.delay, usage.delay - self._delay0)
+        usage = tree_usage(self.pid, self._delays) if self.pid is not None else None
+        if usage is not None:
+            if self._base is None:
+                self._base = usage
+            else:
+                self.cpu = max(self.cpu, usage.cpu - self._base.cpu)
+                self.delay = max(self.delay, usage.delay - self._base.delay)
         return self.own
 
     @property
     def own(self) -> float:
         """The own time as last read (no ``/proc`` access)."""
-        if not self.measured:
-            return self.wall
         return max(self.cpu, self.wall - self.delay)
