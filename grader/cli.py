@@ -334,7 +334,9 @@ Running the same command again resumes: submissions already graded with the same
 content and the same suite are not graded again (--regrade forces it; a --regrade that
 was stopped is resumed by the same command, keeping what it regraded). Ctrl-C stops
 cleanly. Each submission runs sandboxed as in `grade hwN` and gets exactly the verdict
-`grade hwN --submission FILE` gives it.
+`grade hwN --submission FILE` gives it, however busy the machine (time limits count a
+call's own time, not the wall clock). A grading process that makes no progress for 60 s
+(GRADER_STALL_SECONDS) is stopped, logged in batch.log and graded again once.
 
 Exit status: 0 when every submission was graded or rejected with a reason; 4 when the
 grader failed on some (they are retried by the next run); 2 for a usage error; 3 when
