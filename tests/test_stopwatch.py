@@ -49,7 +49,8 @@ def student_file(tmp_path):
 @pytest.fixture
 def one_busy_core():
     """Pin this process (and so the workers it starts) to one core, with two processes
-    that compute for ever on it: a worker there gets about a third of it."""
+    that compute for ever on it: a worker there gets a third to a half of it (a half
+    where the kernel shares CPU between sessions first: autogroups)."""
     saved = os.sched_getaffinity(0)
     core = min(saved)
     os.sched_setaffinity(0, {core})
@@ -71,13 +72,13 @@ def worker(new_worker, path, seconds: float):
 
 def test_a_correct_call_on_a_busy_core_counts_only_its_own_time(new_worker, student_file,
                                                                 one_busy_core):
-    w = worker(new_worker, student_file, 2.0)
+    w = worker(new_worker, student_file, 1.8)
     start = time.monotonic()
-    reply = call(w, "compute", 1.0)
+    reply = call(w, "compute", 1.2)
     wall = time.monotonic() - start
     assert reply.value is True
-    assert wall > 2.0, "the core was not busy: the test proves nothing"
-    assert 0.9 <= reply.seconds < 1.6  # its own time, not the wall clock's
+    assert wall > 1.8, "the core was not busy: a wall-clock limit would have passed it too"
+    assert 1.1 <= reply.seconds < 1.7  # its own time, not the wall clock's
 
 
 def test_an_endless_loop_on_a_busy_core_stops_at_its_limit_of_own_time(new_worker, student_file,
@@ -89,7 +90,7 @@ def test_an_endless_loop_on_a_busy_core_stops_at_its_limit_of_own_time(new_worke
     wall = time.monotonic() - start
     assert "timed out after 1.5 s" in info.value.student_message
     assert 1.5 <= w.seconds_used < 2.2
-    assert wall > 3.0, "stretched by the busy core, as a wall-clock limit would not be"
+    assert wall > 2.25, "stretched by the busy core, as a wall-clock limit would not be"
 
 
 def test_a_call_that_waits_counts_its_wait(new_worker, student_file):
