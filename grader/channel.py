@@ -108,8 +108,11 @@ class Channel:
                 object with ``fd``, ``open`` and ``pump()`` (``grader.sandbox.OutputCapture``),
                 so that a worker printing a lot never blocks on a full pipe.
             expired: with a deadline, a function asked every ``poll`` seconds while
-                waiting; when it returns true the wait ends as if the deadline had
-                passed (a limit that is not wall-clock time: ``grader.stopwatch``).
+                waiting for a frame to begin; when it returns true the wait ends as if
+                the deadline had passed (a limit that is not wall-clock time:
+                ``grader.stopwatch``).  A frame that has begun is read until the
+                deadline only: its sender has done its work, and only the transfer is
+                left, which the reader's own speed decides.
 
         Raises:
             ChannelTimeout: the deadline passed first, or ``expired()`` said so.
@@ -120,7 +123,7 @@ class Channel:
         (length,) = struct.unpack("<Q", self._read_exact(8, deadline, watch, expired))
         if length > self.max_bytes:
             raise FrameRefused(length, self.max_bytes)
-        return self._read_exact(length, deadline, watch, expired)
+        return self._read_exact(length, deadline, watch)
 
     def close(self) -> None:
         for fd in (self.read_fd, self.write_fd):
