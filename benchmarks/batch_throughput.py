@@ -69,6 +69,7 @@ import datetime
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -206,6 +207,7 @@ class Run:
     submissions: int
     seconds: float
     monitor: Monitor
+    cpu: float = 0.0  # CPU seconds of every process of this way, waited for
     scores: dict[str, float | None] = field(default_factory=dict)
     times: dict[str, float | None] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
@@ -223,6 +225,16 @@ class Run:
                                  f"({type(exc).__name__}: {exc})")
 
 
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of this process's children that ended and were
+    waited for, and of theirs: a grading way's whole process tree, once it is over
+    (each process in it waits for those it starts: the batch for its slots, a slot for
+    its grading processes and zygote, a zygote for its workers, ``grade`` for its
+    workers and probe)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_batch(assignment: str, files: list[Path], class_dir: Path, out: Path, jobs: int,
               interval: float) -> Run:
     """``grade batch`` on the whole class directory; scores from ``out/results/``."""
@@ -230,12 +242,12 @@ def run_batch(assignment: str, files: list[Path], class_dir: Path, out: Path, jo
     command = [*GRADE, "batch", assignment, str(class_dir), "--out", str(out),
                "--jobs", str(jobs)]
     with open(log_path, "wb") as log:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _children_cpu()
         process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         with Monitor(lambda: [process.pid], interval) as monitor:
             code = process.wait()
         seconds = time.perf_counter() - start
-    run = Run(len(files), seconds, monitor)
+    run = Run(len(files), seconds, monitor, _children_cpu() - cpu)
     if code != 0:
         tail = log_path.read_text(errors="replace")[-2000:]
         run.problems.append(f"grade batch exited with status {code}; its output ends:\n{tail}")
@@ -258,7 +270,7 @@ def run_alternative(assignment: str, files: list[Path], scratch: Path, jobs: int
         with lock:
             return [p.pid for p in running.values()]
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _children_cpu()
     with Monitor(roots, interval) as monitor:
         while pending or running:
             while pending and len(running) < jobs:
@@ -277,7 +289,7 @@ def run_alternative(assignment: str, files: list[Path], scratch: Path, jobs: int
                     with lock:
                         del running[path]
     seconds = time.perf_counter() - start
-    run = Run(len(files), seconds, monitor)
+    run = Run(len(files), seconds, monitor, _children_cpu() - cpu)
     for path in files:
         if codes[path] != 0:
             run.problems.append(f"{path.stem}: grade {assignment} exited with status "
@@ -316,6 +328,13 @@ def ratio(batch: Run, alternative: Run) -> float:
     return (batch.submissions / batch.seconds) / (alternative.submissions / alternative.seconds)
 
 
+def cpu_ratio(batch: Run, alternative: Run) -> float:
+    """CPU seconds per submission of the alternative over those of the batch: the
+    throughput ratio on a machine that runs nothing else, where both ways are bound
+    by the CPU (jobs = cores)."""
+    return (alternative.cpu / alternative.submissions) / (batch.cpu / batch.submissions)
+
+
 def table(batch: Run, alternative: Run, jobs: int) -> list[str]:
     """The side-by-side figures."""
     def tests_time(run: Run) -> float | None:  # the batch's figures, for run's students
@@ -334,6 +353,7 @@ def table(batch: Run, alternative: Run, jobs: int) -> list[str]:
             ("mean tests' own time", lambda r: seconds(tests_time(r))),
             ("overhead per submission", overhead),
             ("(own execution_time)", lambda r: seconds(_mean_of(r.times, r.scores))),
+            ("CPU per submission", lambda r: f"{r.cpu / r.submissions:.2f} s"),
             ("peak memory (PSS)", lambda r: f"{r.monitor.peak_kib / 1024:.0f} MiB"),
             ("memory samples", lambda r: f"{r.monitor.samples}"),
             ("machine CPU busy (cores)", lambda r: f"{r.monitor.busy_cores:.2f}"),
@@ -342,6 +362,8 @@ def table(batch: Run, alternative: Run, jobs: int) -> list[str]:
     lines = [f"  {'':26}{'batch':>14}{'alternative':>14}"]
     lines += [f"  {name:26}{show(batch):>14}{show(alternative):>14}" for name, show in rows]
     lines.append(f"  throughput ratio batch / alternative: {ratio(batch, alternative):.2f}x")
+    lines.append(f"  CPU ratio alternative / batch, per submission: "
+                 f"{cpu_ratio(batch, alternative):.2f}x")
     return lines
 
 
@@ -358,6 +380,10 @@ definitions:
     fresh interpreter importing torch) and a first collection of the suite.
   peak memory = the highest sum, over samples every {sample} s, of the PSS of every
     process in the measured trees (PSS shares forked pages fairly; RSS would not).
+  CPU per submission = user + system seconds of every process of that way (the batch
+    command and all it started, warm-up included; each grade process and all it
+    started), over the submissions it graded.  Others' load does not change it: its
+    ratio is the throughput ratio on a machine that runs nothing else.
   machine CPU busy = mean busy cores of the whole machine during the run (/proc/stat).
   others running = mean number of running processes outside the measured trees at each
     sample: 0 on a quiet machine, about 1 when something else took one core throughout.
@@ -365,9 +391,12 @@ definitions:
     process's page tables), taken from the same cores as the grading."""
 
 
-def measure(assignment: str, n: int, alt_n: int, args, work: Path) -> tuple[float, bool]:
+def measure(assignment: str, n: int, alt_n: int, args,
+            work: Path) -> tuple[tuple[float, float, float, float], bool]:
     """Grade ``assignment``'s class both ways and print the figures; returns the
-    throughput ratio and whether both ways agreed on every score without problems."""
+    throughput ratio, the CPU ratio, the mean number of others' processes running
+    during the batch and during the alternative, and whether both ways agreed on every
+    score without problems."""
     make_class = CLASSES[assignment][0]
     class_dir = work / assignment / "class"
     students = make_class(class_dir, n, args.seed)
@@ -404,7 +433,9 @@ def measure(assignment: str, n: int, alt_n: int, args, work: Path) -> tuple[floa
             print(f"  {student}: batch {batch.scores.get(student)}, "
                   f"alternative {alternative.scores[student]}")
         print("!" * 72)
-    return ratio(batch, alternative), not (problems or differ)
+    figures = (ratio(batch, alternative), cpu_ratio(batch, alternative),
+               batch.monitor.others_running, alternative.monitor.others_running)
+    return figures, not (problems or differ)
 
 
 def main() -> int:
@@ -430,7 +461,7 @@ def main() -> int:
     print(f"batch throughput, {', '.join(assignments)}")
     print("\n".join(machine_lines()))
     work = Path(tempfile.mkdtemp(prefix="batch-throughput-"))
-    ratios: dict[str, float] = {}
+    ratios: dict[str, tuple[float, float, float, float]] = {}
     ok = True
     try:
         for assignment in assignments:
@@ -441,10 +472,15 @@ def main() -> int:
         print()
         print(DEFINITIONS.format(jobs=args.jobs, sample=args.sample_interval))
         print("\nthroughput, batch / a fresh process per submission (one run each):")
-        for assignment, value in ratios.items():
+        for assignment, (value, by_cpu, busy_batch, busy_alt) in ratios.items():
             target = TARGETS[assignment]
             print(f"  {assignment}: {value:.2f}x (target: at least {target:g}x: "
-                  f"{'met' if value >= target else 'NOT MET'})")
+                  f"{'met' if value >= target else 'NOT MET'}); by CPU time {by_cpu:.2f}x; "
+                  f"others running: {busy_batch:.2f} during the batch, {busy_alt:.2f} "
+                  "during the alternative")
+        if any(max(r[2], r[3]) >= 0.5 for r in ratios.values()):
+            print("  (others ran meanwhile: the wall-clock ratios are skewed; the CPU ratios "
+                  "are what a machine of the benchmark's own would show)")
         if not ok:
             print(f"(files kept in {work})")
             args.keep = True

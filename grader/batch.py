@@ -37,7 +37,7 @@ from grader.errors import ConfigurationError
 from grader.exports import summary_lines, write_exports
 from grader.gradebook import Entry, Gradebook
 from grader.intake import Submission, collect
-from grader.slot import RETRYING, SlotDied, SlotProcess, died, request_for
+from grader.slot import RETRYING, SlotDied, SlotProcess, died, request_for, stall_seconds
 
 __all__ = ["run_batch", "BatchReport", "LocalExecutor", "fingerprint", "GRADEBOOK_NAME",
            "Executor"]
@@ -142,10 +142,14 @@ class LocalExecutor:
 
     Attributes:
         note: why fewer jobs than asked run at once ('' when not).
+
+    Raises:
+        ConfigurationError: ``GRADER_STALL_SECONDS`` is not a number of seconds.
     """
 
     def __init__(self, assignment: Assignment, jobs: int, *, public_only: bool = False,
                  log=None, memory_mb: int | None = None):
+        stall_seconds()  # a wrong setting stops the batch here, not in every slot
         self.assignment = assignment
         budget = memory_mb if memory_mb is not None else available_memory_mb()
         self.jobs, self.note = jobs_within_memory(max(1, jobs), assignment.limits.memory_mb,

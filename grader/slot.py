@@ -212,7 +212,7 @@ class _Slot:
         self.fork = forking_graders()
         #: the grading child while it runs: a pid (forked) or a Popen (spawned)
         self.child: int | subprocess.Popen | None = None
-        self.stall = stall_seconds()
+        self.stall = STALL_SECONDS  # (warm reads GRADER_STALL_SECONDS)
         self._zygotes = 0  # zygotes started so far
         #: the process that started this slot (a batch, a Dask worker): when it is gone
         #: (this process was given to another parent), a grading in flight is stopped
@@ -226,6 +226,7 @@ class _Slot:
         from grader.sandbox import isolation
 
         isolation()
+        self.stall = stall_seconds()
         self._start_zygote()
         if not self.fork:  # (a rehearsal here would start CUDA in the slot where it is present)
             return

@@ -13,7 +13,8 @@ import pytest
 from conftest import ROOT, SUBMISSIONS, failed_names, processes_in_environment, run_grade, \
     wait_until_gone
 from grader.gradebook import Gradebook
-from grader.slot import Watchdog
+from grader.errors import ConfigurationError
+from grader.slot import STALL_SECONDS, Watchdog, stall_seconds
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="grade batch runs on Linux")
@@ -181,3 +182,21 @@ def test_the_watchdog_counts_cpu_only_when_it_grows():
     dog.cpu(None)  # unknown: no progress
     clock.now += 3
     assert dog.verdict() is not None
+
+
+def test_the_stall_time_is_a_setting(monkeypatch):
+    monkeypatch.delenv("GRADER_STALL_SECONDS", raising=False)
+    assert stall_seconds() == STALL_SECONDS == 60
+    monkeypatch.setenv("GRADER_STALL_SECONDS", "7.5")
+    assert stall_seconds() == 7.5
+    for wrong in ("0", "-3", "soon"):
+        monkeypatch.setenv("GRADER_STALL_SECONDS", wrong)
+        with pytest.raises(ConfigurationError, match="GRADER_STALL_SECONDS"):
+            stall_seconds()
+
+
+def test_a_wrong_stall_time_stops_the_batch_before_it_starts(tmp_path):
+    proc = run_grade("batch", "hw3", str(SUBMISSIONS / "hw3" / NAMES[0]), "--out",
+                     str(tmp_path / "out"), env={"GRADER_STALL_SECONDS": "soon"})
+    assert proc.returncode == 3, proc.stderr
+    assert "GRADER_STALL_SECONDS='soon': give a number of seconds > 0" in proc.stderr
