@@ -71,7 +71,8 @@ from grader.errors import (
     WorkerCrashed,
 )
 from grader.launch import ForkedProcess, SpawnedProcess, Zygote, ZygoteError
-from grader.limits import EnvPolicy, Limits
+from grader.stopwatch import Stopwatch
+from grader.limits import ONE_THREAD_ENV, EnvPolicy, Limits
 from grader.text import printable
 
 __all__ = ["Worker", "Handle", "Reply", "isolation", "OutputCapture", "grader_lib",
@@ -88,6 +89,12 @@ PRIVATE_UID_BASE = 2_000_000_000
 #: Longest text kept of one message from the worker (an exception's message, a
 #: traceback), in characters; the worker cuts them shorter, but a forged frame need not.
 MAX_MESSAGE_CHARS = 8000
+
+#: A request that has not used its time limit after WALL_FACTOR times that limit of
+#: wall-clock time (and at least WALL_SLACK seconds more than it) is stopped as the
+#: grader's failure: the machine gave it too little CPU to judge it (``Worker``).
+WALL_FACTOR = 10
+WALL_SLACK = 60.0
 
 #: Attempts at starting a confined worker before the submission's grading is given up
 #: as the grader's failure (``GraderFault``).
@@ -218,7 +225,7 @@ def _probe(namespaces: bool) -> str:
             for part in ("view", "rw"):
                 (root / part).mkdir()
             spec["view"] = {"root": str(root / "view"), "writable": str(root / "rw"),
-                            "readonly": list(_SYSTEM_DIRS) + [str(Path(sys.prefix).resolve())],
+                            "readonly": list(_SYSTEM_DIRS) + _python_prefixes(),
                             "disk_mb": 1, "uid": uid}
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
                "PYTHONPATH": str(grader_lib(root)), "PYTHONDONTWRITEBYTECODE": "1"}
@@ -238,6 +245,13 @@ def _probe(namespaces: bool) -> str:
         return f"{what} could not be set up here: " + (said[-400:] or f"exit code {probe.returncode}")
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _python_prefixes() -> list[str]:
+    """The folders of the Python installation this process runs from: its prefix and
+    base prefix (a virtual environment's and the interpreter's it was made from)."""
+    return sorted({str(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix,
+                                                     sys.exec_prefix, sys.base_exec_prefix)})
 
 
 @lru_cache(maxsize=None)
@@ -314,8 +328,11 @@ def worker_environment(policy: EnvPolicy, lib: Path, home: Path, tmp: Path) -> d
     """The environment a worker (or the zygote that forks workers) runs with: what
     ``policy`` lets through of the grader's, plus ``HOME``, ``TMPDIR``, the ``grader``
     package on ``PYTHONPATH`` (``lib``, from ``grader_lib``), a fixed hash seed,
-    headless matplotlib, UTF-8 output."""
+    headless matplotlib, UTF-8 output, and the numerical libraries on one thread
+    (``grader.limits.ONE_THREAD_ENV``, where the policy does not pass the grader's)."""
     env = policy.environment(dict(os.environ))
+    for name, value in ONE_THREAD_ENV.items():
+        env.setdefault(name, value)
     env.update({
         "HOME": str(home), "TMPDIR": str(tmp), "PYTHONPATH": str(lib),
         "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
@@ -473,6 +490,13 @@ class Worker:
     """One worker process for one submission, started on first use and restarted
     after a timeout or a crash.
 
+    Its time limits count each request's own time (``grader.stopwatch``): CPU time,
+    or wall-clock time less the waits for a CPU that other processes held, whichever
+    is more; so a call gets the same verdict on a loaded machine as on an idle one.
+    A request that has not used its limit after ``WALL_FACTOR`` times the limit (at
+    least ``WALL_SLACK`` s more than it) of wall-clock time stops the grading of the
+    submission as the grader's fault (``GraderFault``: the machine was too busy).
+
     Args:
         submission: path of the student's file.
         module_name: the module name it is imported under (e.g. ``"backprop"``).
@@ -488,6 +512,11 @@ class Worker:
             (default ``private_uid()``, of this grading process; each batch slot has
             its own), with or without namespaces: student code never runs as root.
     """
+
+    #: Called (about every 0.1 s) while a worker runs the student's code and the
+    #: grader waits for it: a batch slot's grading process sets it, to tell its slot
+    #: that it is waiting for student code, not stuck (``grader.slot``).
+    while_waiting: Callable[[], None] | None = None
 
     def __init__(self, submission: Path, module_name: str, limits: Limits = Limits(),
                  env_policy: EnvPolicy = EnvPolicy(), data_dirs: tuple[Path, ...] = (),
@@ -523,8 +552,9 @@ class Worker:
         self.on_call: Callable[[str, tuple, dict, "Reply | None", Exception | None], None] | None = None
         #: "namespaces" or "process" (see ``isolation()``), and why not namespaces
         self.isolation, self.isolation_note = isolation()
-        #: wall-clock seconds the submission's requests took so far
+        #: own seconds (``grader.stopwatch``) the submission's requests took so far
         self.seconds_used = 0.0
+        self._watches: list[Stopwatch] = []  # of the requests in flight, innermost last
         self._cpu_done = 0.0  # CPU seconds of earlier worker processes
         self._cpu_now = 0.0  # CPU seconds of the current one, as it last reported
         #: whether the address-space limit is set: not where a CUDA driver is present,
@@ -798,35 +828,53 @@ class Worker:
 
     # ------------------------------------------------------------------ requests
     def _request(self, msg: dict, timeout: float, label: str | None) -> Reply:
+        """Send ``msg`` and wait for its answer for at most ``timeout`` seconds of the
+        request's own time (``grader.stopwatch``: CPU time, or wall-clock time less
+        the waits for a CPU, whichever is more), and of the submission's time left."""
         left = self.limits.submission_seconds - self.seconds_used
         if left <= 0:
             raise self._time_spent(label)
         whole_submission = left < timeout
         timeout = min(timeout, left)
-        start = time.monotonic()
+        watch = Stopwatch(self.process.pid if self.process is not None else None)
         self.seq += 1
+        self._watches.append(watch)
         try:
-            return self._exchange({**msg, "seq": self.seq}, start, start + timeout, label)
+            return self._exchange({**msg, "seq": self.seq}, watch, timeout, label)
         except StudentTimeout as exc:
             if whole_submission:
                 raise self._time_spent(label, exc.output) from None
             raise
         finally:
-            self.seconds_used += time.monotonic() - start
+            self._watches.pop()
+            self.seconds_used += watch.own
 
-    def _exchange(self, msg: dict, start: float, deadline: float, label: str | None) -> Reply:
+    def _expired(self, watch: Stopwatch, timeout: float) -> bool:
+        """Whether the request ``watch`` times has used its ``timeout`` of own time."""
+        if Worker.while_waiting is not None:
+            Worker.while_waiting()
+        return watch.read() >= timeout
+
+    def _exchange(self, msg: dict, watch: Stopwatch, timeout: float, label: str | None) -> Reply:
         try:
             self.channel.send(codec.dumps(msg, fallback=self._fallback))
         except codec.CodecError as exc:
             raise ValueCannotCross(label, f"an argument cannot be sent: {exc}") from None
         except ChannelClosed:
             return self._crashed(label)
+        # however busy the machine, a request ends: at this wall-clock time it is the
+        # machine's fault if it has not used its time (GraderFault), the student's if it has
+        backstop = watch.started + max(WALL_FACTOR * timeout, timeout + WALL_SLACK)
         while True:
             try:
-                frame = self.channel.recv(deadline, watch=self.output)
+                frame = self.channel.recv(backstop + watch.paused, watch=self.output,
+                                          expired=lambda: self._expired(watch, timeout))
             except ChannelTimeout:
+                own = watch.read()
                 self.kill()
-                seconds = round(deadline - start, 3)
+                if own < timeout:
+                    raise self._starved(watch, timeout, label) from None
+                seconds = round(timeout, 3)
                 if label:
                     self.timed_out[label] = seconds
                 raise StudentTimeout(label, seconds, output=self._read_output()) from None
@@ -857,7 +905,7 @@ class Worker:
                 self._raise(answer["error"], label, output)
             params = _texts(answer.get("params"), 64, 100)
             return Reply(answer.get("value"), self._changed(msg, answer.get("after"), params),
-                         output, time.monotonic() - start, params,
+                         output, watch.own, params,
                          _texts(answer.get("warnings"), 20, 1000))
 
     def _changed(self, msg: dict, after: Any, params: list[str]) -> list:
@@ -892,12 +940,27 @@ class Worker:
             self.kill()
             raise ValueCannotCross(None, "its answer was malformed: it called a function "
                                    "that was not passed to it")
+        watch = self._watches[-1]
+        watch.pause()  # the grader's time, not the student's
         try:
             value = func(*msg.get("args", []), **msg.get("kwargs", {}))
             payload = codec.dumps({"op": "callback_result", "value": value}, fallback=self._fallback)
         except Exception as exc:  # noqa: BLE001 - reported to the worker as the callback's error
             payload = codec.dumps({"op": "callback_result", "error": f"{type(exc).__name__}: {exc}"})
+        finally:
+            watch.resume()
         self.channel.send(payload)
+
+    def _starved(self, watch: Stopwatch, timeout: float, label: str | None) -> GraderFault:
+        """The ``GraderFault`` for a request that the machine gave too little CPU to use
+        its time limit within the wall-clock backstop: no verdict can be given fairly."""
+        self.fault = GraderFault(
+            f"the machine was too busy to grade this submission: in {watch.wall:.0f} s of "
+            f"wall-clock time, {label or 'its import'} got {watch.own:.1f} s of its own time "
+            f"(its limit is {timeout:g} s; it computed {watch.cpu:.1f} s and waited "
+            f"{watch.delay:.0f} s for a CPU). It was not graded; grade it again on a less "
+            "busy machine, or with fewer --jobs")
+        return self.fault
 
     def _time_spent(self, label: str | None, output: str = "") -> LimitExceeded:
         return LimitExceeded(
