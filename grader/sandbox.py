@@ -38,6 +38,7 @@ removed when the submission is done (``Worker.close``).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -46,6 +47,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -567,6 +569,8 @@ class Worker:
             os.chmod(self.root, 0o711)  # its own run folder is all the worker's uid reaches
         self._lib = grader_lib(self.root)
         make_non_dumpable()
+        self._early: threading.Thread | None = None  # ``start_early``'s
+        self._early_error: BaseException | None = None
 
     # ------------------------------------------------------------------ lifecycle
     def _environment(self, home: Path, tmp: Path) -> dict[str, str]:
@@ -740,12 +744,46 @@ class Worker:
         self.import_error = SubmissionNotImportable(reason, output)
         return self.import_error
 
+    def start_early(self) -> None:
+        """Start the worker and import the submission in a thread of its own, while
+        this process goes on (importing pytest, the suite and the reference): the
+        student's import of numpy and torch, most of a ``grade`` run's time, then
+        overlaps the grader's.  The first request waits for it (``ensure_started``),
+        and whatever that start raised is raised there, as if it had started then.
+
+        Only for a worker started from a fresh interpreter: one forked from a zygote
+        (a batch) starts in milliseconds, and a process that forks keeps one thread.
+        """
+        if self._early is None and self.zygote is None and self.process is None:
+            self._early = threading.Thread(target=self._start_early, name="worker-start",
+                                           daemon=True)
+            self._early.start()
+
+    def _start_early(self) -> None:
+        try:
+            self.ensure_started()
+        except BaseException as exc:  # noqa: BLE001 - raised by the first request instead
+            self._early_error = exc
+            if not isinstance(exc, (SubmissionNotImportable, GraderFault)):
+                self.kill()  # a start cut short: the next request starts afresh
+
+    def _join_early(self) -> None:
+        """Wait for ``start_early``'s thread, and raise what it raised (once)."""
+        thread, self._early = self._early, None
+        if thread is not None:
+            thread.join()
+            error, self._early_error = self._early_error, None
+            if error is not None:
+                raise error
+
     def ensure_started(self) -> None:
         """Start (or restart) the worker and import the submission.
 
         Raises:
             SubmissionNotImportable: the import failed now or earlier in this run.
         """
+        if threading.current_thread() is not self._early:
+            self._join_early()
         if self.import_error is not None:  # a fresh exception: re-raising one grows its traceback
             raise SubmissionNotImportable(self.import_error.reason, self.import_error.output)
         if not self._running():
@@ -799,6 +837,8 @@ class Worker:
     def close(self) -> None:
         """Kill the worker and remove its temporary directory; without namespaces, as
         root, also every process and shared temporary file of its uid."""
+        with contextlib.suppress(Exception):
+            self._join_early()  # what it raised matters to no one once grading is over
         self.kill()
         if self.uid is not None and self.isolation == "process":
             remove_user_traces(self.uid)
