@@ -937,3 +937,49 @@ def test_a_function_passed_earlier_can_be_called_back_later(forger):
     forger.kill()  # a new process: nothing was passed to it
     with pytest.raises(StudentException, match="list index out of range"):
         call(forger, "use_kept", 21)
+
+
+# --------------------------------------------------------------------------- start early
+
+def test_a_worker_started_early_answers_the_first_call_as_one_started_then(fresh_worker):
+    worker = fresh_worker()
+    worker.start_early()
+    assert worker._early is not None and worker._early.is_alive() or worker.process is not None
+    reply = call(worker, "affine_forward", np.ones((1, 2)), np.ones((2, 1)), np.zeros(1))
+    np.testing.assert_allclose(reply.value[0], [[2.0]])
+    assert worker._early is None and worker.generation == 1  # started once, by the thread
+
+
+def test_what_an_early_start_raises_is_raised_by_the_first_call(tmp_path, fresh_worker):
+    broken = write(tmp_path / "broken.py", "import numpy\nraise ValueError('at import')\n")
+    worker = fresh_worker(broken, "broken")
+    worker.start_early()
+    for _ in range(2):  # and by every later one, as when it was started by the first
+        with pytest.raises(SubmissionNotImportable, match="at import"):
+            call(worker, "affine_forward", 1, 2, 3)
+
+
+def test_an_early_start_cut_short_by_the_grader_is_started_again(fresh_worker, monkeypatch):
+    worker = fresh_worker()
+    real = sandbox.codec.dumps
+    failures = []
+
+    def dumps_fails_once(*args, **kwargs):
+        if not failures:
+            failures.append(1)
+            raise AttributeError("a grader bug while encoding the import request")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sandbox.codec, "dumps", dumps_fails_once)
+    worker.start_early()
+    with pytest.raises(AttributeError, match="grader bug"):
+        call(worker, "affine_forward", 1, 2, 3)
+    reply = call(worker, "affine_forward", np.ones((1, 2)), np.ones((2, 1)), np.zeros(1))
+    np.testing.assert_allclose(reply.value[0], [[2.0]])  # imported, not a worker without it
+
+
+def test_closing_a_worker_started_early_and_never_called_leaves_no_process(fresh_worker):
+    worker = fresh_worker()
+    worker.start_early()
+    worker.close()
+    assert worker._early is None and not worker._running()
