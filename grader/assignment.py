@@ -9,7 +9,7 @@ hidden suite under ``reference/hwN/tests/``).  Example ``assignment.toml``::
     points = 100                 # total of the hidden suite's tests that run on CPU
     gpu_points = 4               # total of its `gpu`-marked tests (counted only with CUDA)
     public_points = 10           # total of the public tests in assignments/hwN/tests/
-    time_limit = 5               # seconds per call of the student's code (wall clock)
+    time_limit = 5               # seconds per call of the student's code (its own time)
     import_time_limit = 60       # seconds for importing the submission (top-level code)
 
 plus the optional ``[limits]`` and ``[sandbox]`` tables of ``grader.limits``.

@@ -8,7 +8,8 @@
    result holds them as the single grader's does (``extra_data.tampered``).
 2. **Gradebook** (``grader.gradebook``): a submission whose student already has a
    result for the same content, graded by the same suite (``fingerprint``), is not
-   graded again; ``regrade`` forces it.  A rejected submission is recorded at once
+   graded again; ``regrade`` forces it (and resumes: a regrade stopped midway keeps
+   what it regraded, ``Gradebook.begin_regrade``).  A rejected submission is recorded at once
    with its reason and 0 points.
 3. **Grading**, by an executor that yields outcomes as they finish:
    ``LocalExecutor`` (``jobs`` warm slot processes on this machine, ``grader.slot``)
@@ -40,7 +41,7 @@ from grader.exports import summary_lines, write_exports
 from grader.gradebook import Entry, Gradebook
 from grader.intake import Submission, collect
 from grader.lms import Roster
-from grader.slot import SlotDied, SlotProcess, died, request_for
+from grader.slot import RETRYING, SlotDied, SlotProcess, died, request_for, stall_seconds
 
 __all__ = ["run_batch", "BatchReport", "LocalExecutor", "fingerprint", "GRADEBOOK_NAME",
            "Executor"]
@@ -79,28 +80,87 @@ def fingerprint(assignment: Assignment, public_only: bool = False, lang: str = "
 
 class Executor(Protocol):
     """Grades requests (``grader.slot.request_for``) and yields ``(request, outcome)``
-    as each finishes, in any order."""
+    as each finishes, in any order; it may also yield ``(request, notice)`` before a
+    request's outcome, a notice (``{"op": grader.slot.RETRYING, "reason"}``) saying
+    that its grading process was stopped and it is being graded again."""
 
     def results(self, requests: Sequence[dict]) -> Iterator[tuple[dict, dict]]: ...
 
     def close(self) -> None: ...
 
 
+#: Memory one job takes besides its worker's (its slot, grading process and zygote;
+#: their pages shared by fork are counted once), in MiB, measured on the course's torch
+#: assignments (benchmarks/batch_throughput.py) with room to spare.
+GRADER_MB_PER_JOB = 512
+
+
+def available_memory_mb() -> int | None:
+    """The memory this machine can give without swapping (``MemAvailable`` of
+    ``/proc/meminfo``), in MiB; None where it cannot be read (not Linux)."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def jobs_within_memory(jobs: int, memory_mb: int, budget_mb: int | None) -> tuple[int, str]:
+    """How many jobs run at once so that, should every worker use all the memory its
+    limit lets it (``memory_mb``), the batch still fits in ``budget_mb``:
+    ``jobs × (memory_mb + GRADER_MB_PER_JOB) ≤ budget_mb``, at least 1.  Also the
+    sentence that says why, when fewer than ``jobs`` ('' otherwise).
+
+    Args:
+        jobs: the jobs asked for (``--jobs``).
+        memory_mb: each worker's memory limit (``Limits.memory_mb``).
+        budget_mb: the memory the batch may use (``--memory-gb``, else
+            ``available_memory_mb()``); None: no bound.
+    """
+    if budget_mb is None:
+        return jobs, ""
+    per_job = memory_mb + GRADER_MB_PER_JOB
+    fits = max(1, budget_mb // per_job)
+    if fits >= jobs:
+        return jobs, ""
+    return fits, (
+        f"Grading {fits} at a time, not {jobs}: each job may take {per_job / 1024:.1f} GB (its "
+        f"worker's memory limit, memory_mb = {memory_mb}, and the grader's own), and the batch "
+        f"may use {budget_mb / 1024:.1f} GB. Lower memory_mb in assignment.toml, or give "
+        "--memory-gb, to run more.")
+
+
 class LocalExecutor:
-    """``jobs`` slot processes on this machine (``grader.slot``).
+    """``jobs`` slot processes on this machine (``grader.slot``), fewer where that many
+    could take more memory than the batch may use (``jobs_within_memory``).
 
     Args:
         assignment: what to grade.
         jobs: how many submissions are graded at once (one slot process each; about
-            one core and half a GB of memory per job on the course's torch assignments).
+            one core and half a GB of memory per job on the course's torch assignments,
+            plus what its student's code uses).
         public_only: the public tests only.
         log: file the slots' stray output is appended to (None: this stderr).
+        memory_mb: the memory the batch may use, in MiB (None: what this machine has
+            available when the batch starts, ``available_memory_mb``).
+
+    Attributes:
+        note: why fewer jobs than asked run at once ('' when not).
+
+    Raises:
+        ConfigurationError: ``GRADER_STALL_SECONDS`` is not a number of seconds.
     """
 
     def __init__(self, assignment: Assignment, jobs: int, *, public_only: bool = False,
-                 log=None):
+                 log=None, memory_mb: int | None = None):
+        stall_seconds()  # a wrong setting stops the batch here, not in every slot
         self.assignment = assignment
-        self.jobs = max(1, jobs)
+        budget = memory_mb if memory_mb is not None else available_memory_mb()
+        self.jobs, self.note = jobs_within_memory(max(1, jobs), assignment.limits.memory_mb,
+                                                  budget)
         self.public_only = public_only
         self.log = log
         self.slots: list[SlotProcess] = []
@@ -127,7 +187,7 @@ class LocalExecutor:
             for slot in ready:
                 request = slot.request
                 try:
-                    outcome = slot.receive()
+                    outcome = slot.receive()  # an outcome, or a RETRYING notice
                 except SlotDied as exc:
                     outcome = died(request, exc)
                     self.slots[self.slots.index(slot)] = fresh = self._new_slot()
@@ -193,7 +253,8 @@ def run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *,
               roster: Roster | None = None, due: datetime | None = None,
               canvas_column: str | None = None, lang: str | None = "en",
               on_start: Callable[[int, int], None] | None = None,
-              on_result: Callable[[Entry], None] | None = None) -> BatchReport:
+              on_result: Callable[[Entry], None] | None = None,
+              on_retry: Callable[[Entry], None] | None = None) -> BatchReport:
     """Grade every submission in ``paths`` into the gradebook in ``out``, then export.
 
     Args:
@@ -202,7 +263,9 @@ def run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *,
             them, zip archives (``grader.intake``).
         out: the output folder (created; holds ``gradebook.sqlite`` and the exports).
         executor: grades the requests (``LocalExecutor``, ``DaskExecutor``).
-        regrade: grade again even where the gradebook has a result for this content.
+        regrade: grade again even where the gradebook has a result for this content;
+            a regrade that was stopped is resumed by the next ``regrade`` run (what it
+            regraded is kept), and given up by the next run without it.
         id_pattern: regular expression mapping names to student ids (``grader.intake``).
         public_only: grade with the public tests.
         key: the course key (``grader.seal.key_from_env``): student repositories' release
@@ -214,6 +277,10 @@ def run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *,
             feedback files): "en" or "zh" (``grader.i18n``); None: the locale's.
         on_start: called once as ``on_start(to_grade, total)`` before grading starts.
         on_result: called with each entry as it is recorded (rejections included).
+        on_retry: called with the error entry recorded when a grading process was
+            stopped (it made no progress, ran past its budget or died: the grader's
+            failure) and the submission is being graded again in a fresh process; its
+            final entry follows, through ``on_result``.
 
     Returns:
         The ``BatchReport``.
@@ -229,14 +296,15 @@ def run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *,
         return _run_batch(assignment, paths, out, executor=executor, regrade=regrade,
                           id_pattern=id_pattern, public_only=public_only, key=key,
                           roster=roster, due=due, canvas_column=canvas_column, lang=chosen,
-                          on_start=on_start, on_result=on_result)
+                          on_start=on_start, on_result=on_result, on_retry=on_retry)
 
 
 def _run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *, executor: Executor,
                regrade: bool, id_pattern: str | None, public_only: bool, key: bytes | None,
                roster: Roster | None, due: datetime | None, canvas_column: str | None,
                lang: str, on_start: Callable[[int, int], None] | None,
-               on_result: Callable[[Entry], None] | None) -> BatchReport:
+               on_result: Callable[[Entry], None] | None,
+               on_retry: Callable[[Entry], None] | None) -> BatchReport:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     try:
@@ -250,12 +318,13 @@ def _run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *, exec
     report = BatchReport(submissions=len(intake.submissions), skipped_files=intake.skipped,
                          gradebook=out / GRADEBOOK_NAME)
     with Gradebook(out / GRADEBOOK_NAME, assignment.name) as book:
-        if regrade:
-            book.forget(s.student for s in intake.submissions)
+        # a regrade stopped midway is resumed by the same command: what it regraded stays
+        after = book.begin_regrade() if regrade else None
         todo: dict[str, Submission] = {}
         rejections: list[Submission] = []
         for sub in intake.submissions:
-            if book.is_done(sub.student, sub.content_hash, fp):
+            if book.regraded(sub.student, sub.content_hash, fp, after) if regrade else \
+                    book.is_done(sub.student, sub.content_hash, fp):
                 report.already_done += 1
                 book.update_student(Entry(sub.student, sub.origin, sub.content_hash, "graded",
                                           None, 0.0, **_who(sub)))
@@ -274,10 +343,26 @@ def _run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *, exec
                 on_result(entry)
         requests = [request_for(s.student, s.origin, s.source, assignment.module, lang)
                     for s in todo.values()]
+        told: set[str] = set()  # students whose retries were told as they happened
+
+        def stopped(sub: Submission, reason: str) -> None:
+            entry = _entry(sub, {"status": "error", "reason": f"{reason}; graded again "
+                                 "in a fresh process"}, fp, max_score)
+            book.record(entry)  # what the log keeps, should this batch stop meanwhile
+            if on_retry is not None:
+                on_retry(entry)
+
         for request, outcome in executor.results(requests):
+            sub = todo[request["student"]]
+            if outcome.get("op") == RETRYING:
+                told.add(sub.student)
+                stopped(sub, outcome.get("reason", ""))
+                continue
             if outcome.get("status") == "config":
                 raise ConfigurationError(outcome.get("reason", "the assignment is set up wrongly"))
-            sub = todo[request["student"]]
+            if sub.student not in told:
+                for reason in outcome.get("stopped", []):
+                    stopped(sub, reason)
             entry = _entry(sub, outcome, fp, max_score)
             book.record(entry)
             if entry.status == "graded":
@@ -286,6 +371,7 @@ def _run_batch(assignment: Assignment, paths: Sequence[Path], out: Path, *, exec
                 report.errors += 1
             if on_result is not None:
                 on_result(entry)
+        book.end_regrade()  # finished; or, without --regrade, an unfinished one given up
         entries = book.entries()
     report.exports = write_exports(entries, assignment, out, canvas_column=canvas_column)
     report.summary = summary_lines(entries, assignment)

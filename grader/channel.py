@@ -57,6 +57,9 @@ class Channel:
         self.read_fd = read_fd
         self.write_fd = write_fd
         self.max_bytes = max_bytes
+        #: seconds between two questions to ``recv``'s ``expired``
+        self.poll = 0.1
+        self._next_check = 0.0
 
     def send(self, payload: bytes) -> None:
         """Write one frame. Raises ``ChannelClosed`` if the reader is gone."""
@@ -68,13 +71,17 @@ class Channel:
         except (BrokenPipeError, OSError) as exc:
             raise ChannelClosed(str(exc)) from None
 
-    def _read_exact(self, n: int, deadline: float | None, watch=None) -> bytes:
+    def _read_exact(self, n: int, deadline: float | None, watch=None, expired=None) -> bytes:
         chunks, remaining = [], n
         while remaining:
             if deadline is not None:
-                left = deadline - time.monotonic()
-                if left <= 0:
+                now = time.monotonic()
+                left = deadline - now
+                if left <= 0 or (expired is not None and now >= self._next_check
+                                 and self._check(expired, now)):
                     raise ChannelTimeout()
+                if expired is not None:
+                    left = min(left, max(0.0, self._next_check - now))
                 fds = [self.read_fd] + ([watch.fd] if watch is not None and watch.open else [])
                 ready, _, _ = select.select(fds, [], [], left)
                 if watch is not None and watch.open and watch.fd in ready:
@@ -88,7 +95,11 @@ class Channel:
             remaining -= len(chunk)
         return b"".join(chunks)
 
-    def recv(self, deadline: float | None = None, watch=None) -> bytes:
+    def _check(self, expired, now: float) -> bool:
+        self._next_check = now + self.poll
+        return bool(expired())
+
+    def recv(self, deadline: float | None = None, watch=None, expired=None) -> bytes:
         """Read one frame.
 
         Args:
@@ -96,13 +107,20 @@ class Channel:
             watch: while waiting (with a deadline), another pipe to keep draining: an
                 object with ``fd``, ``open`` and ``pump()`` (``grader.sandbox.OutputCapture``),
                 so that a worker printing a lot never blocks on a full pipe.
+            expired: with a deadline, a function asked every ``poll`` seconds while
+                waiting for a frame to begin; when it returns true the wait ends as if
+                the deadline had passed (a limit that is not wall-clock time:
+                ``grader.stopwatch``).  A frame that has begun is read until the
+                deadline only: its sender has done its work, and only the transfer is
+                left, which the reader's own speed decides.
 
         Raises:
-            ChannelTimeout: the deadline passed first.
+            ChannelTimeout: the deadline passed first, or ``expired()`` said so.
             FrameRefused: the frame announced is over ``max_bytes``.
             ChannelClosed: the writer closed its end.
         """
-        (length,) = struct.unpack("<Q", self._read_exact(8, deadline, watch))
+        self._next_check = time.monotonic() + self.poll
+        (length,) = struct.unpack("<Q", self._read_exact(8, deadline, watch, expired))
         if length > self.max_bytes:
             raise FrameRefused(length, self.max_bytes)
         return self._read_exact(length, deadline, watch)

@@ -440,9 +440,12 @@ Who the students are comes from the export and --roster:
   batch.log          what the grading processes printed (for debugging)
 
 Running the same command again resumes: submissions already graded with the same
-content and the same suite are not graded again (--regrade forces it). Ctrl-C stops
+content and the same suite are not graded again (--regrade forces it; a --regrade that
+was stopped is resumed by the same command, keeping what it regraded). Ctrl-C stops
 cleanly. Each submission runs sandboxed as in `grade hwN` and gets exactly the verdict
-`grade hwN --submission FILE` gives it.
+`grade hwN --submission FILE` gives it, however busy the machine (time limits count a
+call's own time, not the wall clock). A grading process that makes no progress for 60 s
+(GRADER_STALL_SECONDS) is stopped, logged in batch.log and graded again once.
 
 Exit status: 0 when every submission was graded or rejected with a reason; 4 when the
 grader failed on some (they are retried by the next run); 2 for a usage error; 3 when
@@ -464,6 +467,10 @@ the assignment is set up wrongly; 130 when interrupted.
                    "locally. Every Dask worker needs dl-grader installed and the course "
                    "repository at the same path; run workers with --nthreads equal to the "
                    "cores you want used per worker.")
+@click.option("--memory-gb", metavar="GB", type=click.FloatRange(min=0.5), default=None,
+              help="Memory the batch may use (default: what this machine has available when "
+                   "it starts). Fewer jobs run at once where --jobs workers, each using all "
+                   "its memory limit (memory_mb in assignment.toml), would need more.")
 @click.option("--regrade", is_flag=True,
               help="Grade every submission again, even those already in the gradebook.")
 @click.option("--id-pattern", metavar="REGEX", default=None,
@@ -484,8 +491,8 @@ the assignment is set up wrongly; 130 when interrupted.
               help="The assignment's column in canvas.csv (default: 'ASSIGNMENT TITLE'); Canvas "
                    "matches an existing assignment by this name or by 'Name (canvas id)'.")
 @lang_option
-def batch_command(assignment_name, paths, out, jobs, scheduler, regrade, id_pattern, public_only,
-                  roster, due, canvas_column):
+def batch_command(assignment_name, paths, out, jobs, scheduler, memory_gb, regrade, id_pattern,
+                  public_only, roster, due, canvas_column):
     from rich.console import Console
 
     from grader import lms
@@ -525,19 +532,28 @@ def batch_command(assignment_name, paths, out, jobs, scheduler, regrade, id_patt
 
         executor = DaskExecutor(scheduler, assignment, public_only=public_only)
     else:
-        executor = LocalExecutor(assignment, jobs or default_jobs(), public_only=public_only, log=log)
+        executor = LocalExecutor(assignment, jobs or default_jobs(), public_only=public_only,
+                                 log=log, memory_mb=None if memory_gb is None else int(memory_gb * 1024))
+        if executor.note:
+            console.print(executor.note, markup=False)
     try:
         with BatchProgress(console) as progress:
             report = run_batch(assignment, list(paths), out, executor=executor, regrade=regrade,
                                id_pattern=id_pattern, public_only=public_only,
                                key=_batch_key(console), roster=class_list, due=deadline,
                                canvas_column=canvas_column, lang=i18n.language(),
-                               on_start=progress.start, on_result=progress.advance)
+                               on_start=progress.start, on_result=progress.advance,
+                               on_retry=progress.retrying)
     except KeyboardInterrupt:
         executor.close()
-        console.print(f"Stopped. Every result finished so far is saved in {out / 'gradebook.sqlite'}; "
-                      "run the same command again to resume (finished submissions are not "
-                      "graded again).")
+        resume = ("run the same command again to resume: the submissions this regrade "
+                  "finished are kept and only the others are regraded (without --regrade, "
+                  "the others keep their earlier results and the regrade is given up)"
+                  if regrade else
+                  "run the same command again to resume (finished submissions are not "
+                  "graded again)")
+        console.print(f"Stopped. Every result finished so far is saved in "
+                      f"{out / 'gradebook.sqlite'}; {resume}.", markup=False)
         sys.exit(EXIT_INTERRUPTED)
     except GradebookMismatch as exc:
         raise click.UsageError(str(exc)) from None

@@ -122,9 +122,13 @@ def _torch():
     """The torch module if it is already imported in this process, else None.
 
     The codec never imports torch itself just to *encode*: if no torch was imported,
-    no value can be a tensor.
+    no value can be a tensor.  A torch that another thread is still importing counts
+    as not imported: it may have no ``Tensor`` yet, and no value of its can be here.
     """
-    return sys.modules.get("torch")
+    torch = sys.modules.get("torch")
+    if torch is None or getattr(getattr(torch, "__spec__", None), "_initializing", False):
+        return None
+    return torch
 
 
 # ---------------------------------------------------------------------------- encode

@@ -4,7 +4,8 @@ batch's output folder, written the moment each result is known.
 Tables:
 
 ``meta``
-    ``assignment`` (one gradebook per assignment) and ``schema``.
+    ``assignment`` (one gradebook per assignment) and ``schema``; ``regrade_after``
+    while a regrade is unfinished (``begin_regrade``).
 ``entries``
     one row per student: the current ``Entry`` (see below), keyed by ``student``,
     with the ``content_hash`` of what was graded and the ``fingerprint`` of the suite
@@ -240,9 +241,43 @@ class Gradebook:
                             [getattr(entry, c) for c in _STUDENT_COLUMNS] + [entry.student])
 
     def forget(self, students: Iterable[str]) -> None:
-        """Drop these students' current entries (``--regrade``); the log stays."""
+        """Drop these students' current entries; the log stays."""
         with _transaction(self.db):
             self.db.executemany("DELETE FROM entries WHERE student = ?", [(s,) for s in students])
+
+    # ------------------------------------------------------------------ regrading
+    def begin_regrade(self) -> int:
+        """Start a regrade (``--regrade``), or resume the one a stopped batch left
+        unfinished: the id of the last grading logged before it began (in ``meta`` as
+        ``regrade_after`` until ``end_regrade``).  A submission is regraded once it
+        has a grading logged after that id (``regraded``)."""
+        with _transaction(self.db):
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'regrade_after'").fetchone()
+            if row is not None:
+                return int(row[0])
+            last = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM gradings").fetchone()[0]
+            self.db.execute("INSERT INTO meta VALUES ('regrade_after', ?)", (str(last),))
+            return int(last)
+
+    def unfinished_regrade(self) -> bool:
+        """Whether a regrade began and did not finish (a batch stopped during it)."""
+        return self.db.execute(
+            "SELECT 1 FROM meta WHERE key = 'regrade_after'").fetchone() is not None
+
+    def end_regrade(self) -> None:
+        """The regrade is finished (or given up by a batch run without ``--regrade``)."""
+        with _transaction(self.db):
+            self.db.execute("DELETE FROM meta WHERE key = 'regrade_after'")
+
+    def regraded(self, student: str, content_hash: str, fingerprint: str, after: int) -> bool:
+        """Whether ``is_done`` holds and its grading was logged after grading ``after``
+        (``begin_regrade``): graded again by the regrade that began then."""
+        if not self.is_done(student, content_hash, fingerprint):
+            return False
+        row = self.db.execute(
+            "SELECT 1 FROM gradings WHERE student = ? AND content_hash = ? AND id > ? "
+            "AND status IN ('graded', 'rejected')", (student, content_hash, after)).fetchone()
+        return row is not None
 
 
 class _transaction:

@@ -25,11 +25,24 @@ import sys
 import time
 from typing import Sequence
 
-__all__ = ["SpawnedProcess", "ForkedProcess", "Zygote", "ZygoteError"]
+__all__ = ["SpawnedProcess", "ForkedProcess", "Zygote", "ZygoteError", "thread_count"]
 
 
 class ZygoteError(RuntimeError):
     """The zygote died or answered out of protocol."""
+
+
+def thread_count() -> int:
+    """The threads of this process (from ``/proc/self/task``; 1 where there is no /proc).
+
+    A process that forks must have one only: a thread pool (OpenMP's, OpenBLAS's,
+    torch's) or a thread holding a lock at the moment of the fork leaves the child a
+    pool whose threads do not exist or a lock nobody will release, and the child's next
+    use of it waits for ever (docs/sandbox.md, "Forking safely")."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 1
 
 
 def _kill_group(pid: int) -> bool:
@@ -162,7 +175,11 @@ class Zygote:
         return zygote
 
     def start(self, timeout: float = 300) -> None:
-        """Start it and wait until its preloads are imported."""
+        """Start it and wait until its preloads are imported.
+
+        Raises:
+            ZygoteError: it did not start, or it is not safe to fork (it has more than
+                one thread once its preloads are imported: ``thread_count``)."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             self.process = subprocess.Popen(
@@ -174,7 +191,14 @@ class Zygote:
             theirs.close()
         self.sock = ours
         self._send({"op": "ping"})
-        self._expect("pong", time.monotonic() + timeout)
+        threads = self._expect("pong", time.monotonic() + timeout).get("threads", 1)
+        if threads != 1:
+            self.close()
+            raise ZygoteError(
+                f"the worker factory has {threads} threads after importing "
+                f"{', '.join(self.preload) or 'nothing'}; workers forked from it could wait "
+                "for ever on a thread that does not exist in them (a library started a "
+                "thread pool at import)")
 
     @property
     def alive(self) -> bool:

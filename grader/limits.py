@@ -3,11 +3,11 @@
 ``assignment.toml`` sets them (all optional; the defaults below suit the course's
 assignments on a laptop or a 2-core CI machine)::
 
-    time_limit = 5             # wall-clock seconds per call of the student's code
-    import_time_limit = 60     # wall-clock seconds for importing the submission
+    time_limit = 5             # seconds per call of the student's code (its own time)
+    import_time_limit = 60     # seconds for importing the submission (its own time)
 
     [limits]
-    submission_seconds = 600   # wall-clock seconds for all of a submission's calls
+    submission_seconds = 600   # seconds for all of a submission's calls (their own time)
     cpu_seconds = 600          # CPU seconds per worker process (RLIMIT_CPU)
     memory_mb = 4096           # address space per worker process (RLIMIT_AS), MiB
     file_size_mb = 64          # largest file the code may write (RLIMIT_FSIZE), MiB
@@ -21,7 +21,10 @@ assignments on a laptop or a 2-core CI machine)::
     pass_env = ["OMP_NUM_THREADS"]   # variables the worker may inherit beyond the defaults
     secret_env = ["COURSE_TOKEN"]    # variables it never gets, whatever else is said
 
-Which of these the platform can enforce, and how, is in ``docs/sandbox.md``.
+Which of these the platform can enforce, and how, is in ``docs/sandbox.md``.  The
+time limits count a call's own time (``grader.stopwatch``): its CPU time, or its
+wall-clock time less the time it waited for a CPU that other processes held,
+whichever is more; a busy machine does not shorten them.
 This module is plain data: both the grader and the worker import it.
 """
 
@@ -29,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-__all__ = ["Limits", "EnvPolicy", "DEFAULT_PASS_ENV", "ALWAYS_SECRET_ENV"]
+__all__ = ["Limits", "EnvPolicy", "DEFAULT_PASS_ENV", "ALWAYS_SECRET_ENV", "ONE_THREAD_ENV"]
 
 #: Environment variables the worker inherits by default; every other one is dropped.
 DEFAULT_PASS_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "SYSTEMROOT", "CUDA_VISIBLE_DEVICES",
@@ -40,15 +43,28 @@ ALWAYS_SECRET_ENV = ("GRADER_KEY", "GITHUB_TOKEN", "GH_TOKEN", "ACTIONS_RUNTIME_
                      "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
                      "NO_PROXY", "http_proxy", "https_proxy", "all_proxy", "no_proxy")
 
+#: The thread pools of the numerical libraries (OpenMP, under torch's intra-op pool and
+#: MKL; OpenBLAS, under numpy; MKL; numexpr; Accelerate) held to one thread, read by
+#: each library when it loads.  Every process that forks another after numpy or torch
+#: has run gets them before it starts (a batch slot, the zygote), since a pool's
+#: threads do not exist in a forked child, whose first parallel operation then waits
+#: for them for ever; and so does every worker (unless the assignment passes its own
+#: values), so that a call's CPU time, which its limits count, is the same on every
+#: machine, loaded or not (docs/sandbox.md).
+ONE_THREAD_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+                  "NUMEXPR_NUM_THREADS": "1", "VECLIB_MAXIMUM_THREADS": "1"}
+
 
 @dataclass(frozen=True)
 class Limits:
     """Resource limits for one submission's worker.
 
     Attributes:
-        call_seconds: wall-clock seconds per call of the student's code.
-        import_seconds: wall-clock seconds for importing the submission.
-        submission_seconds: wall-clock seconds for all calls of one submission
+        call_seconds: seconds per call of the student's code, of its own time
+            (``grader.stopwatch``: CPU time, or wall-clock time less the waits for a
+            CPU, whichever is more).
+        import_seconds: seconds for importing the submission, of its own time.
+        submission_seconds: seconds of own time for all calls of one submission
             together (imports after a restart included); later calls are not made.
         cpu_seconds: CPU seconds (user + system, all threads) per worker process.
         memory_mb: virtual address space per worker process, in MiB (2**20 bytes).

@@ -34,7 +34,7 @@ class BatchProgress:
         self.progress: Progress | None = None
         self.task = None
         self.done = self.total = 0
-        self.errors = self.rejected = 0
+        self.errors = self.rejected = self.retried = 0
 
     def __enter__(self) -> "BatchProgress":
         return self
@@ -62,17 +62,33 @@ class BatchProgress:
             self.task = self.progress.add_task("grading", total=to_grade, problems="")
             self.progress.start()
 
+    def _problems(self) -> str:
+        return ", ".join(p for p in (f"{self.errors} errors" * bool(self.errors),
+                                     f"{self.rejected} rejected" * bool(self.rejected),
+                                     f"{self.retried} retried" * bool(self.retried)) if p)
+
     def advance(self, entry: Entry) -> None:
         self.done += 1
         self.errors += entry.status == "error"
         self.rejected += entry.status == "rejected"
         if self.progress is not None:
-            problems = ", ".join(p for p in (f"{self.errors} errors" * bool(self.errors),
-                                             f"{self.rejected} rejected" * bool(self.rejected)) if p)
-            self.progress.update(self.task, advance=1, problems=problems)
+            self.progress.update(self.task, advance=1, problems=self._problems())
             if entry.status != "graded":
                 self.progress.console.print(_line(entry), markup=False, highlight=False)
         else:
             width = len(str(self.total))
             self.console.print(f"[{self.done:>{width}}/{self.total}] {_line(entry)}",
                                markup=False, highlight=False)
+
+    def retrying(self, entry: Entry) -> None:
+        """A grading process was stopped (``entry``: the error recorded for it) and the
+        submission is graded again: said at once, and counted on the bar."""
+        self.retried += 1
+        line = f"{entry.student}: retrying: {entry.reason.splitlines()[0] if entry.reason else ''}"
+        if self.progress is not None:
+            self.progress.update(self.task, problems=self._problems())
+            self.progress.console.print(line, markup=False, highlight=False)
+        else:
+            width = len(str(self.total))
+            self.console.print(f"[{'':>{width}} {'':>{width}}] {line}", markup=False,
+                               highlight=False)

@@ -19,15 +19,12 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-import pytest
-
 from grader import seal
 from grader.assignment import Assignment
 from grader.errors import ConfigurationError
 from grader.i18n import _
 from grader.launch import Zygote
 from grader.notebook import CellMap
-from grader.plugin import GraderPlugin
 from grader.proxy import StudentProxy
 from grader.result import Result, outcome_of
 from grader.sandbox import Worker, isolation
@@ -151,8 +148,14 @@ def _grade(assignment: Assignment, submission: Path, *, public_only: bool,
                     env_policy=assignment.env_policy, data_dirs=(assignment.directory / "data",),
                     hidden=tuple(p for p in (assignment.root, assignment.reference_root) if p),
                     zygote=zygote, uid=uid)
-    plugin = GraderPlugin(assignment, StudentProxy(worker), *expected)
+    proxy = StudentProxy(worker)
     errors = _observe_errors(worker)
+    worker.start_early()  # its imports overlap pytest's, the suite's and the reference's
+    import pytest  # here, not at the top: the worker starts while they are imported
+
+    from grader.plugin import GraderPlugin
+
+    plugin = GraderPlugin(assignment, proxy, *expected)
     args = [str(suite_dir), "-c", os.devnull, "--rootdir", str(assignment.root),
             "--noconftest", "--import-mode=importlib", "-p", "no:cacheprovider",
             "-p", "no:stepwise", "-p", "no:warnings", "-p", "no:unraisableexception",

@@ -38,6 +38,7 @@ removed when the submission is done (``Worker.close``).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -46,6 +47,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -72,7 +74,8 @@ from grader.errors import (
 )
 from grader.i18n import _
 from grader.launch import ForkedProcess, SpawnedProcess, Zygote, ZygoteError
-from grader.limits import EnvPolicy, Limits
+from grader.stopwatch import Stopwatch
+from grader.limits import ONE_THREAD_ENV, EnvPolicy, Limits
 from grader.text import printable
 
 __all__ = ["Worker", "Handle", "Reply", "isolation", "OutputCapture", "grader_lib",
@@ -89,6 +92,12 @@ PRIVATE_UID_BASE = 2_000_000_000
 #: Longest text kept of one message from the worker (an exception's message, a
 #: traceback), in characters; the worker cuts them shorter, but a forged frame need not.
 MAX_MESSAGE_CHARS = 8000
+
+#: A request that has not used its time limit after WALL_FACTOR times that limit of
+#: wall-clock time (and at least WALL_SLACK seconds more than it) is stopped as the
+#: grader's failure: the machine gave it too little CPU to judge it (``Worker``).
+WALL_FACTOR = 10
+WALL_SLACK = 60.0
 
 #: Attempts at starting a confined worker before the submission's grading is given up
 #: as the grader's failure (``GraderFault``).
@@ -219,8 +228,7 @@ def _probe(namespaces: bool) -> str:
             for part in ("view", "rw"):
                 (root / part).mkdir()
             spec["view"] = {"root": str(root / "view"), "writable": str(root / "rw"),
-                            "readonly": list(_SYSTEM_DIRS) + sorted(
-                                {str(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix)}),
+                            "readonly": list(_SYSTEM_DIRS) + _python_prefixes(),
                             "disk_mb": 1, "uid": uid}
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
                "PYTHONPATH": str(grader_lib(root)), "PYTHONDONTWRITEBYTECODE": "1"}
@@ -240,6 +248,13 @@ def _probe(namespaces: bool) -> str:
         return f"{what} could not be set up here: " + (said[-400:] or f"exit code {probe.returncode}")
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _python_prefixes() -> list[str]:
+    """The folders of the Python installation this process runs from: its prefix and
+    base prefix (a virtual environment's and the interpreter's it was made from)."""
+    return sorted({str(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix,
+                                                     sys.exec_prefix, sys.base_exec_prefix)})
 
 
 @lru_cache(maxsize=None)
@@ -316,8 +331,11 @@ def worker_environment(policy: EnvPolicy, lib: Path, home: Path, tmp: Path) -> d
     """The environment a worker (or the zygote that forks workers) runs with: what
     ``policy`` lets through of the grader's, plus ``HOME``, ``TMPDIR``, the ``grader``
     package on ``PYTHONPATH`` (``lib``, from ``grader_lib``), a fixed hash seed,
-    headless matplotlib, UTF-8 output."""
+    headless matplotlib, UTF-8 output, and the numerical libraries on one thread
+    (``grader.limits.ONE_THREAD_ENV``, where the policy does not pass the grader's)."""
     env = policy.environment(dict(os.environ))
+    for name, value in ONE_THREAD_ENV.items():
+        env.setdefault(name, value)
     env.update({
         "HOME": str(home), "TMPDIR": str(tmp), "PYTHONPATH": str(lib),
         "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
@@ -476,6 +494,13 @@ class Worker:
     """One worker process for one submission, started on first use and restarted
     after a timeout or a crash.
 
+    Its time limits count each request's own time (``grader.stopwatch``): CPU time,
+    or wall-clock time less the waits for a CPU that other processes held, whichever
+    is more; so a call gets the same verdict on a loaded machine as on an idle one.
+    A request that has not used its limit after ``WALL_FACTOR`` times the limit (at
+    least ``WALL_SLACK`` s more than it) of wall-clock time stops the grading of the
+    submission as the grader's fault (``GraderFault``: the machine was too busy).
+
     Args:
         submission: path of the student's file.
         module_name: the module name it is imported under (e.g. ``"backprop"``).
@@ -491,6 +516,11 @@ class Worker:
             (default ``private_uid()``, of this grading process; each batch slot has
             its own), with or without namespaces: student code never runs as root.
     """
+
+    #: Called (about every 0.1 s) while a worker runs the student's code and the
+    #: grader waits for it: a batch slot's grading process sets it, to tell its slot
+    #: that it is waiting for student code, not stuck (``grader.slot``).
+    while_waiting: Callable[[], None] | None = None
 
     def __init__(self, submission: Path, module_name: str, limits: Limits = Limits(),
                  env_policy: EnvPolicy = EnvPolicy(), data_dirs: tuple[Path, ...] = (),
@@ -513,10 +543,11 @@ class Worker:
         self.restarts = 0
         self.import_error: SubmissionNotImportable | None = None
         self.timed_out: dict[str, float] = {}
-        self.callbacks: dict[int, Callable] = {}  # those of the request in flight
+        #: the grader-side functions passed to this worker process, by id: it may call
+        #: back those (a Dataset keeps its transform and calls it on each item), no other
+        self.callbacks: dict[int, Callable] = {}
         self.seq = 0  # the last request's sequence number
         self._next_callback = 0
-        self._depth = 0  # requests in flight (a callback may make one while another waits)
         #: set when a worker could not be confined: the grading must stop (``GraderFault``)
         self.fault: GraderFault | None = None
         #: called after every call of the student's code (functions and handle
@@ -525,8 +556,9 @@ class Worker:
         self.on_call: Callable[[str, tuple, dict, "Reply | None", Exception | None], None] | None = None
         #: "namespaces" or "process" (see ``isolation()``), and why not namespaces
         self.isolation, self.isolation_note = isolation()
-        #: wall-clock seconds the submission's requests took so far
+        #: own seconds (``grader.stopwatch``) the submission's requests took so far
         self.seconds_used = 0.0
+        self._watches: list[Stopwatch] = []  # of the requests in flight, innermost last
         self._cpu_done = 0.0  # CPU seconds of earlier worker processes
         self._cpu_now = 0.0  # CPU seconds of the current one, as it last reported
         #: whether the address-space limit is set: not where a CUDA driver is present,
@@ -539,6 +571,8 @@ class Worker:
             os.chmod(self.root, 0o711)  # its own run folder is all the worker's uid reaches
         self._lib = grader_lib(self.root)
         make_non_dumpable()
+        self._early: threading.Thread | None = None  # ``start_early``'s
+        self._early_error: BaseException | None = None
 
     # ------------------------------------------------------------------ lifecycle
     def _environment(self, home: Path, tmp: Path) -> dict[str, str]:
@@ -612,6 +646,7 @@ class Worker:
         says, else why it is not (the worker then exits without running anything)."""
         cpu_left = self.limits.cpu_seconds - self.cpu_used
         self.generation += 1
+        self.callbacks.clear()  # a new process holds none of the functions passed before
         work = self.root / f"run{self.generation}"
         work.mkdir()
         target = work / f"{self.module_name}.py"
@@ -716,12 +751,46 @@ class Worker:
         self.import_error = SubmissionNotImportable(reason, output, cause)
         return self.import_error
 
+    def start_early(self) -> None:
+        """Start the worker and import the submission in a thread of its own, while
+        this process goes on (importing pytest, the suite and the reference): the
+        student's import of numpy and torch, most of a ``grade`` run's time, then
+        overlaps the grader's.  The first request waits for it (``ensure_started``),
+        and whatever that start raised is raised there, as if it had started then.
+
+        Only for a worker started from a fresh interpreter: one forked from a zygote
+        (a batch) starts in milliseconds, and a process that forks keeps one thread.
+        """
+        if self._early is None and self.zygote is None and self.process is None:
+            self._early = threading.Thread(target=self._start_early, name="worker-start",
+                                           daemon=True)
+            self._early.start()
+
+    def _start_early(self) -> None:
+        try:
+            self.ensure_started()
+        except BaseException as exc:  # noqa: BLE001 - raised by the first request instead
+            self._early_error = exc
+            if not isinstance(exc, (SubmissionNotImportable, GraderFault)):
+                self.kill()  # a start cut short: the next request starts afresh
+
+    def _join_early(self) -> None:
+        """Wait for ``start_early``'s thread, and raise what it raised (once)."""
+        thread, self._early = self._early, None
+        if thread is not None:
+            thread.join()
+            error, self._early_error = self._early_error, None
+            if error is not None:
+                raise error
+
     def ensure_started(self) -> None:
         """Start (or restart) the worker and import the submission.
 
         Raises:
             SubmissionNotImportable: the import failed now or earlier in this run.
         """
+        if threading.current_thread() is not self._early:
+            self._join_early()
         if self.import_error is not None:  # a fresh exception: re-raising one grows its traceback
             raise SubmissionNotImportable(self.import_error.reason, self.import_error.output,
                                           self.import_error.cause)
@@ -776,6 +845,8 @@ class Worker:
     def close(self) -> None:
         """Kill the worker and remove its temporary directory; without namespaces, as
         root, also every process and shared temporary file of its uid."""
+        with contextlib.suppress(Exception):
+            self._join_early()  # what it raised matters to no one once grading is over
         self.kill()
         if self.uid is not None and self.isolation == "process":
             remove_user_traces(self.uid)
@@ -805,39 +876,53 @@ class Worker:
 
     # ------------------------------------------------------------------ requests
     def _request(self, msg: dict, timeout: float, label: str | None) -> Reply:
+        """Send ``msg`` and wait for its answer for at most ``timeout`` seconds of the
+        request's own time (``grader.stopwatch``: CPU time, or wall-clock time less
+        the waits for a CPU, whichever is more), and of the submission's time left."""
         left = self.limits.submission_seconds - self.seconds_used
         if left <= 0:
             raise self._time_spent(label)
         whole_submission = left < timeout
         timeout = min(timeout, left)
-        start = time.monotonic()
-        if self._depth == 0:
-            self.callbacks.clear()  # a worker may call back only what this request carries
+        watch = Stopwatch(self.process.pid if self.process is not None else None)
         self.seq += 1
-        self._depth += 1
+        self._watches.append(watch)
         try:
-            return self._exchange({**msg, "seq": self.seq}, start, start + timeout, label)
+            return self._exchange({**msg, "seq": self.seq}, watch, timeout, label)
         except StudentTimeout as exc:
             if whole_submission:
                 raise self._time_spent(label, exc.output) from None
             raise
         finally:
-            self._depth -= 1
-            self.seconds_used += time.monotonic() - start
+            self._watches.pop()
+            self.seconds_used += watch.own
 
-    def _exchange(self, msg: dict, start: float, deadline: float, label: str | None) -> Reply:
+    def _expired(self, watch: Stopwatch, timeout: float) -> bool:
+        """Whether the request ``watch`` times has used its ``timeout`` of own time."""
+        if Worker.while_waiting is not None:
+            Worker.while_waiting()
+        return watch.read() >= timeout
+
+    def _exchange(self, msg: dict, watch: Stopwatch, timeout: float, label: str | None) -> Reply:
         try:
             self.channel.send(codec.dumps(msg, fallback=self._fallback))
         except codec.CodecError as exc:
             raise ValueCannotCross(label, f"an argument cannot be sent: {exc}") from None
         except ChannelClosed:
             return self._crashed(label)
+        # however busy the machine, a request ends: at this wall-clock time it is the
+        # machine's fault if it has not used its time (GraderFault), the student's if it has
+        backstop = watch.started + max(WALL_FACTOR * timeout, timeout + WALL_SLACK)
         while True:
             try:
-                frame = self.channel.recv(deadline, watch=self.output)
+                frame = self.channel.recv(backstop + watch.paused, watch=self.output,
+                                          expired=lambda: self._expired(watch, timeout))
             except ChannelTimeout:
+                own = watch.read()
                 self.kill()
-                seconds = round(deadline - start, 3)
+                if own < timeout:
+                    raise self._starved(watch, timeout, label) from None
+                seconds = round(timeout, 3)
                 if label:
                     self.timed_out[label] = seconds
                 raise StudentTimeout(label, seconds, output=self._read_output()) from None
@@ -868,7 +953,7 @@ class Worker:
                 self._raise(answer["error"], label, output)
             params = _texts(answer.get("params"), 64, 100)
             return Reply(answer.get("value"), self._changed(msg, answer.get("after"), params),
-                         output, time.monotonic() - start, params,
+                         output, watch.own, params,
                          _texts(answer.get("warnings"), 20, 1000))
 
     def _changed(self, msg: dict, after: Any, params: list[str]) -> list:
@@ -899,16 +984,31 @@ class Worker:
 
     def _serve_callback(self, msg: dict) -> None:
         func = self.callbacks.get(msg.get("id"))
-        if func is None:  # not one this request carries
+        if func is None:  # never passed to this worker process
             self.kill()
             raise ValueCannotCross(None, "its answer was malformed: it called a function "
                                    "that was not passed to it")
+        watch = self._watches[-1]
+        watch.pause()  # the grader's time, not the student's
         try:
             value = func(*msg.get("args", []), **msg.get("kwargs", {}))
             payload = codec.dumps({"op": "callback_result", "value": value}, fallback=self._fallback)
         except Exception as exc:  # noqa: BLE001 - reported to the worker as the callback's error
             payload = codec.dumps({"op": "callback_result", "error": f"{type(exc).__name__}: {exc}"})
+        finally:
+            watch.resume()
         self.channel.send(payload)
+
+    def _starved(self, watch: Stopwatch, timeout: float, label: str | None) -> GraderFault:
+        """The ``GraderFault`` for a request that the machine gave too little CPU to use
+        its time limit within the wall-clock backstop: no verdict can be given fairly."""
+        self.fault = GraderFault(
+            f"the machine was too busy to grade this submission: in {watch.wall:.0f} s of "
+            f"wall-clock time, {label or 'its import'} got {watch.own:.1f} s of its own time "
+            f"(its limit is {timeout:g} s; it computed {watch.cpu:.1f} s and waited "
+            f"{watch.delay:.0f} s for a CPU). It was not graded; grade it again on a less "
+            "busy machine, or with fewer --jobs")
+        return self.fault
 
     def _time_spent(self, label: str | None, output: str = "") -> LimitExceeded:
         return LimitExceeded(

@@ -20,7 +20,11 @@ worker's request pipe (read end), its answer pipe (write end) and its output pip
     namespaces (``grader.confine.unshare_namespaces``) whose first process runs the
     worker.  Answer ``{"op": "spawned", "pid": N}``.
 ``{"op": "ping"}``
-    Answer ``{"op": "pong"}`` (once the preloads are done: a way to wait for them).
+    Answer ``{"op": "pong", "threads": N}`` (once the preloads are done: a way to wait
+    for them), N its threads: a zygote must have one only, since it forks
+    (``grader.launch.thread_count``).  It runs with the numerical libraries held to one
+    thread (``grader.limits.ONE_THREAD_ENV``, from the worker's environment) and never
+    runs a numerical operation itself, so no library has a thread pool to start.
 ``{"op": "reset"}``
     Kill every child still running, reap them, answer ``{"op": "reset"}``.
 
@@ -44,6 +48,7 @@ import sys
 import traceback
 
 from grader import confine
+from grader.launch import thread_count
 
 #: Largest message (a spawn request holds the worker's spec: paths, environment).
 MAX_MESSAGE = 1 << 20
@@ -200,7 +205,7 @@ def serve(sock: socket.socket) -> None:
                 children.add(pid)
                 _send(sock, {"op": "spawned", "pid": pid})
             elif op == "ping":
-                _send(sock, {"op": "pong"})
+                _send(sock, {"op": "pong", "threads": thread_count()})
             elif op == "reset":
                 _kill_all(children)
                 _send(sock, {"op": "reset"})

@@ -113,6 +113,40 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
     assert 2 <= len(entries(out)) < len(CLASS)
 
 
+def test_ctrl_c_during_a_regrade_then_the_same_command_keeps_what_it_regraded(tmp_path):
+    names = CLASS[:6]
+    folder = make_class(tmp_path / "class", names)
+    out = tmp_path / "out"
+    first = grade("batch", "hw3", str(folder), "--out", str(out), "--jobs", "1")
+    assert first.returncode == 0, first.stderr[-3000:]
+    before = len(gradings(out))
+    assert before == len(names)
+
+    regrade = batch_command(folder, out, "--jobs", "1", "--regrade")
+    proc = subprocess.Popen(regrade, cwd=ROOT, env=ENV, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    wait_for_gradings(out, before + 2, proc)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert ("the submissions this regrade finished are kept and only the others are "
+            "regraded") in stderr
+    regraded = [g[0] for g in gradings(out)[before:]]
+    assert 2 <= len(regraded) < len(names)
+
+    again = subprocess.run(regrade, cwd=ROOT, env=ENV, capture_output=True, text=True,
+                           timeout=600)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert f"{len(regraded)} of {len(names)} submissions already graded" in again.stderr
+    log = [g[0] for g in gradings(out)[before:]]
+    assert sorted(log) == sorted(Path(n).stem for n in names), \
+        "every submission regraded exactly once across the interruption"
+
+    with Gradebook(out / "gradebook.sqlite", "hw3") as book:
+        assert not book.unfinished_regrade()  # finished: the next --regrade is a new one
+    assert all_gone()
+
+
 def test_resume_regrade_and_changed_content(tmp_path):
     folder = make_class(tmp_path / "class", ["correct_loops.py", "wrong_bce_sum.py"])
     out = tmp_path / "out"
@@ -154,6 +188,59 @@ def test_a_dask_cluster_grades_like_the_local_batch(tmp_path):
         assert got[student].score == want[student].score, student
         assert got[student].result["tests"] == want[student].result["tests"], student
     assert {e.score for e in got.values()} == {100, 68, 0, 78}
+
+
+def _dask(module: str, *args: str, cwd: Path) -> subprocess.Popen:
+    """``dask scheduler`` / ``dask worker`` (their modules, run by this Python), marked
+    as this test's."""
+    return subprocess.Popen([sys.executable, "-m", f"distributed.cli.{module}", *args], cwd=cwd,
+                            env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def test_a_dask_cluster_of_processes_grades_each_once_when_a_worker_is_killed(tmp_path, graded):
+    """A scheduler and two workers, each a process of its own as on a real cluster; one
+    worker is killed (SIGKILL) while grading: its task runs again on the other, and
+    every submission is recorded once, with its alone verdict."""
+    pytest.importorskip("distributed")
+    names = ["correct_loops.py", "wrong_bce_sum.py", "syntax_error.py", "wrong_db_not_summed.py",
+             "correct_float32.py", "wrong_sigmoid_backward_z.py"]
+    folder = make_class(tmp_path / "class", names)
+    out = tmp_path / "out"
+    scheduler_file = tmp_path / "scheduler.json"
+    started = [_dask("dask_scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                     "--scheduler-file", str(scheduler_file), cwd=tmp_path)]
+    try:
+        deadline = time.monotonic() + 120
+        while not scheduler_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        address = json.loads(scheduler_file.read_text())["address"]
+        workers = [_dask("dask_worker", address, "--nthreads", "1", "--no-nanny",
+                         "--no-dashboard", "--death-timeout", "120", cwd=tmp_path)
+                   for _ in range(2)]
+        started += workers
+        batch = subprocess.Popen(batch_command(folder, out, "--scheduler", address), cwd=ROOT,
+                                 env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                 text=True)
+        started.append(batch)
+        wait_for_gradings(out, 2, batch, seconds=300)
+        assert len(gradings(out)) <= len(names) - 2, "too late: no task left to each worker"
+        workers[0].kill()  # midway: it holds a task (one thread each, six tasks)
+        workers[0].wait()
+        _, stderr = batch.communicate(timeout=600)
+        assert batch.returncode == 0, stderr[-3000:]
+    finally:
+        for process in reversed(started):
+            process.kill()
+            process.wait()
+    log = gradings(out)
+    assert sorted(g[0] for g in log) == sorted(Path(n).stem for n in names), \
+        "every submission graded exactly once"
+    got = entries(out)
+    for name in names:
+        alone = graded("hw3", SUBMISSIONS / "hw3" / name)
+        entry = got[Path(name).stem]
+        assert (entry.score, failed_names(entry.result)) == (alone["score"], failed_names(alone))
+    assert all_gone(30), "a grading process outlived its Dask worker"
 
 
 def test_no_dask_scheduler_is_a_clear_error(tmp_path):
