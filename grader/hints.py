@@ -188,7 +188,7 @@ def defined_names(path: Path) -> set[str]:
 def diagnose(misconceptions: list[Misconception], reference: ModuleType, function: str,
              args: tuple, kwargs: dict, actual: Any,
              arguments_after: dict[str, Any] | None = None,
-             about: str = "") -> list[Misconception]:
+             about: str = "", focus: tuple = ()) -> list[Misconception]:
     """The misconceptions of ``function`` whose output on ``args``/``kwargs`` matches
     what the student's call gave.
 
@@ -204,6 +204,10 @@ def diagnose(misconceptions: list[Misconception], reference: ModuleType, functio
             (misconceptions of the whole result or of one item of it are tried), or
             the name of an argument the call changed in place (only misconceptions
             whose ``output`` is that name are tried).
+        focus: for a variant of the whole return value, the items of the returned
+            tuple the failed check was about (``(0, 1)`` for w and b of ``(w, b,
+            losses)``): only those are compared (the others may differ for reasons the
+            mistake is not about: a clipped loss in a diverging run).
 
     Returns:
         The matching misconceptions, in declaration order: the values match within
@@ -223,9 +227,17 @@ def diagnose(misconceptions: list[Misconception], reference: ModuleType, functio
         if target is FAILED or has_handle(target):
             continue
         wrong = variant_output(m, reference, args, kwargs)
-        if wrong is not FAILED and is_close(target, wrong, check_dtype=False):
+        if m.output is None and focus:
+            target, wrong = _items(target, focus), _items(wrong, focus)
+        if wrong is not FAILED and target is not FAILED and is_close(target, wrong, check_dtype=False):
             found.append(m)
     return found
+
+
+def _items(value: Any, focus: tuple) -> Any:
+    if isinstance(value, (tuple, list)) and max(focus) < len(value):
+        return tuple(value[i] for i in focus)
+    return FAILED
 
 
 def variant_output(m: Misconception, reference: ModuleType, args: tuple, kwargs: dict) -> Any:

@@ -43,7 +43,7 @@ from grader.variants.mutation import mutants as make_mutants
 from grader.variants.source import dependencies
 
 from grader.diagnosis import replay, snippet
-from grader.diagnosis.replay import agrees, part
+from grader.diagnosis.replay import agrees, part, pick
 from grader.diagnosis.wording import WORDED_KINDS, worded
 
 __all__ = ["Diagnosis", "Explanation", "Finding", "DIAGNOSIS_ENV", "MUTANT_SECONDS"]
@@ -193,21 +193,18 @@ class Diagnosis:
             return explanation
         about = call.source(actual) or ""
         path = (_path_in(actual, call.value) or ()) if not about else ()
+        focus = replay.focus_of(actual, call.value) if not about else ()
         translated = replay.reference_inputs(call, self.reference)
         args, kwargs = translated if translated is not None else (call.args, call.kwargs)
         function = getattr(self.reference, call.function, None) if "." not in call.function else None
         expected = run(function, args, kwargs) if callable(function) else FAILED
 
-        known = diagnose(self.misconceptions, self.reference, call.function, args, kwargs,
-                         call.value, call.arguments_after(), about=about)
-        if not known and translated is not None and (args, kwargs) != (call.args, call.kwargs):
-            known = diagnose(self.misconceptions, self.reference, call.function, call.args,
-                             call.kwargs, call.value, call.arguments_after(), about=about)
-        known = [m for m in known if self._consistent_known(m, proxy, call)]
+        known, narrow = self._known(call, args, kwargs, about, focus, translated is not None)
+        known = [m for m in known if self._consistent_known(m, proxy, call, narrow)]
         candidates: list[tuple[Finding, Any]] = [
             (Finding(m.text(), m.id, m.function), m) for m in known]
         if not candidates and self.full and not about and callable(function):
-            for variant in self._reproducing_mutants(call, args, kwargs, expected, path, proxy):
+            for variant in self._reproducing_mutants(call, args, kwargs, expected, focus, proxy):
                 text = worded(variant.change, variant.function, call.function)
                 if text and all(text != f.text for f, _ in candidates):
                     candidates.append((Finding(text, None, variant.function), variant))
@@ -218,7 +215,7 @@ class Diagnosis:
             expected_g = run(function, g_args, g_kwargs)
             kept = []
             for finding, source in candidates:
-                verdict = self._agrees_on(source, call, g_args, g_kwargs, student_g, expected_g, path)
+                verdict = self._agrees_on(source, call, g_args, g_kwargs, student_g, expected_g, focus)
                 if verdict is not False:
                     finding.confirmed = verdict is True
                     kept.append((finding, source))
@@ -236,9 +233,29 @@ class Diagnosis:
             explanation.snippet, explanation.simplified = self._reproduction(proxy, call, path, about)
         return explanation
 
-    def _consistent_known(self, m: Misconception, proxy: StudentProxy, call: Call) -> bool:
+    def _known(self, call: Call, args: tuple, kwargs: dict, about: str, focus: tuple,
+               translated: bool) -> tuple[list[Misconception], tuple]:
+        """The known mistakes whose output matches the student's, and the items they were
+        matched on: the whole return value first (the other items tell mistakes apart:
+        two grid searches with one best pair); where none matches so, only the items the
+        check was about (the others may differ for reasons of their own: a loss clipped
+        in a diverging run), if exactly one mistake matches there.  Arguments made the
+        reference's (``translated``) first, then as the student's call had them."""
+        inputs = [(args, kwargs)]
+        if translated and call.sources:  # a cache made the reference's: also as the student had it
+            inputs.append((call.args, call.kwargs))
+        for narrow in ((), focus) if focus else ((),):
+            for a, kw in inputs:
+                found = diagnose(self.misconceptions, self.reference, call.function, a, kw,
+                                 call.value, call.arguments_after(), about=about, focus=narrow)
+                if found and (not narrow or len(found) == 1):
+                    return found, narrow
+        return [], ()
+
+    def _consistent_known(self, m: Misconception, proxy: StudentProxy, call: Call, focus: tuple = ()) -> bool:
         """Whether the known mistake ``m`` also gives the student's values on the test's
-        other calls of the same function (where its variant gives anything there)."""
+        other calls of the same function (where its variant gives anything there), in
+        the items ``focus`` of what they return."""
         for other in proxy.calls:
             if other is call or other.function != call.function or other.reply is None:
                 continue
@@ -247,6 +264,8 @@ class Diagnosis:
                 continue
             wrong = variant_output(m, self.reference, *inputs)
             target = observed(m, other.value, other.arguments_after())
+            if m.output is None:
+                wrong, target = pick(wrong, focus), pick(target, focus)
             if wrong is FAILED or target is FAILED:
                 continue
             from grader.checks import is_close
@@ -256,7 +275,7 @@ class Diagnosis:
         return True
 
     def _reproducing_mutants(self, call: Call, args: tuple, kwargs: dict, expected: Any,
-                             path: tuple, proxy: StudentProxy) -> list[Variant]:
+                             focus: tuple, proxy: StudentProxy) -> list[Variant]:
         """The mutants of the called function and of the functions it uses whose
         output on the call's arguments reproduces the student's value, and on the
         test's other calls of that function too."""
@@ -278,7 +297,7 @@ class Diagnosis:
                 target = getattr(module, call.function, None) if module is not None else None
                 if target is None:
                     continue
-                if not agrees(call.value, run(target, args, kwargs), expected, path):
+                if not agrees(call.value, run(target, args, kwargs), expected, focus):
                     continue
                 if all(agrees(other.value, run(target, *inputs), other_expected, (), required=False)
                        for other, inputs, other_expected in others):
@@ -286,22 +305,25 @@ class Diagnosis:
         return found
 
     def _agrees_on(self, source: Any, call: Call, args: tuple, kwargs: dict, student: Any,
-                   expected: Any, path: tuple) -> bool | None:
+                   expected: Any, focus: tuple) -> bool | None:
         """Whether an explanation (a known mistake or a mutant) gives the student's value
-        on a second input: True, False, or None where it gives nothing there."""
+        on a second input, in the part the failed check was about (the student's other
+        outputs may differ there for reasons of their own, a NaN loss at extreme
+        logits): True, False, or None where it gives nothing there."""
+        from grader.checks import is_close
+
         if isinstance(source, Misconception):
             wrong = variant_output(source, self.reference, args, kwargs)
             target = observed(source, student, {})
-            if wrong is FAILED or target is FAILED:
-                return None
-            from grader.checks import is_close
-
-            return is_close(target, wrong, check_dtype=False)
-        module = self._module_of(source)
-        out = run(getattr(module, call.function), args, kwargs) if module is not None else FAILED
-        if out is FAILED:
+            if source.output is None:  # only what the failed check was about
+                wrong, target = pick(wrong, focus), pick(target, focus)
+        else:
+            module = self._module_of(source)
+            out = run(getattr(module, call.function), args, kwargs) if module is not None else FAILED
+            wrong, target = pick(out, focus), pick(student, focus)
+        if wrong is FAILED or target is FAILED:
             return None
-        return agrees(student, out, expected, path)
+        return is_close(target, wrong, rtol=replay.SECOND_RTOL, check_dtype=False)
 
     # ------------------------------------------------------------------ reproducing
     def _reproduction(self, proxy: StudentProxy, call: Call, path: tuple, about: str) -> tuple[str, bool]:

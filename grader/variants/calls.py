@@ -101,11 +101,12 @@ def has_handle(value: Any, depth: int = 0) -> bool:
     return False
 
 
-def grown(inputs: tuple, rng: np.random.Generator) -> tuple | None:
+def grown(inputs: tuple, rng: np.random.Generator, extra: int | None = None) -> tuple | None:
     """``inputs`` (instance, args, kwargs) with every array, tensor or list argument of
-    the first one's length N made 2N + 1 long (itself, then rows drawn from it with
-    noise on floating-point values): one row, or two, cannot tell a sum from a mean, or
-    N from N − 1; None when no positional argument has a length."""
+    the first one's length N made longer by ``extra`` rows (default N + 1, so 2N + 1 in
+    all): itself, then rows drawn from it with noise on floating-point values.  One row,
+    or two, cannot tell a sum from a mean, or N from N − 1.  None when no positional
+    argument has a length."""
     instance, args, kwargs = inputs
     torch = _torch()
 
@@ -116,7 +117,7 @@ def grown(inputs: tuple, rng: np.random.Generator) -> tuple | None:
     n = next((length(a) for a in args if length(a)), None)
     if n is None:
         return None
-    pick = rng.integers(0, n, size=n + 1)
+    pick = rng.integers(0, n, size=n + 1 if extra is None else extra)
 
     def grow(v):
         if length(v) != n:
