@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from grader.i18n import _
 from grader.result import Result
 
 __all__ = ["failures_by_message", "fenced", "number", "render_json", "render_terminal"]
@@ -93,6 +94,9 @@ def render_terminal(result: Result, console: Console) -> None:
             group = failed[i:i + same]
             points = sum(t.max_score for t in group)
             title = group[0].name if same == 1 else f"{group[0].name} and {same - 1} more test(s)"
+            if result.outcome in ("import error", "import time limit") and same == len(failed):
+                # one cause, not a test: the file did not import, so no test could run
+                title = _("Your file could not be imported: none of its {n} tests could run").format(n=same)
             unit = "point" if points == 1 else "points"
             console.print(Text(f"✗ {title} ({_points(points)} {unit})", style="red bold"))
             for line in group[0].output.splitlines():
