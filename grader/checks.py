@@ -58,7 +58,8 @@ GRADIENT_THRESHOLD = 1e-4
 GRADIENT_STEP = 1e-6
 
 
-def fail(message: str, actual: Any = None, *, wrong_value: bool = True):
+def fail(message: str, actual: Any = None, *, wrong_value: bool = True,
+         extends: GradingFailure | None = None):
     """Fail the current test with ``message`` (for the student).
 
     Args:
@@ -67,8 +68,16 @@ def fail(message: str, actual: Any = None, *, wrong_value: bool = True):
             report then names that call (and its known mistakes, ``grader.hints``).
         wrong_value: False when the finding is not that ``actual`` is wrong (a warning
             the call raised, say): the report then does not say "returned a wrong value".
+        extends: the failure of a check whose message ``message`` repeats with a note
+            added: its generic remark ("exactly 1/2 times the expected ones") goes on
+            travelling as data (``pattern``), so that feedback that names the mistake
+            can still drop it.
     """
-    raise GradingFailure(message, actual, wrong_value)
+    failure = GradingFailure(message, actual, wrong_value)
+    if extends is not None:
+        failure.pattern = getattr(extends, "pattern", None)
+        failure.pattern_text = getattr(extends, "pattern_text", "")
+    raise failure
 
 
 # ----------------------------------------------------------------------- helpers

@@ -49,7 +49,7 @@ def _assert_close_or_explain(got, expected, name, known=(), **kw):
     except GradingFailure as exc:
         for wrong, hint in known:
             if is_close(got, wrong):
-                fail(f"{exc.student_message}\nHint: {hint}", exc.actual)
+                fail(f"{exc.student_message}\nHint: {hint}", exc.actual, extends=exc)
         raise
 
 
@@ -393,7 +393,7 @@ def _note_forward(check, forward_ok, note):
         check()
     except GradingFailure as exc:
         if not forward_ok:
-            fail(f"{exc.student_message}\nNote: {note}", exc.actual)
+            fail(f"{exc.student_message}\nNote: {note}", exc.actual, extends=exc)
         raise
 
 
@@ -622,7 +622,7 @@ def _check_running(got_param, ref_param, context, left_as_it_was=False):
         except GradingFailure as exc:
             if not left_as_it_was:
                 raise
-            fail(f"{exc.student_message}\nHint: {RUNNING_NOT_UPDATED}", exc.actual)
+            fail(f"{exc.student_message}\nHint: {RUNNING_NOT_UPDATED}", exc.actual, extends=exc)
 
 
 @pytest.mark.points(3)
