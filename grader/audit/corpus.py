@@ -291,7 +291,8 @@ def _same(a, b) -> bool:
 
 def _brief(value, limit: int = 90) -> str:
     """A value shown with its numbers where they fit in ``limit`` characters (an input
-    or an output of a witness), else as ``describe_value`` gives it."""
+    or an output of a witness), else its type and shape (``describe_value`` without
+    numbers)."""
     try:
         if isinstance(value, (list, tuple, np.ndarray, float, int, np.number)):
             with np.printoptions(precision=4, threshold=12, edgeitems=2):
@@ -301,7 +302,7 @@ def _brief(value, limit: int = 90) -> str:
                 return text
     except (TypeError, ValueError):
         pass
-    return describe_value(value)
+    return describe_value(value, numbers=False)
 
 
 def _shown(outcome) -> str:
