@@ -167,12 +167,14 @@ def _logistic(reference, X, y, lr, epochs, *, after=False, sign=1.0, mean_grad=T
     return w, float(b), losses
 
 
-@misconception("binary_cross_entropy", id="bce_summed", hint=BCE_SUMMED[0], hint_zh=BCE_SUMMED[1])
+@misconception("binary_cross_entropy", id="bce_summed", hint=BCE_SUMMED[0], hint_zh=BCE_SUMMED[1],
+               seen=["zfireear/Machine-Learning: logistic_regression/lrcode.md"])  # HW2's sample code: -np.dot(Y, log) - np.dot(1 - Y, log), a sum
 def bce_summed(reference, p, y):
     return reference.binary_cross_entropy(p, y) * np.asarray(p).size
 
 
-@misconception("logistic_regression", id="bce_summed", hint=BCE_SUMMED[0], hint_zh=BCE_SUMMED[1])
+@misconception("logistic_regression", id="bce_summed", hint=BCE_SUMMED[0], hint_zh=BCE_SUMMED[1],
+               seen=["zfireear/Machine-Learning: logistic_regression/lrcode.md"])
 def logistic_bce_summed(reference, X, y, lr, epochs):
     return _logistic(reference, X, y, lr, epochs, loss_scale=float(np.asarray(X).shape[0]))
 
@@ -187,7 +189,8 @@ def gradient_ascent(reference, X, y, lr, epochs):
     return _logistic(reference, X, y, lr, epochs, sign=-1.0)
 
 
-@misconception("logistic_regression", id="gradient_summed", hint=GRADIENT_SUMMED[0], hint_zh=GRADIENT_SUMMED[1])
+@misconception("logistic_regression", id="gradient_summed", hint=GRADIENT_SUMMED[0], hint_zh=GRADIENT_SUMMED[1],
+               seen=["zfireear/Machine-Learning: logistic_regression/lrcode.md"])  # w_grad = -np.sum(pred_error * X.T, 1), no 1/N
 def gradient_summed(reference, X, y, lr, epochs):
     return _logistic(reference, X, y, lr, epochs, mean_grad=False)
 

@@ -286,7 +286,8 @@ def dropout_forward_not_rescaled(reference, x, p, train, seed):
     return _dropout(reference, x, p, train, seed, mode="train", keep=lambda r: r >= p, scale=1.0)
 
 
-@misconception("dropout_forward", id="dropout_keep_prob", hint=DROPOUT_KEEP_PROB, hint_zh=DROPOUT_KEEP_PROB_ZH, output=0)
+@misconception("dropout_forward", id="dropout_keep_prob", hint=DROPOUT_KEEP_PROB, hint_zh=DROPOUT_KEEP_PROB_ZH, output=0,
+               seen=["nilbahaaeddine/M1_CNN: src/classes/dropout.py"])  # binomial(1, p) / p
 def dropout_keep_prob(reference, x, p, train, seed):
     return _dropout(reference, x, p, train, seed, mode="train", keep=lambda r: r < p,
                     scale=1.0 / p)
