@@ -59,7 +59,8 @@ GRADIENT_THRESHOLD = 1e-4
 GRADIENT_STEP = 1e-6
 
 
-def fail(message: str, actual: Any = None, *, wrong_value: bool = True):
+def fail(message: str, actual: Any = None, *, wrong_value: bool = True,
+         extends: GradingFailure | None = None):
     """Fail the current test with ``message`` (for the student).
 
     Args:
@@ -68,8 +69,16 @@ def fail(message: str, actual: Any = None, *, wrong_value: bool = True):
             report then names that call (and its known mistakes, ``grader.hints``).
         wrong_value: False when the finding is not that ``actual`` is wrong (a warning
             the call raised, say): the report then does not say "returned a wrong value".
+        extends: the failure of a check whose message ``message`` repeats with a note
+            added: its generic remark ("exactly 1/2 times the expected ones") goes on
+            travelling as data (``pattern``), so that feedback that names the mistake
+            can still drop it.
     """
-    raise GradingFailure(message, actual, wrong_value)
+    failure = GradingFailure(message, actual, wrong_value)
+    if extends is not None:
+        failure.pattern = getattr(extends, "pattern", None)
+        failure.pattern_text = getattr(extends, "pattern_text", "")
+    raise failure
 
 
 # ----------------------------------------------------------------------- helpers
@@ -149,22 +158,61 @@ def _kind_name(kind: str) -> str:
 
 # ----------------------------------------------------------------------- assert_close
 
-def _pattern_hint(a: np.ndarray, e: np.ndarray) -> str:
-    """A hint when ``a`` is a constant multiple of ``e`` (a missing 1/N, the wrong
-    sign) or the transpose; empty otherwise."""
+class _Message(str):
+    """A failure message that also carries the generic pattern it ends with (``pattern``,
+    ``_pattern_hint``'s) and that pattern's sentence (``hint``), so that feedback with
+    a more specific explanation can drop the generic one (``grader.diagnosis``)."""
+
+    pattern: tuple | None = None
+    hint: str = ""
+
+
+def _with_pattern(text: str, hint: str, pattern: tuple | None) -> str:
+    message = _Message(text + hint)
+    message.pattern, message.hint = pattern, hint
+    return message
+
+
+def _pattern_hint(a: np.ndarray, e: np.ndarray) -> tuple[str, tuple | None]:
+    """A sentence, and the pattern as data, when the wrong values ``a`` relate to the
+    expected ``e`` simply: the negatives (``("sign",)``); the expected ones shifted by
+    one amount everywhere (``("offset", d)``) or by one amount per column in every row
+    (``("row offset",)``: a term such as a bias added or left out); a simple multiple
+    (``("factor", c)``: a missing 1/N, a sum for a mean).  A multiple is claimed only
+    where the expected values are not all equal (where they are, any constant result
+    is a "multiple", and the offset is the simpler reading).  ``("", None)`` when none
+    fits."""
+    from grader.i18n import _
+
     e_flat, a_flat = e.ravel(), a.ravel()
+    if e_flat.size < 2:
+        return "", None
+    scale = max(float(np.max(np.abs(e_flat))), float(np.max(np.abs(a_flat))), 1e-300)
+    close = dict(rtol=1e-6, atol=1e-9 * scale)
+    if np.any(e_flat != 0) and np.allclose(a_flat, -e_flat, **close):
+        return " " + _("Your values are the negatives of the expected ones: check the sign."), ("sign",)
+    d = a_flat - e_flat
+    if abs(float(d[0])) > 1e-9 * scale and np.allclose(d, d[0], **close):
+        return (" " + _("Your values differ from the expected ones by the same amount, {d}, in every "
+                        "entry: look for a term added or left out (such as a bias b).").format(
+                            d=_num(float(d[0]))), ("offset", float(d[0])))
+    if e.ndim == 2 and e.shape[0] >= 2 and e.shape[1] >= 2:
+        rows = a - e
+        if np.allclose(rows, rows[0], **close) and not np.allclose(rows[0], 0.0, **close):
+            return (" " + _("Your values differ from the expected ones by the same amounts in every "
+                            "row (one amount per column): look for a term added to each row or left "
+                            "out (such as the bias b)."), ("row offset",))
     denom = float(e_flat @ e_flat)
-    if denom > 0 and e_flat.size > 1:
+    distinct = np.unique(np.round(e_flat[e_flat != 0] / scale, 9)).size >= 2
+    if denom > 0 and distinct:
         c = float(a_flat @ e_flat) / denom
         if c != 0 and np.allclose(a_flat, c * e_flat, rtol=1e-6, atol=1e-12 * max(1.0, abs(c))):
-            if abs(c + 1) < 1e-6:
-                return " " + _("Your values are the negatives of the expected ones: check the sign.")
             factor = _simple_fraction(c)
             if factor:  # an odd factor (1.21387) is a coincidence of the data, not a clue
-                return " " + _("Your values are exactly {factor} times the expected ones: look for "
-                               "a missing or extra factor (such as 1/N, a sum instead of a mean, "
-                               "or 2).").format(factor=factor)
-    return ""
+                return (" " + _("Your values are exactly {factor} times the expected ones: look for "
+                                "a missing or extra factor (such as 1/N, a sum instead of a mean, "
+                                "or 2).").format(factor=factor), ("factor", c))
+    return "", None
 
 
 def _simple_fraction(c: float) -> str:
@@ -301,9 +349,11 @@ def _compare_values(a: np.ndarray, e: np.ndarray, path: str, rtol: float, atol: 
             expected=_num(e64[worst]), actual=_num(a64[worst]), rtol=f"{rtol:g}", atol=f"{atol:g}")
     if e64.ndim == 2 and e64.shape[0] == e64.shape[1] and \
             np.allclose(a64, e64.T, rtol=rtol, atol=atol, equal_nan=True):
-        return text + " " + _("Your result is the transpose of the expected one: check the order "
-                              "of a matrix product.")
-    return text + _pattern_hint(np.real(a64), np.real(e64))
+        from grader.i18n import _
+
+        return _with_pattern(text, " " + _("Your result is the transpose of the expected one: check "
+                                           "the order of a matrix product."), ("transpose",))
+    return _with_pattern(text, *_pattern_hint(np.real(a64), np.real(e64)))
 
 
 def _compare(actual, expected, path: str, names, rtol, atol, check_dtype, equal_nan) -> str | None:
@@ -385,7 +435,16 @@ def assert_close(actual: Any, expected: Any, *, rtol: float = DEFAULT_RTOL,
         path = ""
     msg = _compare(actual, expected, path, names, rtol, atol, check_dtype, equal_nan)
     if msg:
-        raise GradingFailure(msg, actual)
+        raise _failure(msg, actual)
+
+
+def _failure(msg: str, actual: Any) -> GradingFailure:
+    """The ``GradingFailure`` for ``msg``, with the generic pattern its message ends with
+    (``pattern``, ``pattern_text``; None and "" where there is none)."""
+    failure = GradingFailure(str(msg), actual)
+    failure.pattern = getattr(msg, "pattern", None)
+    failure.pattern_text = getattr(msg, "hint", "")
+    return failure
 
 
 def is_close(actual: Any, expected: Any, *, rtol: float = DEFAULT_RTOL,
@@ -529,11 +588,39 @@ def check_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, analytic: An
     worst = np.unravel_index(int(np.argmax(err)), err.shape) if err.ndim else ()
     largest = float(err[worst]) if err.size else 0.0
     if largest > threshold:
-        raise GradingFailure(
-            _("{name}: does not match the numerical gradient (central differences of the "
-              "loss): relative error {error} at index {index}: yours {yours}, numerical "
-              "{numerical} (accepted: up to {threshold}).").format(
-                name=name, error=f"{largest:.3g}", index=_index(tuple(int(i) for i in worst)),
-                yours=_num(a[worst]), numerical=_num(numeric[worst]), threshold=f"{threshold:g}"),
-            analytic)
+        from grader.i18n import _
+
+        hint, pattern = _gradient_pattern(a, numeric)
+        message = _("{name}: does not match the numerical gradient (central differences of the "
+                    "loss): relative error {error} at index {index}: yours {yours}, numerical "
+                    "{numerical} (accepted: up to {threshold}).").format(
+            name=name, error=f"{largest:.3g}", index=_index(tuple(int(i) for i in worst)),
+            yours=_num(a[worst]), numerical=_num(numeric[worst]), threshold=f"{threshold:g}")
+        raise _failure(_with_pattern(message, hint, pattern), analytic)
     return largest
+
+
+def _gradient_pattern(a: np.ndarray, numeric: np.ndarray) -> tuple[str, tuple | None]:
+    """A sentence, and the pattern, when an analytic gradient is the negative of the
+    numerical one or a simple multiple of it (at the precision of central differences,
+    1e-4 relative); ``("", None)`` otherwise."""
+    from grader.i18n import _
+
+    n_flat, a_flat = numeric.ravel(), a.ravel()
+    scale = float(np.max(np.abs(n_flat), initial=0.0))
+    if scale == 0 or not np.all(np.isfinite(a_flat)):
+        return "", None
+    close = dict(rtol=1e-4, atol=1e-6 * scale)
+    if np.allclose(a_flat, -n_flat, **close):
+        return (" " + _("Your gradient is the negative of the numerical one: check its sign (the "
+                        "derivative of the loss, not of its negative; y − ŷ where ŷ − y is due)."),
+                ("sign",))
+    distinct = np.unique(np.round(n_flat[n_flat != 0] / scale, 6)).size >= 2
+    c = float(a_flat @ n_flat) / float(n_flat @ n_flat)
+    if distinct and c != 0 and np.allclose(a_flat, c * n_flat, **close):
+        factor = _simple_fraction(c) if abs(c - round(c)) > 1e-3 or round(c) != 1 else ""
+        if factor:
+            return (" " + _("Your gradient is exactly {factor} times the numerical one: look for a "
+                            "missing or extra factor (such as 1/N, or 2).").format(factor=factor),
+                    ("factor", c))
+    return "", None

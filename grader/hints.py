@@ -6,8 +6,12 @@ read when their output matches it::
 
     from grader.hints import misconception
 
-    @misconception("gradient", hint="your gradient equals the last sample's only: did "
-                   "you write `grad = ...` where `grad += ...` was needed?")
+    @misconception("gradient",
+                   hint="your gradient equals the last sample's only: did you write "
+                        "`grad = ...` where `grad += ...` was needed?",
+                   hint_zh="你的梯度只等于最后一个样本的梯度：是否把 `grad += ...` 写成了 "
+                           "`grad = ...`？",
+                   seen=["github.com/someone/PyTorch_Learning: lecture3_gd.py"])
     def gradient_overwritten(reference, x, y, w):
         ...  # the wrong computation, on the arguments the student's function got
 
@@ -17,16 +21,26 @@ of the student's call.  When a test fails on a value that a call of the student'
 ``gradient`` returned, the grader runs every variant declared for ``gradient`` on that
 call's arguments, here in the grader's process (variants are the instructor's code, and
 the arguments are plain data that came back from the worker), and names each mistake
-whose output the student's matches within ``grader.checks``' default tolerances.
+whose output the student's matches within ``grader.checks``' default tolerances
+(``grader.diagnosis`` does this, and confirms the match on the test's other calls and
+on a second input).
 
-A variant that raises (say, it cannot read a student's cache of another format) is
-simply no match.  Variants get deep copies of the arguments.
+An argument that an earlier call of the student's gave (the cache of a forward pass)
+reaches a variant as the reference's own value for it (``grader.diagnosis.replay``):
+a backward variant reads the reference's cache, whatever the student's cache holds.
+
+A variant that raises (its mistake does not show on these arguments) is simply no
+match.  Variants get deep copies of the arguments.
+
+Each mistake carries its hint in English and in Simplified Chinese (``hint_zh``,
+written with the handouts' terms: 反向传播, 梯度下降, 正则化, 过拟合, 交叉熵), shown in the
+run's language (``grader.i18n.language``), and where the mistake was seen in public
+student code (``seen``: repository and path, or an address).
 """
 
 from __future__ import annotations
 
-import copy
-import warnings
+import functools
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,14 +48,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import numpy as np
-
 from grader.assignment import import_file
 from grader.checks import is_close
 from grader.errors import ConfigurationError
-from grader.sandbox import Handle
+from grader.variants.calls import FAILED, has_handle, run
 
-__all__ = ["Misconception", "misconception", "load_misconceptions", "diagnose", "defined_names"]
+__all__ = ["Misconception", "misconception", "load_misconceptions", "diagnose", "defined_names",
+           "variant_output", "observed"]
 
 _ATTRIBUTE = "__misconception__"
 
@@ -61,6 +74,9 @@ class Misconception:
             ``out`` of ``(out, cache)``: a variant cannot rebuild a student's cache); a
             str for the argument of that name as the call left it (``"bn_param"``,
             which a batch-norm forward pass updates in place).
+        hint_zh: the hint in Simplified Chinese ("" where none is written yet).
+        seen: where the mistake was seen in public student code: "owner/repository:
+            path" or an address, one per place.
     """
 
     id: str
@@ -68,10 +84,20 @@ class Misconception:
     hint: str
     variant: Callable[..., Any]
     output: int | str | None = None
+    hint_zh: str = ""
+    seen: tuple[str, ...] = ()
+
+    def text(self) -> str:
+        """The hint in this run's language (``grader.i18n.language``): ``hint_zh`` for
+        Chinese where it is written, else ``hint``."""
+        from grader.i18n import language
+
+        return self.hint_zh if language() == "zh" and self.hint_zh else self.hint
 
 
 def misconception(function: str, *, hint: str, id: str | None = None,
-                  output: int | str | None = None) -> Callable[[Callable], Callable]:
+                  output: int | str | None = None, hint_zh: str = "",
+                  seen: "list[str] | tuple[str, ...]" = ()) -> Callable[[Callable], Callable]:
     """Declare the decorated function as a known wrong variant of ``function``.
 
     Args:
@@ -84,6 +110,9 @@ def misconception(function: str, *, hint: str, id: str | None = None,
         output: what the variant returns (see ``Misconception.output``): the whole
             return value (None), one item of a returned tuple (an int), or the value of
             the argument of that name after the call (a str).
+        hint_zh: the hint in Simplified Chinese, with the handouts' terms.
+        seen: where the mistake was seen in public student code ("owner/repository:
+            path", or an address), one entry per place.
 
     Returns:
         A decorator that leaves the function as it is and marks it for
@@ -97,7 +126,8 @@ def misconception(function: str, *, hint: str, id: str | None = None,
 
     def mark(variant: Callable) -> Callable:
         setattr(variant, _ATTRIBUTE,
-                Misconception(id or variant.__name__, function, hint.strip(), variant, output))
+                Misconception(id or variant.__name__, function, hint.strip(), variant, output,
+                              hint_zh.strip(), tuple(seen)))
         return variant
 
     return mark
@@ -158,7 +188,7 @@ def defined_names(path: Path) -> set[str]:
 def diagnose(misconceptions: list[Misconception], reference: ModuleType, function: str,
              args: tuple, kwargs: dict, actual: Any,
              arguments_after: dict[str, Any] | None = None,
-             about: str = "") -> list[Misconception]:
+             about: str = "", focus: tuple = ()) -> list[Misconception]:
     """The misconceptions of ``function`` whose output on ``args``/``kwargs`` matches
     what the student's call gave.
 
@@ -174,6 +204,10 @@ def diagnose(misconceptions: list[Misconception], reference: ModuleType, functio
             (misconceptions of the whole result or of one item of it are tried), or
             the name of an argument the call changed in place (only misconceptions
             whose ``output`` is that name are tried).
+        focus: for a variant of the whole return value, the items of the returned
+            tuple the failed check was about (``(0, 1)`` for w and b of ``(w, b,
+            losses)``): only those are compared (the others may differ for reasons the
+            mistake is not about: a clipped loss in a diverging run).
 
     Returns:
         The matching misconceptions, in declaration order: the values match within
@@ -183,19 +217,36 @@ def diagnose(misconceptions: list[Misconception], reference: ModuleType, functio
         (a missing 1/N when N = 1).  Objects living in the worker (handles) are never
         handed to a variant or compared: a variant must not run student code.
     """
-    if _has_handle((args, kwargs)):
+    if has_handle((args, kwargs)):
         return []
     found = []
     for m in misconceptions:
         if m.function != function or not _concerns(m.output, about):
             continue
-        target = _part(m.output, actual, arguments_after or {})
-        if target is _FAILED or _has_handle(target):
+        target = observed(m, actual, arguments_after or {})
+        if target is FAILED or has_handle(target):
             continue
-        wrong = _run(m.variant, reference, args, kwargs)
-        if wrong is not _FAILED and is_close(target, wrong, check_dtype=False):
+        wrong = variant_output(m, reference, args, kwargs)
+        if m.output is None and focus:
+            target, wrong = _items(target, focus), _items(wrong, focus)
+        if wrong is not FAILED and target is not FAILED and is_close(target, wrong, check_dtype=False):
             found.append(m)
     return found
+
+
+def _items(value: Any, focus: tuple) -> Any:
+    if isinstance(value, (tuple, list)) and max(focus) < len(value):
+        return tuple(value[i] for i in focus)
+    return FAILED
+
+
+def variant_output(m: Misconception, reference: ModuleType, args: tuple, kwargs: dict) -> Any:
+    """What the misconception's variant gives on these arguments (copies; quietly, under
+    a time limit); ``grader.variants.calls.FAILED`` where it raises (its mistake does not
+    show there) or an argument is a handle."""
+    if has_handle((args, kwargs)):
+        return FAILED
+    return run(functools.partial(m.variant, reference), args, kwargs)
 
 
 def _concerns(output: int | str | None, about: str) -> bool:
@@ -203,37 +254,15 @@ def _concerns(output: int | str | None, about: str) -> bool:
     return output == about if about else not isinstance(output, str)
 
 
-def _part(output: int | str | None, actual: Any, arguments_after: dict[str, Any]) -> Any:
-    """The part of a call's outcome that a misconception's variant gives."""
+def observed(m: Misconception, actual: Any, arguments_after: dict[str, Any]) -> Any:
+    """The part of a call's outcome that the misconception's variant gives (``output``):
+    the return value, one item of it, or an argument as the call left it;
+    ``grader.variants.calls.FAILED`` where the outcome has no such part."""
+    output = m.output
     if output is None:
         return actual
     if isinstance(output, str):
-        return arguments_after.get(output, _FAILED)
+        return arguments_after.get(output, FAILED)
     if isinstance(actual, (tuple, list)) and -len(actual) <= output < len(actual):
         return actual[output]
-    return _FAILED
-
-
-_FAILED = object()
-
-
-def _has_handle(value: Any, depth: int = 0) -> bool:
-    if isinstance(value, Handle):
-        return True
-    if depth < 8 and isinstance(value, (tuple, list)):
-        return any(_has_handle(v, depth + 1) for v in value)
-    if depth < 8 and isinstance(value, dict):
-        return any(_has_handle(v, depth + 1) for v in value.values())
-    return False
-
-
-def _run(fn: Callable, reference: ModuleType, args: tuple, kwargs: dict) -> Any:
-    """``fn(reference, *args, **kwargs)`` on copies of the arguments, quietly;
-    ``_FAILED`` if it raises."""
-    try:
-        a, kw = copy.deepcopy(args), copy.deepcopy(kwargs)
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
-            return fn(reference, *a, **kw)
-    except Exception:  # noqa: BLE001 - a variant that cannot run on these inputs is no match
-        return _FAILED
+    return FAILED

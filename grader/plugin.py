@@ -25,6 +25,7 @@ for the student (see ``_failure_message``).
 
 from __future__ import annotations
 
+import re
 import textwrap
 import zlib
 from pathlib import Path
@@ -35,7 +36,8 @@ import pytest
 from grader.assignment import Assignment
 from grader.errors import (ConfigurationError, GradingFailure, NotImplementedYet,
                            StudentCodeError, SubmissionNotImportable)
-from grader.hints import Misconception, diagnose, load_misconceptions
+from grader.diagnosis import Diagnosis, Explanation
+from grader.hints import Misconception, load_misconceptions
 from grader.i18n import _, language, ngettext
 from grader.proxy import StudentProxy, describe_value
 from grader.result import TestResult
@@ -68,6 +70,15 @@ def _cuda_available() -> bool:
     return bool(torch.cuda.is_available())
 
 
+_PREFIX = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*:")
+
+
+def _function_of(name: str) -> str:
+    """The function a test is about: its name's prefix ("mlp_loss: the loss ...")."""
+    match = _PREFIX.match(name)
+    return match.group(1) if match else ""
+
+
 def _raised_in_grader(exc: BaseException) -> bool:
     """Whether the innermost frame of ``exc``'s traceback is in the grader package."""
     tb = exc.__traceback__
@@ -98,6 +109,13 @@ class GraderPlugin:
         self.gpu_skipped = False
         self._reference = None
         self._misconceptions: list[Misconception] = []
+        self._diagnosis: Diagnosis | None = None
+        #: nodeid -> the explanations of its failure (``grader.diagnosis.Finding``)
+        self._findings: dict[str, list] = {}
+        #: the message of an import failure, where the submission could not be imported
+        self.import_error: str | None = None
+        #: the functions whose first failure already shows a reproduction
+        self._reproduced: set[str] = set()
         #: nodeid -> the nodeids of the tests it depends on (``depends_on``)
         self.depends: dict[str, list[str]] = {}
 
@@ -246,17 +264,30 @@ class GraderPlugin:
                 return record
         return None
 
-    def _hints(self, call, actual) -> list[Misconception]:
-        """The known mistakes (``reference/hwN/misconceptions.py``) that explain
-        ``actual``, the value of ``call`` that failed a check; none where the instructor
-        files are absent."""
-        if not self._misconceptions:
-            return []
-        return diagnose(self._misconceptions, self._reference_module(), call.function,
-                        call.args, call.kwargs, call.value, call.arguments_after(),
-                        about=call.source(actual) or "")
+    def diagnosis(self) -> Diagnosis | None:
+        """The run's ``Diagnosis`` (None where the instructor files are absent: a
+        student's copy of the course)."""
+        if self._diagnosis is None and self.assignment.reference_file.is_file():
+            try:
+                source = self.assignment.reference_file.read_text(encoding="utf-8")
+                self._diagnosis = Diagnosis(self._reference_module(), source, self._misconceptions,
+                                            self.assignment.module)
+            except Exception:  # noqa: BLE001 - feedback must never cost a grade
+                return None
+        return self._diagnosis
 
-    def _failure_message(self, exc: BaseException) -> tuple[str, list[str]]:
+    def _explain(self, call, failure: GradingFailure) -> Explanation:
+        """What the diagnosis says about the failed ``call`` (an empty ``Explanation``
+        where there is none, or where explaining fails: feedback never costs a grade)."""
+        diagnosis = self.diagnosis()
+        if diagnosis is None:
+            return Explanation()
+        try:
+            return diagnosis.explain(self.proxy, call, failure.actual, getattr(failure, "pattern", None))
+        except Exception:  # noqa: BLE001
+            return Explanation()
+
+    def _failure_message(self, exc: BaseException, nodeid: str = "") -> tuple[str, list[str]]:
         """What the student reads for a failed test, and the ids of the known mistakes
         it names."""
         output, hints = "", []
@@ -264,15 +295,29 @@ class GraderPlugin:
             call = self.proxy.origin(exc.actual) if exc.actual is not None else None
             text = exc.student_message
             if call is not None:
-                text = (_("{call} returned a wrong value:").format(call=call.signature())
-                        if exc.wrong_value else _("In {call}:").format(call=call.signature())
-                        ) + "\n" + text
+                explanation = self._explain(call, exc)
+                generic = getattr(exc, "pattern_text", "")
+                if generic and not explanation.keep_generic:
+                    text = text.replace(generic, "")
+                text = (_("{call} returned a wrong value:").format(call=call.signature()) + "\n" + text
+                        if exc.wrong_value else
+                        _("In {call}:").format(call=call.signature()) + "\n" + text)
                 output = call.output
-                for known in self._hints(call, exc.actual):
-                    text += "\n" + _("Hint: ") + known.hint
-                    hints.append(known.id)
+                for finding in explanation.findings:
+                    text += "\n" + _("Hint: {hint}").format(hint=finding.text)
+                    if finding.hint_id:
+                        hints.append(finding.hint_id)
+                self._findings[nodeid] = list(explanation.findings)
+                if explanation.snippet and call.function not in self._reproduced:
+                    self._reproduced.add(call.function)  # once per function: the first failure
+                    intro = (_("To see it fail, run this next to your file (the test's inputs, "
+                               "simplified; it still fails on them):") if explanation.simplified
+                             else _("To see it fail, run this next to your file:"))
+                    text += "\n" + intro + "\n" + textwrap.indent(explanation.snippet, "    ")
         elif isinstance(exc, StudentCodeError):
             text = exc.student_message
+            if isinstance(exc, SubmissionNotImportable):
+                self.import_error = text
             call = self._call_of(exc)
             if call is not None and (call.args or call.kwargs) and \
                     not isinstance(exc, (SubmissionNotImportable, NotImplementedYet)):
@@ -314,10 +359,83 @@ class GraderPlugin:
                 if isinstance(call.excinfo.value, ConfigurationError):  # e.g. no sandbox
                     if str(call.excinfo.value) not in self.problems:
                         self.problems.append(str(call.excinfo.value))
-                result.output, result.hints = self._failure_message(call.excinfo.value)
+                result.output, result.hints = self._failure_message(call.excinfo.value, item.nodeid)
             result.status, result.score = "failed", 0.0
         elif report.when == "call" and report.passed:
             result.status, result.score, result.output = "passed", result.max_score, ""
+
+    def _causes_first(self) -> None:
+        """Put the cause first, once every test has run.
+
+        Where a test of a function failed and a function it uses (in the reference:
+        ``mlp_loss`` uses ``affine_backward``) fails its own tests too, the message
+        starts by saying so: that the failure follows from it where the diagnosis found
+        the mistake there (a mutant of that function, or a known mistake declared for
+        it that its own tests show), else that it may.
+
+        A known mistake that belongs to a function used (``gradient_sign`` is declared
+        for ``gradient`` and for ``gradient_descent``, whose output it spoils) gives way
+        to the composite's own explanation (``update_sign``) unless that function's own
+        tests show it; where they show it, or where any function it uses fails its own
+        tests, the composite's own explanations give way instead (its values are
+        computed with a wrong function, and the cause comes first).  Not with
+        ``GRADER_DIAGNOSIS=known`` (``grade audit``, which submits each declared mistake
+        alone and wants its hint shown)."""
+        diagnosis = self.diagnosis() if self.import_error is None else None
+        if diagnosis is None:
+            return
+        failed: dict[str, list[TestResult]] = {}
+        for nodeid in self.order:
+            result = self.results[nodeid]
+            function = _function_of(result.name)
+            if result.status == "failed" and function:
+                failed.setdefault(function, []).append(result)
+        shown = {g: {h for r in results for h in r.hints} for g, results in failed.items()}
+        declared = {(m.function, m.id) for m in self._misconceptions}
+        for nodeid in self.order:
+            result = self.results[nodeid]
+            function = _function_of(result.name)
+            if result.status != "failed" or not function:
+                continue
+            used = diagnosis.used_by(function)
+            findings = self._findings.get(nodeid, [])
+            owners = {f.hint_id: [g for g in used if (g, f.hint_id) in declared]
+                      for f in findings if f.hint_id}
+            confirmed = [f for f in findings if f.hint_id and
+                         any(f.hint_id in shown.get(g, ()) for g in owners[f.hint_id])]
+            confirmed += [f for f in findings if not f.hint_id and f.unit != function and f.unit in failed]
+            own = [f for f in findings if f.unit == function and (not f.hint_id or not owners[f.hint_id])]
+            # a dependency's mistake that its own tests do not show gives way to the
+            # composite's own explanation (where there is one: a student may compute the
+            # gradient inline, and then only the dependency's wording fits)
+            dropped = [f for f in findings if f.hint_id and owners[f.hint_id] and f not in confirmed
+                       and own] if diagnosis.full else []
+            if diagnosis.full and (confirmed or any(g in failed for g in used)):
+                # computed with a function that is wrong itself: the composite's own
+                # explanations are not to be trusted (and the cause comes first)
+                dropped += [f for f in own if f not in confirmed and f not in dropped]
+            for finding in dropped:
+                line = _("Hint: {hint}").format(hint=finding.text)
+                result.output = "\n".join(x for x in result.output.split("\n") if x != line)
+                if finding.hint_id in result.hints:
+                    result.hints.remove(finding.hint_id)
+            kept = [f for f in findings if f not in dropped]
+            causes = [g for g in used if g in failed]
+            if not causes:
+                continue
+            follows = [g for g in causes if any(f.unit == g for f in kept) or
+                       any(f.hint_id in shown.get(g, ()) for f in kept if f.hint_id)]
+            cause = (follows or causes)[0]
+            first = failed[cause][0].name
+            if follows:
+                line = _("The cause is in `{cause}`, which `{function}` uses: it fails its own "
+                         "tests too (first: \"{test}\"). Fix `{cause}` first.").format(
+                    cause=cause, function=function, test=first)
+            else:
+                line = _("`{function}` uses `{cause}`, which fails its own tests (first: "
+                         "\"{test}\"): fix `{cause}` first; this failure may follow from it.").format(
+                    cause=cause, function=function, test=first)
+            result.output = line + "\n" + result.output
 
     def collected(self) -> list[TestResult]:
         """The results, in the order the tests ran (a test that never reported, say
@@ -326,6 +444,7 @@ class GraderPlugin:
         for result in self.results.values():
             if result.status == "pending":
                 result.status, result.output = "failed", _("this test did not run to the end")
+        self._causes_first()
         changed = True
         while changed:  # a dependency may itself depend on another
             changed = False

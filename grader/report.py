@@ -199,6 +199,9 @@ def _render_failures(result: Result, console: Console, width: int) -> None:
         title = group[0].name if same == 1 else ngettext(
             "{test} and {count} more test", "{test} and {count} more tests", same - 1).format(
                 test=group[0].name, count=same - 1)
+        if result.outcome in ("import error", "import time limit") and same == len(failed):
+            # one cause, not a test: the file did not import, so no test could run
+            title = _("Your file could not be imported: none of its {n} tests could run").format(n=same)
         _print_wrapped(console, "✗ " + _("{test} ({points})").format(test=title,
                                                                      points=points_text(points)),
                        width, style="red bold")

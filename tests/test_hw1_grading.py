@@ -130,9 +130,13 @@ def test_a_hint_says_what_to_do(graded):
 def test_wrong_submissions_get_messages_a_student_can_act_on(graded):
     doc = graded("hw1", HW1 / "wrong_mse_sum.py")
     out = _output(doc, "grid_search: costs on the lecture's")
-    assert "grid_search(x=float64 (3,), y=float64 (3,), ws=float64 (41,))" in out  # call and shapes
-    assert "expected 18.6667, got 56" in out and "exactly 3 times the expected ones" in out
+    assert "grid_search(x=array([1.0, 2.0, 3.0]), y=array([2.0, 4.0, 6.0]), ws=float64 (41,))" in out  # call and shapes
+    assert "expected 18.6667, got 56" in out
     assert "Hint: your cost is the sum of the squared errors" in out
+    # the known mistake is named: the generic "exactly 3 times" remark gives way (issue 17),
+    # and the cause comes first
+    assert "exactly 3 times the expected ones" not in out
+    assert out.startswith("The cause is in `mse`, which `grid_search` uses")
     doc = graded("hw1", HW1 / "wrong_grid_costs_transposed.py")
     out = _output(doc, "grid_search: the whole costs table")
     assert "costs: wrong shape: expected (11, 7), got (7, 11)" in out

@@ -138,8 +138,9 @@ def test_a_hint_says_what_to_do(graded):
 def test_wrong_submissions_get_messages_a_student_can_act_on(graded):
     doc = graded("hw5", HW5 / "wrong_mle_ddof1.py")
     out = _output(doc, "gaussian_mle: sigma is the maximum likelihood")
-    assert "gaussian_mle(X=float64 (5, 2))" in out                            # function and shapes
-    assert "expected 3.50866, got 4.38583" in out and "exactly 5/4 times" in out  # expected vs got
+    assert "gaussian_mle(X=array([[-1.05662, 2.03248], [3.12029, -0.367632], " in out  # function, values
+    assert "expected 3.50866, got 4.38583" in out                                   # expected vs got
+    assert "exactly 5/4 times" not in out  # the known mistake is named: the generic remark gives way
     assert "Hint: your covariance divides by N − 1" in out
     out = _output(doc, "fit_generative: σ(w·x + b) is the Bayes")
     assert "fit_generative(X=float64 (35, 3), y=int64 (35,))" in out

@@ -127,12 +127,17 @@ class AuditReport:
 def _slot_environment(first_failure: bool):
     """The environment the slots start with: one OpenMP/MKL thread (the jobs already use
     every core, and a slot that ran torch code before forking must not hand its children
-    a thread pool), and with ``first_failure``, a grading that stops at its first failed
+    a thread pool), feedback limited to the known mistakes (``grader.diagnosis.DIAGNOSIS_ENV``),
+    and with ``first_failure``, a grading that stops at its first failed
     test (``grader.runner.FIRST_FAILURE_ENV``: a mutant is killed by its first failed
     test; the rest of the suite need not run)."""
     from grader.runner import FIRST_FAILURE_ENV, _environment
 
-    values = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    from grader.diagnosis import DIAGNOSIS_ENV
+
+    # feedback on variants is read for its known-mistake hints only: no mutants, no
+    # second calls of the variant's code (grader.diagnosis)
+    values = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", DIAGNOSIS_ENV: "known"}
     if first_failure:
         values[FIRST_FAILURE_ENV] = "1"
     return _environment(**values)

@@ -17,10 +17,8 @@ here, in the grader's process, each call under a time limit.
 from __future__ import annotations
 
 import ast
-import contextlib
 import copy
 import functools
-import signal
 import sys
 import warnings
 from dataclasses import dataclass, field
@@ -32,6 +30,7 @@ import numpy as np
 from grader.checks import is_close
 from grader.plugin import GraderPlugin
 from grader.proxy import describe_value
+from grader.variants.calls import CallTimeout, grown, quietly, time_limit
 
 __all__ = ["Recorder", "RecordedCall", "Witness", "distinguish", "CALL_SECONDS"]
 
@@ -133,27 +132,6 @@ class Witness:
 
     def __str__(self) -> str:
         return f"{self.call}: the reference gives {self.reference}, the mutant {self.variant}"
-
-
-class _Timeout(BaseException):
-    pass
-
-
-@contextlib.contextmanager
-def _time_limit(seconds: float):
-    def alarm(signum, frame):
-        raise _Timeout()
-
-    if not hasattr(signal, "setitimer"):
-        yield
-        return
-    old = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def _torch():
@@ -283,8 +261,7 @@ def _outcome(module: ModuleType, reference: ModuleType, call: RecordedCall, inpu
     owner, _, short = call.unit.rpartition(".")
     torch = _torch()
     try:
-        with _time_limit(CALL_SECONDS), warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
+        with time_limit(CALL_SECONDS), quietly():
             np.random.seed(0)
             if torch is not None:
                 torch.manual_seed(0)
@@ -296,7 +273,7 @@ def _outcome(module: ModuleType, reference: ModuleType, call: RecordedCall, inpu
                 value = getattr(module, call.unit)(*args, **kwargs)
         return ("returned", _comparable(value), _comparable(args), _comparable(kwargs),
                 _comparable(instance))
-    except _Timeout:
+    except CallTimeout:
         return ("raised", "a timeout")
     except Exception as exc:  # noqa: BLE001 - raising is an outcome to compare
         return ("raised", type(exc).__name__)
@@ -314,7 +291,8 @@ def _same(a, b) -> bool:
 
 def _brief(value, limit: int = 90) -> str:
     """A value shown with its numbers where they fit in ``limit`` characters (an input
-    or an output of a witness), else as ``describe_value`` gives it."""
+    or an output of a witness), else its type and shape (``describe_value`` without
+    numbers)."""
     try:
         if isinstance(value, (list, tuple, np.ndarray, float, int, np.number)):
             with np.printoptions(precision=4, threshold=12, edgeitems=2):
@@ -324,7 +302,7 @@ def _brief(value, limit: int = 90) -> str:
                 return text
     except (TypeError, ValueError):
         pass
-    return describe_value(value)
+    return describe_value(value, numbers=False)
 
 
 def _shown(outcome) -> str:
@@ -346,38 +324,6 @@ def _reshaped(inputs, j: int, how: str):
     cut = value[:0] if how == "empty" else value[:-1]
     return copy.deepcopy(instance), tuple(cut if i == j else copy.deepcopy(a) for i, a in enumerate(args)), \
         copy.deepcopy(kwargs)
-
-
-def _grown(inputs, rng: np.random.Generator):
-    """``inputs`` with every array, tensor or list argument of the first one's length N
-    made 2N + 1 long (itself, then rows drawn from it with noise on floating-point
-    values): a suite that only ever passes one row, say, cannot tell a sum from a mean;
-    None when no argument has a length."""
-    instance, args, kwargs = inputs
-    torch = _torch()
-
-    def length(v):
-        sized = isinstance(v, (np.ndarray, list)) or (torch is not None and isinstance(v, torch.Tensor))
-        return len(v) if sized and getattr(v, "ndim", 1) > 0 and len(v) > 0 else None
-
-    n = next((length(a) for a in args if length(a)), None)
-    if n is None:
-        return None
-    pick = rng.integers(0, n, size=n + 1)
-
-    def grow(v):
-        if length(v) != n:
-            return copy.deepcopy(v)
-        if isinstance(v, list):
-            return copy.deepcopy(v) + [copy.deepcopy(v[i]) for i in pick]
-        array = v.detach().cpu().numpy() if torch is not None and isinstance(v, torch.Tensor) else v
-        extra = array[pick]
-        if extra.dtype.kind == "f":
-            extra = extra * rng.uniform(0.5, 1.5, extra.shape) + rng.normal(0.0, 0.1, extra.shape)
-        grown = np.concatenate([array, extra.astype(array.dtype)])
-        return torch.as_tensor(grown, dtype=v.dtype) if array is not v else grown
-
-    return copy.deepcopy(instance), tuple(grow(a) for a in args), copy.deepcopy(kwargs)
 
 
 def distinguish(reference: ModuleType, variant: ModuleType, units: set[str],
@@ -426,7 +372,7 @@ def distinguish(reference: ModuleType, variant: ModuleType, units: set[str],
             for j in range(len(call.args)):
                 emptied = _reshaped(emptied, j, "empty") or emptied
             yield unit, (emptied if emptied is not original else None), call
-            yield unit, _grown(original, rng), call
+            yield unit, grown(original, rng), call
         for trial in range(1, trials):
             for unit, call in chosen:
                 yield unit, _perturb((call.instance, call.args, call.kwargs), rng, trial, constants), call

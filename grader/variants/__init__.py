@@ -8,8 +8,10 @@ known mistake (``mistakes``: a ``grader.hints`` misconception put in place of it
 function).  Each carries a description a person can read ("`axis=0` -> `axis=1`").
 
 Making variants is all this package does; grading them is the caller's business
-(``grader.audit`` grades them with the batch machinery; feedback can ``load`` one in
-the grader's process and call it on a failed call's arguments).
+(``grader.audit`` grades them with the batch machinery; feedback, ``grader.diagnosis``,
+puts a mutant in place in a copy of the loaded reference with ``patch`` and calls it
+on a failed call's arguments, in the grader's process).  A mutant carries its change
+as data (``Change``), so that feedback can say it in a student's terms.
 """
 
 from __future__ import annotations
@@ -19,7 +21,36 @@ import sys
 import types
 from dataclasses import dataclass
 
-__all__ = ["Variant", "load"]
+__all__ = ["Change", "Variant", "load", "patch"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a first-order mutant changed, as data (``grader.diagnosis.wording`` says it
+    in a student's terms, never by quoting the reference's code).
+
+    Attributes:
+        kind: ``"axis"`` (the axis of a reduction), ``"reduction"`` (one call swapped for
+            its counterpart: sum/mean, max/min, zeros/ones), ``"operator"`` (an
+            arithmetic operator, an augmented assignment's included), ``"sign"`` (a
+            unary minus made plus), ``"comparison"``, ``"logic"`` (and/or, a ``not``
+            dropped), ``"accumulate"`` (``+=`` made ``=``), ``"argument"`` (a call's
+            keyword argument left out), ``"boolean"`` (True/False), ``"deleted"`` (a
+            statement left out), ``"constant"`` (a number changed) or ``"other"``.
+        old, new: the tokens before and after: ``"+"``/``"-"``, ``"sum"``/``"mean"``,
+            ``"0"``/``"1"`` (an axis), the keyword left out (``"axis"``, with ``new``
+            empty).
+        target: what the changed statement computes: the name(s) it assigns
+            (``"db"``), ``""`` for the value returned, or the name of the call of a
+            statement that is only a call (``"zero_"``).
+        call: for ``axis`` and ``argument``, the function called (``"sum"``).
+    """
+
+    kind: str
+    old: str = ""
+    new: str = ""
+    target: str = ""
+    call: str = ""
 
 
 @dataclass(frozen=True)
@@ -36,6 +67,9 @@ class Variant:
         description: what was changed, for people.
         source: the whole module's source, ready to be graded as a submission.
         line: the line of the change in the reference, when there is one.
+        change: a mutant's change as data (``Change``); None for other kinds.
+        code: a mutant's changed unit alone: the ``def`` of the function, or the whole
+            class for a method (what ``patch`` executes).
     """
 
     kind: str
@@ -44,6 +78,8 @@ class Variant:
     description: str
     source: str
     line: int | None = None
+    change: Change | None = None
+    code: str = ""
 
 
 _counter = itertools.count()
@@ -70,3 +106,37 @@ def load(variant: Variant | str, name: str | None = None) -> types.ModuleType:
     finally:
         sys.modules.pop(name, None)
     return module
+
+
+def patch(module: types.ModuleType, variant: Variant) -> types.SimpleNamespace:
+    """A copy of the loaded ``module`` (the reference) in which the mutant's unit is the
+    mutant's: its functions are rebound to a namespace of their own, so that every
+    function of the copy that calls the changed one calls the mutant, and the module
+    itself is left as it was.  Much faster than ``load`` (one ``def`` is compiled, not
+    the whole module), for trying many mutants on a few calls.
+
+    Args:
+        module: the module the variant was made from, already loaded.
+        variant: a mutant (``variant.code`` set).
+
+    Returns:
+        A namespace with the module's names (``copy.mlp_loss(...)``).
+
+    Raises:
+        ValueError: the variant has no ``code`` (not a mutant).
+        Exception: whatever executing the changed ``def`` raises.
+    """
+    if not variant.code:
+        raise ValueError(f"{variant.id}: only a mutant's unit can be patched in")
+    original = vars(module)
+    namespace: dict = dict(original)
+    for name, value in original.items():
+        if isinstance(value, types.FunctionType) and value.__globals__ is original:
+            copy = types.FunctionType(value.__code__, namespace, value.__name__,
+                                      value.__defaults__, value.__closure__)
+            copy.__kwdefaults__ = value.__kwdefaults__
+            copy.__dict__.update(value.__dict__)
+            copy.__doc__, copy.__qualname__ = value.__doc__, value.__qualname__
+            namespace[name] = copy
+    exec(compile(variant.code, f"<{variant.id}>", "exec"), namespace)
+    return types.SimpleNamespace(**namespace)

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from grader.variants import Variant
+from grader.variants import Change, Variant
 from grader.variants.source import is_docstring, function_node, parse, units
 
 try:  # mutmut >= 3.5
@@ -88,11 +89,22 @@ _DOMAIN_OPERATORS = [(cst.Call, _swap_call, "call swapped"), (cst.Call, _swap_ax
 
 
 class _Collector(cst.CSTVisitor):
-    """The (node, mutated node, what) of every mutation inside one function body."""
+    """The (node, mutated node, what, change) of every mutation inside one function
+    body."""
 
-    def __init__(self):
-        self.found: list[tuple[cst.CSTNode, cst.CSTNode, str]] = []
-        self._skip = 0
+    def __init__(self, module: cst.Module, visible: set[str] | None = None):
+        self.module = module
+        self.visible = visible
+        self.found: list[tuple[cst.CSTNode, cst.CSTNode, str, Change]] = []
+        self._statements: list[cst.SimpleStatementLine] = []
+
+    def _add(self, node: cst.CSTNode, mutated: cst.CSTNode, what: str) -> None:
+        statement = self._statements[-1] if self._statements else None
+        change = _change(self.module, node, mutated, what, statement)
+        if self.visible is not None and change.target and \
+                not set(re.split(r"\s*,\s*", change.target)) <= self.visible:
+            change = replace(change, target="")  # an internal name means nothing to a student
+        self.found.append((node, mutated, what, change))
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, (cst.Annotation, cst.Decorator)) or is_docstring(node):
@@ -100,18 +112,124 @@ class _Collector(cst.CSTVisitor):
         if isinstance(node, cst.Raise):
             return False  # its message is not graded; the statement's deletion is a mutant
         if isinstance(node, cst.SimpleStatementLine):
+            self._statements.append(node)
             if not any(isinstance(s, cst.Return) for s in node.body):
-                self.found.append((node, cst.SimpleStatementLine(body=[cst.Pass()]),
-                                   "statement deleted"))
+                self._add(node, cst.SimpleStatementLine(body=[cst.Pass()]), "statement deleted")
         for kind, operator in _MUTMUT_OPERATORS:
             if isinstance(node, kind):
                 for mutated in operator(node):
-                    self.found.append((node, mutated, _WHAT.get(operator.__name__, "changed")))
+                    self._add(node, mutated, _WHAT.get(operator.__name__, "changed"))
         for kind, operator, what in _DOMAIN_OPERATORS:
             if isinstance(node, kind):
                 for mutated in operator(node):
-                    self.found.append((node, mutated, what))
+                    self._add(node, mutated, what)
         return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        if isinstance(original_node, cst.SimpleStatementLine) and self._statements:
+            self._statements.pop()
+
+
+def _visible(node: cst.FunctionDef, params: tuple[str, ...]) -> set[str]:
+    """The names of a function a student knows: its parameters and what it returns by
+    name (``return dx, dW, db``; ``return float(loss), da``; the values of a returned
+    dict), as the contract names them."""
+    names = {p.lstrip("*") for p in params}
+
+    class Returns(cst.CSTVisitor):
+        def visit_Return(self, ret: cst.Return) -> None:
+            stack = [ret.value] if ret.value is not None else []
+            while stack:
+                value = stack.pop()
+                if isinstance(value, cst.Name):
+                    names.add(value.value)
+                elif isinstance(value, (cst.Tuple, cst.List)):
+                    stack += [e.value for e in value.elements]
+                elif isinstance(value, cst.Dict):
+                    stack += [e.value for e in value.elements if isinstance(e, cst.DictElement)]
+                elif isinstance(value, cst.Call) and len(value.args) == 1 and \
+                        _called(value) in ("float", "int", "asarray", "array", "item", "tuple", "list"):
+                    stack.append(value.args[0].value)
+
+        def visit_FunctionDef(self, inner: cst.FunctionDef) -> bool:
+            return inner is node  # not the returns of a nested function
+
+    node.visit(Returns())
+    return names
+
+
+def _code(module: cst.Module, node: cst.CSTNode | None) -> str:
+    return "" if node is None else re.sub(r"\s+", " ", module.code_for_node(node)).strip()
+
+
+def _called(call: cst.Call) -> str:
+    """The name of the function a call calls: ``sum`` for ``np.sum(x)`` and ``x.sum()``."""
+    func = call.func
+    return func.attr.value if isinstance(func, cst.Attribute) else \
+        func.value if isinstance(func, cst.Name) else ""
+
+
+def _target(module: cst.Module, statement: cst.SimpleStatementLine | None) -> str:
+    """What ``statement`` computes: the names it assigns, the name of the call of a
+    statement that is only a call (``zero_``), or "" (a return, or no statement)."""
+    if statement is None or not statement.body:
+        return ""
+    small = statement.body[0]
+    if isinstance(small, cst.Assign):
+        return ", ".join(_code(module, t.target) for t in small.targets)
+    if isinstance(small, (cst.AugAssign, cst.AnnAssign)):
+        return _code(module, small.target)
+    if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+        return _called(small.value)
+    return ""
+
+
+def _change(module: cst.Module, node: cst.CSTNode, mutated: cst.CSTNode, what: str,
+            statement: cst.SimpleStatementLine | None) -> Change:
+    """The change from ``node`` to ``mutated`` as data (``grader.variants.Change``)."""
+    target = _target(module, statement)
+    if what == "statement deleted":
+        small = statement.body[0] if statement is not None and statement.body else None
+        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+            return Change("deleted", call=target)
+        return Change("deleted", target=target)
+    if what == "axis changed":
+        old = next(_code(module, a.value) for a in node.args
+                   if a.keyword is not None and a.keyword.value in _AXIS_KEYWORDS)
+        new = next(_code(module, a.value) for a in mutated.args
+                   if a.keyword is not None and a.keyword.value in _AXIS_KEYWORDS)
+        return Change("axis", old, new, target, _called(node))
+    if what == "call swapped":
+        return Change("reduction", _called(node), _called(mutated), target)
+    if what == "augmented assignment made plain":
+        return Change("accumulate", _code(module, node.operator), "=", target)
+    if what == "constant changed":
+        return Change("constant", _code(module, node), _code(module, mutated), target)
+    if what == "name swapped" and _code(module, node) in ("True", "False"):
+        return Change("boolean", _code(module, node), _code(module, mutated), target)
+    if what == "unary operator removed":
+        return Change("logic" if isinstance(node.operator, cst.Not) else "other",
+                      _code(module, node.operator), "", target)
+    if what == "operator swapped":
+        old, new = _code(module, node.operator), _code(module, mutated.operator)
+        if isinstance(node, cst.UnaryOperation):
+            return Change("sign" if isinstance(node.operator, cst.Minus) else "other", old, new, target)
+        if isinstance(node, cst.ComparisonTarget):
+            return Change("comparison", old, new, target)
+        if isinstance(node, cst.BooleanOperation):
+            return Change("logic", old, new, target)
+        return Change("operator", old, new, target)
+    if what == "argument changed" and isinstance(node, cst.Call) and len(mutated.args) == len(node.args):
+        for before, after in zip(node.args, mutated.args):
+            if before.keyword is not None and before.keyword.value in _AXIS_KEYWORDS \
+                    and _code(module, after.value) == "None" != _code(module, before.value):
+                return Change("axis", _code(module, before.value), "None", target, _called(node))
+    if what == "argument changed" and isinstance(node, cst.Call) and len(mutated.args) < len(node.args):
+        kept = {_code(module, a) for a in mutated.args}
+        gone = [a for a in node.args if _code(module, a) not in kept]
+        if len(gone) == 1 and gone[0].keyword is not None:
+            return Change("argument", gone[0].keyword.value, "", target, _called(node))
+    return Change("other", _code(module, node), _code(module, mutated), target)
 
 
 def _snippet(module: cst.Module, node: cst.CSTNode, limit: int = 70) -> str:
@@ -124,10 +242,19 @@ def _body_statements(node: cst.FunctionDef) -> list[cst.CSTNode]:
     return body[1:] if body and is_docstring(body[0]) else body
 
 
-def mutants(source: str, function: str | None = None) -> list[Variant]:
+def mutants(source: str, function: str | None = None, *, kinds: "set[str] | None" = None,
+            whole_source: bool = True) -> list[Variant]:
     """The first-order mutants of every unit of ``source`` (public or not), or of unit
     ``function`` only; each is the whole module's source with one change.  Mutants
     whose code is the reference's, or another mutant's, are left out.
+
+    Args:
+        source: the module's source.
+        function: one unit's name, or None for every unit.
+        kinds: only the mutants whose change is of these kinds (``Change.kind``), or
+            None for all: feedback asks for those it can word, which is faster.
+        whole_source: False to leave ``Variant.source`` empty (only ``code``, the
+            changed unit, is made: enough for ``grader.variants.patch``).
 
     Raises:
         KeyError: ``function`` is not a unit of ``source``.
@@ -144,26 +271,37 @@ def mutants(source: str, function: str | None = None) -> list[Variant]:
                  if "# pragma: no mutate" in line}
     seen_code: set[str] = set()
     seen_ids: dict[str, int] = {}
+    line_starts = [0]
+    for line in full.splitlines(keepends=True):
+        line_starts.append(line_starts[-1] + len(line))
     for unit in chosen:
         node = function_node(module, unit.name)
         container = node if unit.owner is None else next(
             c for c in module.body if isinstance(c, cst.ClassDef) and c.name.value == unit.owner)
         before = module.code_for_node(container)
         start = full.index(before)  # a top-level statement's text appears once in its module
-        collector = _Collector()
+        collector = _Collector(module, _visible(node, unit.params))
         statements = _body_statements(node)
         for stmt in statements:
             stmt.visit(collector)
-        for original, mutated, what in collector.found:
+        for original, mutated, what, change_data in collector.found:
             if original in statements and len(statements) == 1 and what == "statement deleted":
+                continue
+            if kinds is not None and change_data.kind not in kinds:
                 continue
             position = positions.get(original)
             if position is not None and position.start.line in unmutated:
                 continue
-            new_function = node.deep_replace(original, mutated)
-            new_container = new_function if container is node else \
-                container.deep_replace(node, new_function)
-            code = module.code_for_node(new_container)
+            if whole_source or position is None:
+                new_function = node.deep_replace(original, mutated)
+                new_container = new_function if container is node else \
+                    container.deep_replace(node, new_function)
+                code = module.code_for_node(new_container)
+            else:  # the changed text spliced in: much faster than rewriting the tree
+                a = line_starts[position.start.line - 1] + position.start.column - start
+                b = line_starts[position.end.line - 1] + position.end.column - start
+                replacement = "pass" if what == "statement deleted" else module.code_for_node(mutated)
+                code = before[:a] + replacement + before[b:]
             if code == before or code in seen_code:
                 continue
             seen_code.add(code)
@@ -175,6 +313,7 @@ def mutants(source: str, function: str | None = None) -> list[Variant]:
             if seen_ids[ident] > 1:
                 ident += f" #{seen_ids[ident]}"
             line = position.start.line if position is not None else unit.line
-            text = full[:start] + code + full[start + len(before):]
-            found.append(Variant("mutant", unit.name, ident, f"{what}: {change}", text, line))
+            text = full[:start] + code + full[start + len(before):] if whole_source else ""
+            found.append(Variant("mutant", unit.name, ident, f"{what}: {change}", text, line,
+                                 change_data, code))
     return found

@@ -20,7 +20,9 @@ def _features(dataset):
 @misconception("feature_stats", id="std_ddof1", hint=(
     "your std divides by N − 1 (torch.std's default, unbiased=True): the population std "
     "divides by N: use torch.std(x, dim=0, unbiased=False) (correction=0), or NumPy's "
-    "np.std, whose default is ddof=0."))
+    "np.std, whose default is ddof=0."), hint_zh=(
+    "你的标准差除以了 N − 1（torch.std 的默认，unbiased=True）：总体标准差除以 N：用 "
+    "torch.std(x, dim=0, unbiased=False)（correction=0），或默认 ddof=0 的 NumPy np.std。"))
 def std_ddof1(reference, dataset):
     xs = _features(dataset)
     return xs.mean(dim=0).float(), xs.std(dim=0, correction=1).float()
@@ -29,7 +31,9 @@ def std_ddof1(reference, dataset):
 @misconception("feature_stats", id="stats_per_sample", hint=(
     "your mean and std have one value per sample: you averaged over the seven features of "
     "each sample (axis/dim 1). Average over the samples instead, dim=0 of the (N, 7) "
-    "stack, to get one mean and one std per feature, shape (7,)."))
+    "stack, to get one mean and one std per feature, shape (7,)."), hint_zh=(
+    "你的均值和标准差每个样本一个值：你对每个样本的七个特征求了平均（axis/dim 1）。应对样本求平均，"
+    "即 (N, 7) 堆叠后的 dim=0，得到每个特征一个均值和一个标准差，形状 (7,)。"))
 def stats_per_sample(reference, dataset):
     xs = _features(dataset)
     return xs.mean(dim=1).float(), xs.std(dim=1, correction=0).float()

@@ -121,28 +121,85 @@ RUNNING_VAR_UNBIASED = (
     "normalizes the batch.")
 
 
-@misconception("l1_penalty", id="l1_no_abs", hint=L1_NO_ABS)
+# The hints in Simplified Chinese, with the handouts' terms (正则化, 过拟合, 批归一化).
+L1_NO_ABS_ZH = (
+    "你的 L1 正则项直接对权重本身求和，负的权重反而让它变小：惩罚项是 lam·Σ|w|，即绝对值之和（每个数组用 np.abs(w).sum()）。")
+L2_HALF_ZH = (
+    "你的 L2 正则项只有约定值的一半：这里的惩罚项是 lam·Σw²，没有 1/2（1/2 只出现在 (lam/2)·‖w‖² 的写法里，那时它的梯度是 lam·w）。")
+L2_NORM_ZH = (
+    "你的 L2 正则项把各个数组的范数 ‖W‖ = sqrt(Σw²) 加了起来：惩罚项是范数的平方，对每个数组的每个元素求 lam·Σw²（不开根号）。")
+WEIGHT_DECAY_SIGN_ZH = (
+    "你的更新加上了 lam·w 而不是减去它，权重会越来越大：权重衰减项 lam·w 是梯度的一部分，w − lr·(grad + lam·w) = (1 − lr·lam)·w − lr·grad。")
+WEIGHT_DECAY_NO_LR_ZH = (
+    "你的权重衰减项没有乘学习率：lam·w 和 grad 一样是梯度，所以更新是 w − lr·(grad + lam·w)，即 w·(1 − lr·lam) − lr·grad。")
+DROPOUT_NOT_RESCALED_ZH = (
+    "你的 dx 是 dout 乘 0/1 掩码：inverted dropout 中保留的元素要乘 1/(1 − p)，out = x·mask，mask = (random ≥ p)/(1 − p)，所以 dx = dout·mask，用的是同一个缩放过的掩码。")
+DROPOUT_FORWARD_NOT_RESCALED_ZH = (
+    "你的 out 是 x 乘 0/1 掩码：inverted dropout 要把保留的元素乘 1/(1 − p)，mask = (random ≥ p)/(1 − p)，这样 E[out] = x。")
+DROPOUT_KEEP_PROB_ZH = (
+    "你以概率 p 保留元素并除以 p：这里 p 是丢弃的概率（torch.nn.Dropout(p) 也是）；在 random ≥ p 处保留，并乘 1/(1 − p)。")
+DROPOUT_KEEP_BELOW_P_ZH = (
+    "你保留了 random < p 的元素：p 是丢弃的概率，所以应保留 random ≥ p 的元素：mask = (random ≥ p)/(1 − p)。")
+DROPOUT_KEEP_PROB_FLIPPED_ZH = (
+    "你以概率 p 保留元素：p 是丢弃的概率；mask = (random ≥ p)/(1 − p)。")
+DROPOUT_LEGACY_SEED_ZH = (
+    "你的掩码来自旧的 np.random.seed/np.random.rand 随机数流：应使用 np.random.default_rng(seed).random(x.shape) 生成。")
+DROPOUT_IN_EVAL_ZH = (
+    "你在测试（eval）模式下也丢弃了元素：train=False 时这一层是恒等映射，out = x（没有掩码）。")
+DROPOUT_EVAL_SCALED_ZH = (
+    "你在测试（eval）模式下乘了 (1 − p)，那是原始 dropout 的做法：inverted dropout 在训练时完成缩放，测试模式直接返回 x。")
+DROPOUT_BACKWARD_IN_EVAL_ZH = (
+    "你的 dx 在测试（eval）模式下用了 dropout 掩码：此时这一层是恒等映射，out = x，所以 dx = dout。")
+BN_UNBIASED_VARIANCE_ZH = (
+    "你用无偏方差（ddof = 1，除以 N − 1）做归一化：批归一化用的是有偏的批方差 x.var(axis=0)（NumPy 默认 ddof = 0），不是 torch.var 的默认值，也不是 ddof=1。")
+BN_EPS_OUTSIDE_ZH = (
+    "你把 eps 加在了根号外面：应除以 sqrt(σ² + eps)，eps 在根号里（测试模式下是 sqrt(running_var + eps)）。")
+BN_EPS_LEFT_OUT_ZH = (
+    "你漏掉了 eps：应除以 sqrt(σ² + eps)（测试模式下是 sqrt(running_var + eps)）。")
+BN_DEFAULT_EPS_1E8_ZH = (
+    "你的 eps 默认值是 1e-8：bn_param 里没有 'eps' 时，默认值是 1e-5（bn_param.get('eps', 1e-5)）。")
+BN_DEFAULT_EPS_1E3_ZH = (
+    "你的 eps 默认值是 1e-3：bn_param 里没有 'eps' 时，默认值是 1e-5（bn_param.get('eps', 1e-5)）。")
+BN_TRAIN_NO_GAMMA_BETA_ZH = (
+    "你的 out 只有 x̂：还要缩放和平移，out = γ·x̂ + β。")
+BN_ROWS_ZH = (
+    "你对每一行（axis=1）做了归一化：批归一化是对每个特征（列）在批内归一化，均值和方差沿 axis=0 计算。")
+BN_TEST_NO_GAMMA_BETA_ZH = (
+    "测试模式下你的 out 只有 x̂：要用学到的 γ 和 β 缩放和平移，out = γ·(x − running_mean)/sqrt(running_var + eps) + β，和训练模式一样。")
+BN_TEST_BATCH_STATISTICS_ZH = (
+    "测试模式下你用了这一批自己的均值和方差：应使用滑动统计量，(x − running_mean)/sqrt(running_var + eps)。")
+BN_TEST_BATCH_XHAT_ZH = (
+    "测试模式下你用了这一批自己的统计量，并且漏掉了 γ 和 β：out = γ·(x − running_mean)/sqrt(running_var + eps) + β。")
+RUNNING_MOMENTUM_SWAPPED_ZH = (
+    "你的 momentum 和 1 − momentum 写反了：running = momentum·running + (1 − momentum)·batch，所以 momentum = 0.9 时滑动值只向这一批移动 10 %（PyTorch 的 momentum = 0.1 则是这一批的权重）。")
+RUNNING_IS_BATCH_ZH = (
+    "你的滑动统计量就是这一批的统计量：应做滑动平均，running = momentum·running + (1 − momentum)·batch。")
+RUNNING_VAR_UNBIASED_ZH = (
+    "你的 running_var 平均的是无偏批方差（ddof = 1，torch.nn.BatchNorm1d 就是这样）：约定使用归一化这一批时所用的同一个有偏方差 σ²。")
+
+
+@misconception("l1_penalty", id="l1_no_abs", hint=L1_NO_ABS, hint_zh=L1_NO_ABS_ZH)
 def l1_no_abs(reference, weights, lam):
     return float(lam * sum(np.asarray(w, dtype=np.float64).sum() for w in weights))
 
 
-@misconception("l2_penalty", id="l2_half", hint=L2_HALF)
+@misconception("l2_penalty", id="l2_half", hint=L2_HALF, hint_zh=L2_HALF_ZH)
 def l2_half(reference, weights, lam):
     return 0.5 * reference.l2_penalty(weights, lam)
 
 
-@misconception("l2_penalty", id="l2_norm_not_squared", hint=L2_NORM)
+@misconception("l2_penalty", id="l2_norm_not_squared", hint=L2_NORM, hint_zh=L2_NORM_ZH)
 def l2_norm_not_squared(reference, weights, lam):
     return float(lam * sum(np.linalg.norm(np.asarray(w, dtype=np.float64)) for w in weights))
 
 
-@misconception("weight_decay_step", id="weight_decay_sign", hint=WEIGHT_DECAY_SIGN)
+@misconception("weight_decay_step", id="weight_decay_sign", hint=WEIGHT_DECAY_SIGN, hint_zh=WEIGHT_DECAY_SIGN_ZH)
 def weight_decay_sign(reference, w, grad, lr, lam):
     w, grad = np.asarray(w, dtype=np.float64), np.asarray(grad, dtype=np.float64)
     return w - lr * (grad - lam * w)
 
 
-@misconception("weight_decay_step", id="weight_decay_no_lr", hint=WEIGHT_DECAY_NO_LR)
+@misconception("weight_decay_step", id="weight_decay_no_lr", hint=WEIGHT_DECAY_NO_LR, hint_zh=WEIGHT_DECAY_NO_LR_ZH)
 def weight_decay_no_lr(reference, w, grad, lr, lam):
     w, grad = np.asarray(w, dtype=np.float64), np.asarray(grad, dtype=np.float64)
     return w - lr * grad - lam * w
@@ -188,7 +245,7 @@ def _unlike(expected, wrong):
     return wrong
 
 
-@misconception("dropout_backward", id="dropout_not_rescaled", hint=DROPOUT_NOT_RESCALED)
+@misconception("dropout_backward", id="dropout_not_rescaled", hint=DROPOUT_NOT_RESCALED, hint_zh=DROPOUT_NOT_RESCALED_ZH)
 def dropout_backward_not_rescaled(reference, dout, cache):
     # The student kept the mask in the cache; a 0/1 mask (or its scaled twin) is read
     # as 0/1: the variant's dx is dout wherever an entry was kept, 0 elsewhere.
@@ -200,7 +257,7 @@ def dropout_backward_not_rescaled(reference, dout, cache):
     return dout * (mask != 0)
 
 
-@misconception("dropout_backward", id="dropout_in_eval", hint=DROPOUT_BACKWARD_IN_EVAL)
+@misconception("dropout_backward", id="dropout_in_eval", hint=DROPOUT_BACKWARD_IN_EVAL, hint_zh=DROPOUT_BACKWARD_IN_EVAL_ZH)
 def dropout_backward_in_eval(reference, dout, cache):
     # Only where the cache says eval mode (in train mode, dout·mask is right).
     if _flag(cache):
@@ -223,33 +280,34 @@ def _dropout(reference, x, p, train, seed, *, mode, keep, scale):
     return _unlike(reference.dropout_forward(x, p, train, seed)[0], x * keep(r) * scale)
 
 
-@misconception("dropout_forward", id="dropout_not_rescaled", hint=DROPOUT_FORWARD_NOT_RESCALED,
+@misconception("dropout_forward", id="dropout_not_rescaled", hint=DROPOUT_FORWARD_NOT_RESCALED, hint_zh=DROPOUT_FORWARD_NOT_RESCALED_ZH,
                output=0)
 def dropout_forward_not_rescaled(reference, x, p, train, seed):
     return _dropout(reference, x, p, train, seed, mode="train", keep=lambda r: r >= p, scale=1.0)
 
 
-@misconception("dropout_forward", id="dropout_keep_prob", hint=DROPOUT_KEEP_PROB, output=0)
+@misconception("dropout_forward", id="dropout_keep_prob", hint=DROPOUT_KEEP_PROB, hint_zh=DROPOUT_KEEP_PROB_ZH, output=0,
+               seen=["nilbahaaeddine/M1_CNN: src/classes/dropout.py"])  # binomial(1, p) / p
 def dropout_keep_prob(reference, x, p, train, seed):
     return _dropout(reference, x, p, train, seed, mode="train", keep=lambda r: r < p,
                     scale=1.0 / p)
 
 
 # With p = 0.5 this one and dropout_keep_prob give the same out: both hints are shown.
-@misconception("dropout_forward", id="dropout_keep_below_p", hint=DROPOUT_KEEP_BELOW_P, output=0)
+@misconception("dropout_forward", id="dropout_keep_below_p", hint=DROPOUT_KEEP_BELOW_P, hint_zh=DROPOUT_KEEP_BELOW_P_ZH, output=0)
 def dropout_keep_below_p(reference, x, p, train, seed):
     return _dropout(reference, x, p, train, seed, mode="train", keep=lambda r: r < p,
                     scale=1.0 / (1.0 - p))
 
 
-@misconception("dropout_forward", id="dropout_keep_prob_flipped", hint=DROPOUT_KEEP_PROB_FLIPPED,
+@misconception("dropout_forward", id="dropout_keep_prob_flipped", hint=DROPOUT_KEEP_PROB_FLIPPED, hint_zh=DROPOUT_KEEP_PROB_FLIPPED_ZH,
                output=0)
 def dropout_keep_prob_flipped(reference, x, p, train, seed):
     return _dropout(reference, x, p, train, seed, mode="train", keep=lambda r: r >= 1.0 - p,
                     scale=1.0 / p)
 
 
-@misconception("dropout_forward", id="dropout_legacy_seed", hint=DROPOUT_LEGACY_SEED, output=0)
+@misconception("dropout_forward", id="dropout_legacy_seed", hint=DROPOUT_LEGACY_SEED, hint_zh=DROPOUT_LEGACY_SEED_ZH, output=0)
 def dropout_legacy_seed(reference, x, p, train, seed):
     if not train:
         raise ValueError("not this mode")
@@ -258,18 +316,18 @@ def dropout_legacy_seed(reference, x, p, train, seed):
     return _unlike(reference.dropout_forward(x, p, train, seed)[0], x * (r >= p) / (1.0 - p))
 
 
-@misconception("dropout_forward", id="dropout_in_eval", hint=DROPOUT_IN_EVAL, output=0)
+@misconception("dropout_forward", id="dropout_in_eval", hint=DROPOUT_IN_EVAL, hint_zh=DROPOUT_IN_EVAL_ZH, output=0)
 def dropout_forward_in_eval(reference, x, p, train, seed):
     return _dropout(reference, x, p, train, seed, mode="eval", keep=lambda r: r >= p,
                     scale=1.0 / (1.0 - p))
 
 
-@misconception("dropout_forward", id="dropout_in_eval_not_rescaled", hint=DROPOUT_IN_EVAL, output=0)
+@misconception("dropout_forward", id="dropout_in_eval_not_rescaled", hint=DROPOUT_IN_EVAL, hint_zh=DROPOUT_IN_EVAL_ZH, output=0)
 def dropout_forward_in_eval_not_rescaled(reference, x, p, train, seed):
     return _dropout(reference, x, p, train, seed, mode="eval", keep=lambda r: r >= p, scale=1.0)
 
 
-@misconception("dropout_forward", id="dropout_eval_scaled", hint=DROPOUT_EVAL_SCALED, output=0)
+@misconception("dropout_forward", id="dropout_eval_scaled", hint=DROPOUT_EVAL_SCALED, hint_zh=DROPOUT_EVAL_SCALED_ZH, output=0)
 def dropout_eval_scaled(reference, x, p, train, seed):
     return _dropout(reference, x, p, train, seed, mode="eval", keep=lambda r: 1.0, scale=1.0 - p)
 
@@ -303,55 +361,55 @@ def _batchnorm(reference, x, gamma, beta, bn_param, *, modes=("train", "test"), 
     return _unlike(expected, out)
 
 
-@misconception("batchnorm_forward", id="bn_unbiased_variance", hint=BN_UNBIASED_VARIANCE, output=0)
+@misconception("batchnorm_forward", id="bn_unbiased_variance", hint=BN_UNBIASED_VARIANCE, hint_zh=BN_UNBIASED_VARIANCE_ZH, output=0)
 def bn_unbiased_variance(reference, x, gamma, beta, bn_param):
     return _batchnorm(reference, x, gamma, beta, bn_param, modes=("train",), ddof=1)
 
 
-@misconception("batchnorm_forward", id="bn_eps_outside_sqrt", hint=BN_EPS_OUTSIDE, output=0)
+@misconception("batchnorm_forward", id="bn_eps_outside_sqrt", hint=BN_EPS_OUTSIDE, hint_zh=BN_EPS_OUTSIDE_ZH, output=0)
 def bn_eps_outside_sqrt(reference, x, gamma, beta, bn_param):
     return _batchnorm(reference, x, gamma, beta, bn_param, eps_at="outside")
 
 
-@misconception("batchnorm_forward", id="bn_eps_left_out", hint=BN_EPS_LEFT_OUT, output=0)
+@misconception("batchnorm_forward", id="bn_eps_left_out", hint=BN_EPS_LEFT_OUT, hint_zh=BN_EPS_LEFT_OUT_ZH, output=0)
 def bn_eps_left_out(reference, x, gamma, beta, bn_param):
     return _batchnorm(reference, x, gamma, beta, bn_param, eps_at="none")
 
 
-@misconception("batchnorm_forward", id="bn_default_eps_1e-8", hint=BN_DEFAULT_EPS_1E8, output=0)
+@misconception("batchnorm_forward", id="bn_default_eps_1e-8", hint=BN_DEFAULT_EPS_1E8, hint_zh=BN_DEFAULT_EPS_1E8_ZH, output=0)
 def bn_default_eps_1e8(reference, x, gamma, beta, bn_param):
     return _batchnorm(reference, x, gamma, beta, bn_param, default_eps=1e-8)
 
 
-@misconception("batchnorm_forward", id="bn_default_eps_1e-3", hint=BN_DEFAULT_EPS_1E3, output=0)
+@misconception("batchnorm_forward", id="bn_default_eps_1e-3", hint=BN_DEFAULT_EPS_1E3, hint_zh=BN_DEFAULT_EPS_1E3_ZH, output=0)
 def bn_default_eps_1e3(reference, x, gamma, beta, bn_param):
     return _batchnorm(reference, x, gamma, beta, bn_param, default_eps=1e-3)
 
 
-@misconception("batchnorm_forward", id="bn_train_no_gamma_beta", hint=BN_TRAIN_NO_GAMMA_BETA,
+@misconception("batchnorm_forward", id="bn_train_no_gamma_beta", hint=BN_TRAIN_NO_GAMMA_BETA, hint_zh=BN_TRAIN_NO_GAMMA_BETA_ZH,
                output=0)
 def bn_train_no_gamma_beta(reference, x, gamma, beta, bn_param):
     return _batchnorm(reference, x, gamma, beta, bn_param, modes=("train",), affine=False)
 
 
-@misconception("batchnorm_forward", id="bn_rows_normalized", hint=BN_ROWS, output=0)
+@misconception("batchnorm_forward", id="bn_rows_normalized", hint=BN_ROWS, hint_zh=BN_ROWS_ZH, output=0)
 def bn_rows_normalized(reference, x, gamma, beta, bn_param):
     return _batchnorm(reference, x, gamma, beta, bn_param, modes=("train",), axis=1)
 
 
-@misconception("batchnorm_forward", id="bn_test_no_gamma_beta", hint=BN_TEST_NO_GAMMA_BETA,
+@misconception("batchnorm_forward", id="bn_test_no_gamma_beta", hint=BN_TEST_NO_GAMMA_BETA, hint_zh=BN_TEST_NO_GAMMA_BETA_ZH,
                output=0)
 def bn_test_no_gamma_beta(reference, x, gamma, beta, bn_param):
     return _batchnorm(reference, x, gamma, beta, bn_param, modes=("test",), affine=False)
 
 
-@misconception("batchnorm_forward", id="bn_test_batch_statistics", hint=BN_TEST_BATCH_STATISTICS,
+@misconception("batchnorm_forward", id="bn_test_batch_statistics", hint=BN_TEST_BATCH_STATISTICS, hint_zh=BN_TEST_BATCH_STATISTICS_ZH,
                output=0)
 def bn_test_batch_statistics(reference, x, gamma, beta, bn_param):
     return _batchnorm(reference, x, gamma, beta, bn_param, modes=("test",), test_stats="batch")
 
 
-@misconception("batchnorm_forward", id="bn_test_batch_x_hat", hint=BN_TEST_BATCH_XHAT, output=0)
+@misconception("batchnorm_forward", id="bn_test_batch_x_hat", hint=BN_TEST_BATCH_XHAT, hint_zh=BN_TEST_BATCH_XHAT_ZH, output=0)
 def bn_test_batch_x_hat(reference, x, gamma, beta, bn_param):
     return _batchnorm(reference, x, gamma, beta, bn_param, modes=("test",), test_stats="batch",
                       affine=False)
@@ -376,18 +434,18 @@ def _running(reference, x, gamma, beta, bn_param, update, ddof_var=0):
     return _unlike(expected, after)
 
 
-@misconception("batchnorm_forward", id="running_momentum_swapped", hint=RUNNING_MOMENTUM_SWAPPED,
+@misconception("batchnorm_forward", id="running_momentum_swapped", hint=RUNNING_MOMENTUM_SWAPPED, hint_zh=RUNNING_MOMENTUM_SWAPPED_ZH,
                output="bn_param")
 def running_momentum_swapped(reference, x, gamma, beta, bn_param):
     return _running(reference, x, gamma, beta, bn_param, lambda r, b, m: (1 - m) * r + m * b)
 
 
-@misconception("batchnorm_forward", id="running_is_batch", hint=RUNNING_IS_BATCH, output="bn_param")
+@misconception("batchnorm_forward", id="running_is_batch", hint=RUNNING_IS_BATCH, hint_zh=RUNNING_IS_BATCH_ZH, output="bn_param")
 def running_is_batch(reference, x, gamma, beta, bn_param):
     return _running(reference, x, gamma, beta, bn_param, lambda r, b, m: b)
 
 
-@misconception("batchnorm_forward", id="running_var_unbiased", hint=RUNNING_VAR_UNBIASED,
+@misconception("batchnorm_forward", id="running_var_unbiased", hint=RUNNING_VAR_UNBIASED, hint_zh=RUNNING_VAR_UNBIASED_ZH,
                output="bn_param")
 def running_var_unbiased(reference, x, gamma, beta, bn_param):
     return _running(reference, x, gamma, beta, bn_param, lambda r, b, m: m * r + (1 - m) * b,

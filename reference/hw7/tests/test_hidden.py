@@ -50,7 +50,7 @@ def _assert_close_or_explain(got, expected, name, known=(), **kw):
     except GradingFailure as exc:
         for wrong, hint in known:
             if is_close(got, wrong):
-                fail(exc.student_message + _hint(hint), exc.actual)
+                fail(exc.student_message + _hint(hint), exc.actual, extends=exc)
         raise
 
 
@@ -520,7 +520,7 @@ def _note_forward(check, forward_ok, note):
     except GradingFailure as exc:
         if not forward_ok:
             fail(exc.student_message + "\n" + bilingual(en="Note: ", zh="注意：") + note,
-                 exc.actual)
+                 exc.actual, extends=exc)
         raise
 
 
@@ -803,7 +803,7 @@ def _check_running(got_param, ref_param, context, left_as_it_was=False):
         except GradingFailure as exc:
             if not left_as_it_was:
                 raise
-            fail(exc.student_message + _hint(_running_not_updated()), exc.actual)
+            fail(exc.student_message + _hint(_running_not_updated()), exc.actual, extends=exc)
 
 
 @pytest.mark.points(3)
