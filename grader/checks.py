@@ -182,8 +182,6 @@ def _pattern_hint(a: np.ndarray, e: np.ndarray) -> tuple[str, tuple | None]:
     where the expected values are not all equal (where they are, any constant result
     is a "multiple", and the offset is the simpler reading).  ``("", None)`` when none
     fits."""
-    from grader.i18n import _
-
     e_flat, a_flat = e.ravel(), a.ravel()
     if e_flat.size < 2:
         return "", None
@@ -349,8 +347,6 @@ def _compare_values(a: np.ndarray, e: np.ndarray, path: str, rtol: float, atol: 
             expected=_num(e64[worst]), actual=_num(a64[worst]), rtol=f"{rtol:g}", atol=f"{atol:g}")
     if e64.ndim == 2 and e64.shape[0] == e64.shape[1] and \
             np.allclose(a64, e64.T, rtol=rtol, atol=atol, equal_nan=True):
-        from grader.i18n import _
-
         return _with_pattern(text, " " + _("Your result is the transpose of the expected one: check "
                                            "the order of a matrix product."), ("transpose",))
     return _with_pattern(text, *_pattern_hint(np.real(a64), np.real(e64)))
@@ -588,8 +584,6 @@ def check_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, analytic: An
     worst = np.unravel_index(int(np.argmax(err)), err.shape) if err.ndim else ()
     largest = float(err[worst]) if err.size else 0.0
     if largest > threshold:
-        from grader.i18n import _
-
         hint, pattern = _gradient_pattern(a, numeric)
         message = _("{name}: does not match the numerical gradient (central differences of the "
                     "loss): relative error {error} at index {index}: yours {yours}, numerical "
@@ -604,8 +598,6 @@ def _gradient_pattern(a: np.ndarray, numeric: np.ndarray) -> tuple[str, tuple | 
     """A sentence, and the pattern, when an analytic gradient is the negative of the
     numerical one or a simple multiple of it (at the precision of central differences,
     1e-4 relative); ``("", None)`` otherwise."""
-    from grader.i18n import _
-
     n_flat, a_flat = numeric.ravel(), a.ravel()
     scale = float(np.max(np.abs(n_flat), initial=0.0))
     if scale == 0 or not np.all(np.isfinite(a_flat)):
