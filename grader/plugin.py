@@ -304,7 +304,7 @@ class GraderPlugin:
                         _("In {call}:").format(call=call.signature()) + "\n" + text)
                 output = call.output
                 for finding in explanation.findings:
-                    text += "\n" + _("Hint: {hint}").format(hint=finding.text)
+                    text += "\n" + _("Hint: ") + finding.text
                     if finding.hint_id:
                         hints.append(finding.hint_id)
                 self._findings[nodeid] = list(explanation.findings)
@@ -415,7 +415,7 @@ class GraderPlugin:
                 # explanations are not to be trusted (and the cause comes first)
                 dropped += [f for f in own if f not in confirmed and f not in dropped]
             for finding in dropped:
-                line = _("Hint: {hint}").format(hint=finding.text)
+                line = _("Hint: ") + finding.text
                 result.output = "\n".join(x for x in result.output.split("\n") if x != line)
                 if finding.hint_id in result.hints:
                     result.hints.remove(finding.hint_id)

@@ -48,6 +48,13 @@ def expected() -> dict[str, dict[str, list[str]]]:
     return {hw: {name: list(entry["names"]) for name, entry in table.items()} for hw, table in data.items()}
 
 
+def named_ids(assignment: str) -> set[str]:
+    """The known mistakes (ids) that some realistic wrong submission of ``assignment``
+    must get named (``expected.toml``; phrases after ``~`` left out)."""
+    return {n for names in expected().get(assignment, {}).values() for n in names
+            if not n.startswith("~")}
+
+
 def judge(name: str, doc: dict, names: list[str]) -> Verdict:
     """The verdict on a results document (``Result.to_dict()``) for a submission whose
     right namings are ``names``."""
