@@ -182,7 +182,7 @@ def test_a_hint_says_what_to_do(graded):
 def test_wrong_submissions_get_messages_a_student_can_act_on(graded):
     doc = graded("hw6", HW6 / "wrong_train_no_zero_grad.py")
     out = next(t["output"] for t in doc["tests"] if t["name"].startswith(TRAIN_HISTORY))
-    assert "train(model=<Classifier object>, loader=list of 5, epochs=4, lr=0.5, device='cpu') " \
+    assert "train(model=Classifier(...), loader=list of 5, epochs=4, lr=0.5, device='cpu') " \
            "returned a wrong value" in out                                          # function and inputs
     assert "losses: 4 of 4 entries are wrong" in out and "expected 0.70697" in out  # expected vs got
     doc = graded("hw6", HW6 / "wrong_std_ddof1.py")
