@@ -78,14 +78,14 @@ EXPECTED_HINTS = {
     "wrong_gradient_overwritten.py": {"gradient_overwritten"},
     "wrong_gradient_return_in_loop.py": {"gradient_returns_early"},
     # its minibatch_gd calls its gradient on each batch: the batch's sum, not its mean
-    "wrong_gradient_summed.py": {"gradient_summed", "minibatch_batch_sum"},
+    "wrong_gradient_summed.py": {"gradient_summed"},  # minibatch_gd: "uses `gradient`, which fails" (causes first)
     "wrong_gradient_missing_x.py": {"gradient_missing_x"},
     "wrong_gradient_missing_2.py": {"gradient_missing_2"},
     "wrong_update_sign.py": {"update_sign"},
     "wrong_gd_cost_after_update.py": {"gd_cost_after_update"},
     "wrong_sgd_loss_after_update.py": {"sgd_loss_after_update"},
     # with one sample (N = 1) the last loss is the mean: the general hint is shown there
-    "wrong_sgd_lecture_loss.py": {"sgd_last_sample_loss", "sgd_loss_after_update"},
+    "wrong_sgd_lecture_loss.py": {"sgd_last_sample_loss"},  # its hint says both: the last sample, after its update
     "wrong_minibatch_off_by_one.py": {"minibatch_off_by_one"},
     "wrong_minibatch_drops_last.py": {"minibatch_drops_last"},
     "wrong_minibatch_batch_sum.py": {"minibatch_batch_sum"},
