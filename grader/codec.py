@@ -58,6 +58,7 @@ __all__ = [
     "dumps",
     "loads",
     "tensor_device",
+    "imported_torch",
     "MAX_DEPTH",
     "MAX_NODES",
     "MAX_STRING_CHARS",
@@ -118,7 +119,7 @@ def human_bytes(n: float) -> str:
     return f"{int(n)} bytes"
 
 
-def _torch():
+def imported_torch():
     """The torch module if it is already imported in this process, else None.
 
     The codec never imports torch itself just to *encode*: if no torch was imported,
@@ -166,7 +167,7 @@ class _Encoder:
             arr = np.ndarray.view(value, np.ndarray)  # a subclass crosses as a plain ndarray
             return {"$": "nd", "dtype": arr.dtype.str, "shape": list(arr.shape),
                     "b": self.buffer(arr.nbytes, arr.tobytes)}
-        torch = _torch()
+        torch = imported_torch()
         if torch is not None and isinstance(value, torch.Tensor):
             return self.tensor(torch, value)
         if torch is not None and t is torch.Generator and value.device.type == "cpu":

@@ -9,12 +9,12 @@ arguments it changed in place.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from grader.codec import imported_torch
 from grader.i18n import _
 from grader.sandbox import Handle, Reply, Worker
 
@@ -30,7 +30,7 @@ SHOWN_PER_CALL = 40
 def count_numbers(value: Any, depth: int = 0) -> int | None:
     """How many numbers ``value`` holds (an array's size, a nested list's numbers), or
     None when it holds something else (a handle, a string, a function)."""
-    torch = sys.modules.get("torch")
+    torch = imported_torch()
     if isinstance(value, (bool, int, float, np.number, np.bool_)):
         return 1
     if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
@@ -72,7 +72,7 @@ def describe_value(value: Any, numbers: bool = True) -> str:
         value: an argument or result (plain data, or a handle to a worker object).
         numbers: whether values may be shown (False: shapes only, numbers excepted).
     """
-    torch = sys.modules.get("torch")
+    torch = imported_torch()
     count = count_numbers(value)
     show = numbers and count is not None and count <= SHOWN_NUMBERS
     if isinstance(value, np.ndarray):

@@ -1171,7 +1171,7 @@ def _mutable_data(value: Any) -> bool:
     """Whether ``value`` is plain data that a call could change in place (an array, a
     tensor, a generator, a list, dict or tuple holding data), so that the worker is asked
     to send it back after the call."""
-    torch = sys.modules.get("torch")
+    torch = codec.imported_torch()
     kinds = (list, tuple, dict, np.ndarray) + ((torch.Tensor, torch.Generator) if torch else ())
     if not isinstance(value, kinds):
         return False

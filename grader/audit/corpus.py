@@ -19,7 +19,6 @@ from __future__ import annotations
 import ast
 import copy
 import functools
-import sys
 import warnings
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -27,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from grader.codec import imported_torch
 from grader.checks import is_close
 from grader.plugin import GraderPlugin
 from grader.proxy import describe_value
@@ -134,14 +134,11 @@ class Witness:
         return f"{self.call}: the reference gives {self.reference}, the mutant {self.variant}"
 
 
-def _torch():
-    return sys.modules.get("torch")
-
 
 def _comparable(value, depth: int = 0):
     """``value`` as plain data that ``is_close`` compares: tensors as arrays, a module as
     its state dict, a loader or dataset as its items, another object as its attributes."""
-    torch = _torch()
+    torch = imported_torch()
     if depth > 6:
         return None
     if value is None or isinstance(value, (bool, int, float, str, np.number, np.ndarray)):
@@ -207,7 +204,7 @@ def _perturb(value, rng, trial: int, constants, depth: int = 0):
     (0: unchanged; then resampled, scaled, half zeroed, set to the source's constants,
     all zero, large, signs flipped); integers, strings and booleans are kept (labels,
     sizes and seeds must stay valid)."""
-    torch = _torch()
+    torch = imported_torch()
     if trial == 0 or depth > 6:
         return copy.deepcopy(value)
     if isinstance(value, np.ndarray) and value.dtype.kind == "f":
@@ -259,7 +256,7 @@ def _outcome(module: ModuleType, reference: ModuleType, call: RecordedCall, inpu
     instance, args, kwargs = copy.deepcopy(inputs)
     instance, args, kwargs = (_retarget(x, reference, module) for x in (instance, args, kwargs))
     owner, _, short = call.unit.rpartition(".")
-    torch = _torch()
+    torch = imported_torch()
     try:
         with time_limit(CALL_SECONDS), quietly():
             np.random.seed(0)
@@ -317,7 +314,7 @@ def _reshaped(inputs, j: int, how: str):
     tensor or a list; None when it is not."""
     instance, args, kwargs = inputs
     value = args[j]
-    torch = _torch()
+    torch = imported_torch()
     sized = isinstance(value, (np.ndarray, list)) or (torch is not None and isinstance(value, torch.Tensor))
     if not sized or len(value) == 0 or getattr(value, "ndim", 1) == 0:
         return None

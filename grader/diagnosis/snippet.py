@@ -10,11 +10,11 @@ each number rounded to three significant digits (``simplified``).
 from __future__ import annotations
 
 import math
-import sys
 from typing import Any
 
 import numpy as np
 
+from grader.codec import imported_torch
 from grader.i18n import _
 from grader.proxy import Call, count_numbers
 
@@ -50,7 +50,7 @@ def literal(value: Any, depth: int = 0) -> str | None:
     """Python source that rebuilds ``value`` exactly, with ``np`` for NumPy and
     ``torch`` for torch: arrays, tensors, numbers, strings, None, and lists, tuples and
     dicts of these; None for anything else (a function, a handle)."""
-    torch = sys.modules.get("torch")
+    torch = imported_torch()
     if depth > 6:
         return None
     if value is None or isinstance(value, (bool, str)):
@@ -173,7 +173,7 @@ def simplified(value: Any, rows: int | None, n: int | None, depth: int = 0) -> A
     """``value`` with its floating-point numbers rounded to three significant digits and,
     where ``rows`` is given, every array or list of length ``n`` cut to its first
     ``rows`` items."""
-    torch = sys.modules.get("torch")
+    torch = imported_torch()
     if depth > 6:
         return value
     if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":

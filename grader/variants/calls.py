@@ -12,12 +12,13 @@ from __future__ import annotations
 import contextlib
 import copy
 import signal
-import sys
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
+
+from grader.codec import imported_torch
 
 __all__ = ["CallTimeout", "time_limit", "quietly", "grown", "run", "FAILED", "has_handle",
            "CALL_SECONDS"]
@@ -64,9 +65,6 @@ def quietly() -> Iterator[None]:
         yield
 
 
-def _torch():
-    return sys.modules.get("torch")
-
 
 def run(function: Callable, args: tuple, kwargs: dict, seconds: float = CALL_SECONDS) -> Any:
     """``function(*args, **kwargs)`` on deep copies of the arguments, quietly, with
@@ -77,7 +75,7 @@ def run(function: Callable, args: tuple, kwargs: dict, seconds: float = CALL_SEC
         a, kw = copy.deepcopy(args), copy.deepcopy(kwargs)
         with time_limit(seconds), quietly():
             np.random.seed(0)
-            torch = _torch()
+            torch = imported_torch()
             if torch is not None:
                 torch.manual_seed(0)
             return function(*a, **kw)
@@ -108,7 +106,7 @@ def grown(inputs: tuple, rng: np.random.Generator, extra: int | None = None) -> 
     or two, cannot tell a sum from a mean, or N from N − 1.  None when no positional
     argument has a length."""
     instance, args, kwargs = inputs
-    torch = _torch()
+    torch = imported_torch()
 
     def length(v):
         sized = isinstance(v, (np.ndarray, list)) or (torch is not None and isinstance(v, torch.Tensor))
