@@ -35,6 +35,7 @@ from grader import __version__, i18n
 from grader.assignment import Assignment, find_assignment, find_course_root, list_assignments
 from grader.errors import ConfigurationError, GraderFault
 from grader.i18n import _
+from grader.isolation import probe_in_background
 
 __all__ = ["main", "cli"]
 
@@ -142,6 +143,7 @@ def _grade_command(assignment: Assignment) -> click.Command:
                   help="Run only the public tests, as a student's copy of the course does.")
     @lang_option
     def command(submission, fmt, fail_under, public_only):
+        probe_in_background()  # the sandbox's start-up probe overlaps what comes before grading
         if submission:
             path, why = Path(submission), _("the file given with --submission")
         else:
@@ -244,6 +246,7 @@ def _grade_file(assignment: Assignment, path: Path, fmt: str, public_only: bool,
     """Grade ``path`` (a .py, or a notebook converted into a private temporary .py),
     with the repository's tamper check; a spinner on the terminal for ``fmt`` text.
     ``public_why`` says why only the public tests run, where a sealed suite does not."""
+    probe_in_background()  # while grader.runner's imports run (``grade ci`` comes here first)
     import tempfile
 
     from grader import tamper

@@ -68,9 +68,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-import nbformat.reader
-
 from grader.i18n import _
 
 __all__ = ["MAX_BYTES", "CellMap", "NotebookError", "PYTHON_CELL_MAGICS", "SKIP_TAGS", "cell_program",
@@ -365,6 +362,9 @@ def _notebook(raw, text: str, name: str):
     if not isinstance(raw, dict):
         raise _invalid(name, _('it holds JSON but not a notebook (a notebook is a JSON object with '
                                'a "cells" list; this file holds {what})').format(what=_json_kind(raw)))
+    import nbformat  # here: a .py submission never needs it (grade's start-up time)
+    import nbformat.reader
+
     version = raw.get("nbformat")
     if "nbformat" in raw and (type(version) is not int or version not in nbformat.versions):
         shown = json.dumps(version, ensure_ascii=False)
@@ -587,6 +587,8 @@ def stub_notebook(stub: Path, handout: Path | None, title: str) -> str:
     stub = Path(stub)
     source = stub.read_text(encoding="utf-8")
     docstring, regions = _code_regions(source, str(stub))
+    import nbformat
+
     v4 = nbformat.v4
     cells = [v4.new_markdown_cell(
         f"# {title}\n\nFill in each function below; `grade {stub.parent.name} --submission "

@@ -25,7 +25,7 @@ How a worker is confined (the threat model and what each platform enforces are i
 ``namespaces`` (refuse to grade without them) or ``process`` (never use them).
 
 The isolation is decided once per process, before any student code runs, by a probe
-that confines an empty submission (``isolation``); it never changes afterwards.  What
+that confines an empty submission (``grader.isolation``); it never changes afterwards.  What
 the worker says about itself is believed only in its first frame (``ready``), which it
 sends before it imports the submission; every later frame is the student's data: the
 value or exception of the call that was asked, checked against the request it
@@ -50,7 +50,6 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -73,6 +72,8 @@ from grader.errors import (
     WorkerCrashed,
 )
 from grader.i18n import _
+from grader.isolation import (PRIVATE_UID_BASE, SYSTEM_DIRS, grader_lib, isolation, private_uid,
+                              unshare_command)
 from grader.launch import ForkedProcess, SpawnedProcess, Zygote, ZygoteError
 from grader.stopwatch import Stopwatch
 from grader.limits import ONE_THREAD_ENV, EnvPolicy, Limits
@@ -84,10 +85,6 @@ __all__ = ["Worker", "Handle", "Reply", "isolation", "OutputCapture", "grader_li
 
 #: After this many worker restarts in one run, no more are made.
 MAX_RESTARTS = 25
-
-#: Workers run as uid (and gid) ``PRIVATE_UID_BASE + pid`` of the grading process when
-#: the grader is root: a user of their own, who owns nothing on the machine.
-PRIVATE_UID_BASE = 2_000_000_000
 
 #: Longest text kept of one message from the worker (an exception's message, a
 #: traceback), in characters; the worker cuts them shorter, but a forged frame need not.
@@ -102,29 +99,6 @@ WALL_SLACK = 60.0
 #: Attempts at starting a confined worker before the submission's grading is given up
 #: as the grader's failure (``GraderFault``).
 CONFINE_ATTEMPTS = 2
-
-# The namespaces a worker gets (unshare(1) options); --kill-child ties the worker's
-# life to the unshare process the grader kills.
-_NAMESPACES = ("--mount", "--pid", "--net", "--ipc", "--uts", "--fork", "--kill-child",
-               "--propagation", "private")
-
-# System directories the worker's view holds (read-only), where they exist.
-_SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/sys")
-
-
-def _unshare_command() -> list[str]:
-    unshare = shutil.which("unshare") or "unshare"
-    user = [] if os.geteuid() == 0 else ["--user", "--map-root-user"]
-    return [unshare, *user, *_NAMESPACES, "--"]
-
-
-def private_uid(pid: int | None = None) -> int:
-    """The uid a grading process's workers run as when the grader is root: one of their
-    own per grading process (``pid``, default this one), so that no other grading's
-    worker shares it, ``RLIMIT_NPROC`` counts only its processes, and what it leaves
-    behind can be found and removed by owner."""
-    return PRIVATE_UID_BASE + (os.getpid() if pid is None else pid) % (1 << 22)
-
 
 #: Where a worker without a view of its own may leave files: the directories every user
 #: may write (their files are removed by owner when its submission is done).
@@ -200,93 +174,6 @@ def remove_user_traces(uid: int, rounds: int = 50) -> None:
                     pass
 
 
-def _requested_isolation() -> str:
-    """``GRADER_ISOLATION``, checked: auto, namespaces or process."""
-    mode = os.environ.get("GRADER_ISOLATION", "auto").strip().lower() or "auto"
-    if mode not in ("auto", "namespaces", "process"):
-        raise ConfigurationError(
-            f"GRADER_ISOLATION={mode!r}: use auto, namespaces or process")
-    return mode
-
-
-def _probe(namespaces: bool) -> str:
-    """Confine an empty submission as a worker would be (``python -m grader.confine
-    --probe``), with namespaces and a view or without; '' when it worked, else why not.
-    Nothing of any student's runs here."""
-    if namespaces:
-        if not sys.platform.startswith("linux"):
-            return f"Linux namespaces do not exist on {sys.platform}"
-        if shutil.which("unshare") is None:
-            return "the unshare command (util-linux) is not installed"
-    elif not sys.platform.startswith("linux"):
-        return ""  # setrlimit only (docs/sandbox.md): nothing to probe
-    root = Path(tempfile.mkdtemp(prefix="grader-probe-"))
-    try:
-        uid = private_uid() if os.geteuid() == 0 else None
-        spec = {"limits": Limits().to_dict(), "cpu_left": 60, "view": None, "uid": uid}
-        if namespaces:
-            for part in ("view", "rw"):
-                (root / part).mkdir()
-            spec["view"] = {"root": str(root / "view"), "writable": str(root / "rw"),
-                            "readonly": list(_SYSTEM_DIRS) + _python_prefixes(),
-                            "disk_mb": 1, "uid": uid}
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-               "PYTHONPATH": str(grader_lib(root)), "PYTHONDONTWRITEBYTECODE": "1"}
-        prefix = _unshare_command() if namespaces else []
-        try:
-            probe = subprocess.run(
-                [*prefix, sys.executable, "-s", "-P", "-m", "grader.confine", "--probe",
-                 json.dumps(spec)], capture_output=True, timeout=60, cwd=root, env=env,
-                stdin=subprocess.DEVNULL)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            return f"the confinement probe failed: {exc}"
-        said = (probe.stdout + probe.stderr).decode("utf-8", "replace").strip()
-        if probe.returncode == 0:
-            return ""
-        what = ("namespaces and the worker's view" if namespaces
-                else "a worker without namespaces (its uid, limits and seccomp filter)")
-        return f"{what} could not be set up here: " + (said[-400:] or f"exit code {probe.returncode}")
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
-
-
-def _python_prefixes() -> list[str]:
-    """The folders of the Python installation this process runs from: its prefix and
-    base prefix (a virtual environment's and the interpreter's it was made from)."""
-    return sorted({str(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix,
-                                                     sys.exec_prefix, sys.base_exec_prefix)})
-
-
-@lru_cache(maxsize=None)
-def isolation() -> tuple[str, str]:
-    """How workers are isolated in this process: ``("namespaces", "")``, or
-    ``("process", reason)`` when Linux namespaces cannot be used (or are turned off
-    with ``GRADER_ISOLATION=process``).
-
-    Decided once, before any student code runs, by confining an empty submission the
-    way a worker is confined (``_probe``); it never changes afterwards, whatever a
-    worker later says or does.
-
-    Raises:
-        ConfigurationError: ``GRADER_ISOLATION=namespaces`` but they are unavailable;
-            a worker could not be confined even without them (as root: its own uid,
-            its limits, its seccomp filter), since student code never runs as root or
-            unlimited; or ``GRADER_ISOLATION`` has another value than
-            auto/namespaces/process.
-    """
-    mode = _requested_isolation()
-    reason = "GRADER_ISOLATION=process" if mode == "process" else _probe(True)
-    if not reason:
-        return "namespaces", ""
-    if mode == "namespaces":
-        raise ConfigurationError(f"GRADER_ISOLATION=namespaces, but {reason}")
-    failed = _probe(False)
-    if failed:
-        raise ConfigurationError(f"student code cannot be run safely here: {failed}"
-                                 + ("" if mode == "process" else f" (and {reason})"))
-    return "process", reason
-
-
 def _group_cpu(pgid: int) -> float:
     """CPU seconds (user + system, with the children they waited for) of the live
     processes in process group ``pgid``, read from /proc; 0 where there is no /proc."""
@@ -312,19 +199,6 @@ def cuda_driver_present() -> bool:
     """Whether this machine has an NVIDIA CUDA driver (``/dev/nvidiactl``), found without
     starting CUDA (which a later ``fork`` would not survive)."""
     return os.path.exists("/dev/nvidiactl")
-
-
-def grader_lib(root: Path) -> Path:
-    """A directory ``root/lib`` that exposes only the ``grader`` package, for a worker's
-    ``PYTHONPATH`` (created here)."""
-    lib = Path(root) / "lib"
-    lib.mkdir()
-    package = Path(__file__).resolve().parent
-    try:
-        (lib / "grader").symlink_to(package, target_is_directory=True)
-    except OSError:  # no symlinks (some Windows setups): copy the package
-        shutil.copytree(package, lib / "grader", ignore=shutil.ignore_patterns("__pycache__"))
-    return lib
 
 
 def worker_environment(policy: EnvPolicy, lib: Path, home: Path, tmp: Path) -> dict[str, str]:
@@ -587,7 +461,7 @@ class Worker:
                                                   sys.base_exec_prefix)}
         prefixes.add(Path(sys.executable).resolve().parent.parent)
         entries = {Path(p).resolve() for p in sys.path if p and os.path.isdir(p)}
-        chosen = set(_SYSTEM_DIRS)
+        chosen = set(SYSTEM_DIRS)
         for path in prefixes | entries:
             if path == Path(path.anchor) or any(h.is_relative_to(path) for h in self.hidden):
                 continue  # "/", or a directory that holds the course: never in the view
@@ -658,7 +532,7 @@ class Worker:
         spec = self._spec(cpu_left)
         if spec["view"]:
             env = self._environment(Path(confine.STUDENT_HOME), Path("/tmp"))
-            prefix = _unshare_command()
+            prefix = unshare_command()
         else:
             env, prefix = self._environment(work, work), []
         to_worker_r, to_worker_w = os.pipe()

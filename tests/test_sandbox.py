@@ -29,6 +29,7 @@ from grader.errors import (
 from conftest import (ROOT, call, processes_with, python_hidden_from_other_users,
                       wait_until_gone, without_namespaces)
 from grader.limits import EnvPolicy, Limits
+import grader.isolation
 from grader import sandbox
 from grader.sandbox import WALL_FACTOR, Handle, Reply, Worker, isolation
 
@@ -708,7 +709,7 @@ def probes(monkeypatch):
     """``probes(namespaces=reason, process=reason)``: what the start-up probes of
     ``isolation()`` find ('' = it worked), without running them."""
     def set_(namespaces: str, process: str):
-        monkeypatch.setattr(sandbox, "_probe", lambda namespaces_: namespaces if namespaces_ else process)
+        monkeypatch.setattr(grader.isolation, "_probe", lambda namespaces_: namespaces if namespaces_ else process)
         isolation.cache_clear()
 
     yield set_
@@ -743,10 +744,64 @@ def test_namespaces_required_refuses_to_grade_without_them(probes, monkeypatch):
 def test_the_probe_confines_an_empty_submission_for_real(monkeypatch):
     if isolation()[0] != "namespaces":
         pytest.skip("this machine's workers have no namespaces to probe")
-    assert sandbox._probe(True) == ""
-    monkeypatch.setattr(sandbox, "_unshare_command", lambda: ["false", "--"])
-    assert "could not be set up here" in sandbox._probe(True)
+    assert grader.isolation._probe(True) == ""
+    monkeypatch.setattr(grader.isolation, "unshare_command", lambda: ["false", "--"])
+    assert "could not be set up here" in grader.isolation._probe(True)
 
+
+
+@pytest.fixture
+def fresh_isolation(monkeypatch):
+    """``isolation()`` undecided, and the probes made from now on, recorded: a list of
+    (namespaces?, its answer)."""
+    made = []
+    real = grader.isolation._Probe
+
+    class Recorded(real):
+        def result(self):
+            answer = super().result()
+            made.append((self.namespaces, answer))
+            return answer
+
+    monkeypatch.setattr(grader.isolation, "_Probe", Recorded)
+    isolation.cache_clear()
+    yield made
+    grader.isolation._collect_early()
+    monkeypatch.undo()
+    isolation.cache_clear()
+
+
+def test_a_probe_started_in_the_background_is_the_one_isolation_decides_by(fresh_isolation,
+                                                                             monkeypatch):
+    monkeypatch.setenv("GRADER_ISOLATION", "namespaces")
+    monkeypatch.setattr(grader.isolation, "unshare_command", lambda: ["false", "--"])
+    grader.isolation.probe_in_background()
+    early = grader.isolation._early
+    assert early is not None and early.namespaces
+    folder = getattr(early, "root", None)
+    grader.isolation.probe_in_background()  # a second call starts no second probe
+    assert grader.isolation._early is early
+    monkeypatch.setattr(grader.isolation, "unshare_command", lambda: ["unshare", "--"])
+    # the answer is the background probe's (made with `false`: namespaces failed), not a new one
+    with pytest.raises(ConfigurationError, match="GRADER_ISOLATION=namespaces, but"):
+        isolation()
+    assert [ns for ns, _ in fresh_isolation] == [True]
+    assert grader.isolation._early is None
+    assert folder is None or not folder.exists(), "the probe's folder was left behind"
+
+
+def test_isolation_decided_starts_no_background_probe(fresh_isolation, monkeypatch):
+    monkeypatch.setenv("GRADER_ISOLATION", "auto")
+    monkeypatch.setattr(grader.isolation, "_probe", lambda namespaces: "")
+    assert isolation() == ("namespaces", "")
+    grader.isolation.probe_in_background()
+    assert grader.isolation._early is None
+
+
+def test_no_background_probe_where_namespaces_are_turned_off(fresh_isolation, monkeypatch):
+    monkeypatch.setenv("GRADER_ISOLATION", "process")
+    grader.isolation.probe_in_background()
+    assert grader.isolation._early is None and fresh_isolation == []
 
 MARKS_ITS_IMPORT = """
 import os

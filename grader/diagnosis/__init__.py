@@ -39,8 +39,6 @@ from grader.hints import Misconception, diagnose, observed, variant_output
 from grader.proxy import Call, StudentProxy, _path_in
 from grader.variants import Variant, patch
 from grader.variants.calls import FAILED, run
-from grader.variants.mutation import mutants as make_mutants
-from grader.variants.source import dependencies
 
 from grader.diagnosis import replay, snippet
 from grader.diagnosis.replay import agrees, part, pick
@@ -103,6 +101,8 @@ class Explanation:
 def _wordable_mutants(source: str) -> dict[str, list[Variant]]:
     """The mutants of ``source`` that feedback can word, by unit (made once per
     process and reference: a batch's submissions share them)."""
+    from grader.variants.mutation import mutants as make_mutants  # libcst: only on a failure
+
     try:
         made = make_mutants(source, kinds=set(WORDED_KINDS), whole_source=False)
     except Exception:  # noqa: BLE001 - no mutants of what cannot be parsed
@@ -153,6 +153,8 @@ class Diagnosis:
     def uses(self) -> dict[str, set[str]]:
         """For each function of the reference, the functions it uses directly."""
         if self._uses is None:
+            from grader.variants.source import dependencies  # libcst: only on a failure
+
             try:
                 self._uses = dependencies(self.source)
             except Exception:  # noqa: BLE001 - a reference libcst cannot read: no structure
