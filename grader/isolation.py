@@ -202,7 +202,9 @@ def _probe(namespaces: bool) -> str:
     return _Probe(namespaces).result()
 
 
-@lru_cache(maxsize=None)
+_decision_lock = threading.Lock()
+
+
 def isolation() -> tuple[str, str]:
     """How workers are isolated in this process: ``("namespaces", "")``, or
     ``("process", reason)`` when Linux namespaces cannot be used (or are turned off
@@ -219,6 +221,12 @@ def isolation() -> tuple[str, str]:
             unlimited; or ``GRADER_ISOLATION`` has another value than
             auto/namespaces/process.
     """
+    with _decision_lock:  # one decision, whichever thread asks first (a worker's start)
+        return _decide()
+
+
+@lru_cache(maxsize=None)
+def _decide() -> tuple[str, str]:
     mode = _requested_isolation()
     reason = "GRADER_ISOLATION=process" if mode == "process" else _probe(True)
     if not reason:
@@ -230,3 +238,7 @@ def isolation() -> tuple[str, str]:
         raise ConfigurationError(f"student code cannot be run safely here: {failed}"
                                  + ("" if mode == "process" else f" (and {reason})"))
     return "process", reason
+
+
+isolation.cache_clear = _decide.cache_clear  # type: ignore[attr-defined]  # decide again (tests)
+isolation.cache_info = _decide.cache_info  # type: ignore[attr-defined]

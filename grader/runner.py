@@ -138,7 +138,6 @@ def _grade(assignment: Assignment, submission: Path, *, public_only: bool,
            plugins: Sequence[object] = (), public_note: str | None = None) -> Result:
     """``grade`` with the suite where ``assignment`` says it is; ``public_note`` replaces
     the note that says the hidden suite runs on submission, when the public tests run."""
-    isolation()  # a GRADER_ISOLATION that cannot be honoured stops the run before it starts
     hidden = assignment.has_hidden_suite() and not public_only
     suite_dir = assignment.hidden_tests if hidden else assignment.public_tests
     if not any(suite_dir.glob("test_*.py")):
@@ -155,6 +154,11 @@ def _grade(assignment: Assignment, submission: Path, *, public_only: bool,
 
     from grader.plugin import GraderPlugin
 
+    try:  # decided by the worker's start meanwhile: a GRADER_ISOLATION that cannot be
+        isolation()  # honoured stops the run before any test runs
+    except BaseException:
+        worker.close()
+        raise
     plugin = GraderPlugin(assignment, proxy, *expected)
     args = [str(suite_dir), "-c", os.devnull, "--rootdir", str(assignment.root),
             "--noconftest", "--import-mode=importlib", "-p", "no:cacheprovider",

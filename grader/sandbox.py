@@ -428,8 +428,6 @@ class Worker:
         #: methods alike) as on_call(label, args, kwargs, reply or None, error or None);
         #: the ``student`` proxy logs them for failure reports
         self.on_call: Callable[[str, tuple, dict, "Reply | None", Exception | None], None] | None = None
-        #: "namespaces" or "process" (see ``isolation()``), and why not namespaces
-        self.isolation, self.isolation_note = isolation()
         #: own seconds (``grader.stopwatch``) the submission's requests took so far
         self.seconds_used = 0.0
         self._watches: list[Stopwatch] = []  # of the requests in flight, innermost last
@@ -438,19 +436,47 @@ class Worker:
         #: whether the address-space limit is set: not where a CUDA driver is present,
         #: as it reserves far more address space than it uses (docs/sandbox.md)
         self.memory_limited = not cuda_driver_present()
-        self.root = Path(tempfile.mkdtemp(prefix="grader-", dir=(
-            _searchable_temp_dir() if self.uid is not None and self.isolation == "process"
-            else None)))
-        if self.uid is not None:
-            os.chmod(self.root, 0o711)  # its own run folder is all the worker's uid reaches
-        self._lib = grader_lib(self.root)
+        self._root: Path | None = None  # made by the first start (``root``)
+        self._isolation: tuple[str, str] | None = None  # ``isolation()``, when first asked
         make_non_dumpable()
         self._early: threading.Thread | None = None  # ``start_early``'s
+        self._early_pending = False  # its outcome not yet taken by a request
+        self._early_done = threading.Event()  # its start is over (worked or not)
+        self._early_release = threading.Event()  # it may end: its worker is gone (``close``)
         self._early_error: BaseException | None = None
 
     # ------------------------------------------------------------------ lifecycle
+    @property
+    def isolation(self) -> str:
+        """"namespaces" or "process": how this machine confines workers (``grader.isolation``,
+        decided once per process; asked first by the worker's start, so that a worker
+        made while the start-up probe runs does not wait for it)."""
+        if self._isolation is None:
+            self._isolation = isolation()
+        return self._isolation[0]
+
+    @property
+    def isolation_note(self) -> str:
+        """Why workers are not isolated in namespaces ('' where they are)."""
+        self.isolation  # noqa: B018 - decided, once
+        return self._isolation[1]
+
+    @property
+    def root(self) -> Path:
+        """This submission's private folder (made on first use): the ``grader`` package
+        for the worker's path (``lib``) and each worker process's files."""
+        if self._root is None:
+            root = Path(tempfile.mkdtemp(prefix="grader-", dir=(
+                _searchable_temp_dir() if self.uid is not None and self.isolation == "process"
+                else None)))
+            if self.uid is not None:
+                os.chmod(root, 0o711)  # its own run folder is all the worker's uid reaches
+            grader_lib(root)
+            self._root = root
+        return self._root
+
     def _environment(self, home: Path, tmp: Path) -> dict[str, str]:
-        return worker_environment(self.env_policy, self._lib, home, tmp)
+        return worker_environment(self.env_policy, self.root / "lib", home, tmp)
 
     def _readonly_paths(self) -> list[str]:
         """What the worker's view holds read-only: system directories, the Python
@@ -638,6 +664,7 @@ class Worker:
         if self._early is None and self.zygote is None and self.process is None:
             self._early = threading.Thread(target=self._start_early, name="worker-start",
                                            daemon=True)
+            self._early_pending = True
             self._early.start()
 
     def _start_early(self) -> None:
@@ -647,15 +674,28 @@ class Worker:
             self._early_error = exc
             if not isinstance(exc, (SubmissionNotImportable, GraderFault)):
                 self.kill()  # a start cut short: the next request starts afresh
+        finally:
+            self._early_done.set()
+        # A worker without namespaces dies with its parent (``confine.die_with_parent``,
+        # PR_SET_PDEATHSIG), and to Linux its parent is the *thread* that started it:
+        # this thread lives until ``close`` has killed what it started.
+        self._early_release.wait()
 
     def _join_early(self) -> None:
-        """Wait for ``start_early``'s thread, and raise what it raised (once)."""
-        thread, self._early = self._early, None
-        if thread is not None:
-            thread.join()
+        """Wait for ``start_early``'s start to be over, and raise what it raised (once)."""
+        if self._early_pending:
+            self._early_done.wait()
+            self._early_pending = False
             error, self._early_error = self._early_error, None
             if error is not None:
                 raise error
+
+    def _end_early(self) -> None:
+        """Let ``start_early``'s thread end (its worker is gone) and wait for it."""
+        self._early_release.set()
+        if self._early is not None and self._early is not threading.current_thread():
+            self._early.join()
+            self._early = None
 
     def ensure_started(self) -> None:
         """Start (or restart) the worker and import the submission.
@@ -722,9 +762,11 @@ class Worker:
         with contextlib.suppress(Exception):
             self._join_early()  # what it raised matters to no one once grading is over
         self.kill()
+        self._end_early()
         if self.uid is not None and self.isolation == "process":
             remove_user_traces(self.uid)
-        shutil.rmtree(self.root, ignore_errors=True)
+        if self._root is not None:
+            shutil.rmtree(self._root, ignore_errors=True)
 
     # ------------------------------------------------------------------ codec hooks
     def _fallback(self, obj: Any) -> dict:

@@ -415,6 +415,7 @@ def process_worker(make_worker, monkeypatch):
             isolation.cache_clear()
             try:
                 w = make_worker(**limits)
+                w.isolation  # noqa: B018 - decided now, under GRADER_ISOLATION=process
             finally:
                 patch.undo()
                 isolation.cache_clear()
@@ -630,3 +631,26 @@ def test_worker_has_a_private_tmp(make_worker):
     assert call(w, "write_tmp", name, "private").value == "private"
     assert not (Path("/tmp") / name).exists()
     assert not list(w.root.rglob(name))  # nor anywhere in the grader's files for the worker
+
+
+def _started_early_then_called(w: Worker) -> None:
+    """Start ``w`` early (in a thread of its own), let that start end, then call it: the
+    worker it started must still be the one that answers (no restart)."""
+    w.start_early()
+    w.ensure_started()
+    time.sleep(0.3)  # the starting thread's own work is long over
+    assert_rest_is_graded(w)
+    assert w.generation == 1 and w.restarts == 0, "the worker started early had died"
+
+
+def test_a_worker_started_early_lives_on(make_worker):
+    _started_early_then_called(make_worker())
+
+
+@pytest.mark.process_isolation
+def test_a_worker_started_early_without_namespaces_lives_on(process_worker):
+    """Without namespaces, a worker dies with its parent (PR_SET_PDEATHSIG), which to
+    Linux is the thread that started it, not the process: once ``start_early``'s
+    thread ended after the start, the worker was killed, and the first test of every
+    ``grade`` without namespaces failed."""
+    _started_early_then_called(process_worker())

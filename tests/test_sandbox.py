@@ -1002,7 +1002,10 @@ def test_a_worker_started_early_answers_the_first_call_as_one_started_then(fresh
     assert worker._early is not None and worker._early.is_alive() or worker.process is not None
     reply = call(worker, "affine_forward", np.ones((1, 2)), np.ones((2, 1)), np.zeros(1))
     np.testing.assert_allclose(reply.value[0], [[2.0]])
-    assert worker._early is None and worker.generation == 1  # started once, by the thread
+    assert not worker._early_pending and worker.generation == 1  # started once, by the thread
+    assert worker._early.is_alive(), "it ends only when its worker is gone (PR_SET_PDEATHSIG)"
+    worker.close()
+    assert worker._early is None
 
 
 def test_what_an_early_start_raises_is_raised_by_the_first_call(tmp_path, fresh_worker):
