@@ -94,6 +94,17 @@ def test_the_judge_reads_a_suites_own_messages_and_hints():
     assert naming.judge("c", {"tests": [sizes, passed]}, ["~drop_last=False"]).counts
 
 
+def test_hw6s_suite_names_the_mistakes_it_reported_vaguely_before(graded):
+    """hw6's calls pass handles, so its suite names these mistakes in its own messages:
+    __len__ as the width of a row, a train loader that does not shuffle or that drops
+    its last batch (before, both were told to seed their shuffle), the last batch's
+    accuracy. Each of these submissions counts on its own (not only within the 90%)."""
+    docs, names = graded("hw6"), naming.expected()["hw6"]
+    for stem in ("len_feature_width", "train_no_shuffle", "train_drop_last", "accuracy_last_batch"):
+        verdict = naming.judge(stem, docs[stem], names[stem])
+        assert verdict.counts, verdict
+
+
 # ------------------------------------------------------------------ the issue's cases
 
 def test_a_missing_bias_on_all_ones_inputs_is_no_factor():
