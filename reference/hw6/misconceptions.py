@@ -33,7 +33,8 @@ def _features(dataset):
     "np.std, whose default is ddof=0."), hint_zh=(
     "你的标准差除以了 N − 1（torch.std 的默认，unbiased=True）：总体标准差除以 N：用 "
     "torch.std(x, dim=0, unbiased=False)（correction=0），或默认 ddof=0 的 NumPy np.std。"),
-    seen=[SEEN_NORMALIZATION_DIM1])
+    seen=[SEEN_NORMALIZATION_DIM1, "michaelpginn/fst-distillation: src/learn.py",
+          "dwitman1/pytorch_ensemble: torchensemble/normalizers.py"])
 def std_ddof1(reference, dataset):
     xs = _features(dataset)
     return xs.mean(dim=0).float(), xs.std(dim=0, correction=1).float()
@@ -68,7 +69,8 @@ def stats_variance(reference, dataset):
     "samples: x.mean(dim=0), x.std(dim=0, unbiased=False), shape (7,)."), hint_zh=(
     "你的均值和标准差是单个数，是对 (N, 7) 堆叠中所有值一起算的（没有指定 dim）：特征缩放需要每个"
     "特征一个均值和一个标准差，对样本计算：x.mean(dim=0)、x.std(dim=0, unbiased=False)，"
-    "形状 (7,)。"))
+    "形状 (7,)。"), seen=["pavlo-seimskyi/filler-sound-detector: src/preprocess/normalizer.py",
+                       "gpurci/MIN: extension/utils/standardization.py"])
 def stats_whole_tensor(reference, dataset):
     xs = _features(dataset)
     return xs.mean().float(), xs.std(correction=0).float()

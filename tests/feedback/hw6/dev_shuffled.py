@@ -1,8 +1,8 @@
 # 加载数据集：Dataset 和 DataLoader（刘二大人 第8讲 + 划分验证集）
 # Mistake: the dev loader line was copied from the train loader's, shuffle=True and
 # all, so the dev batches come in a random order.
-# (No public file with this exact slip was read; the issue lists "shuffling the test
-# loader" among the typical hw6 mistakes.)
+# Seen: tztechno/tz_kaggle: torch_daaloader.py (the val and test loaders made with
+#       the train loader's shuffle=True).
 import numpy as np
 import torch
 from torch.utils.data import Dataset, DataLoader, random_split

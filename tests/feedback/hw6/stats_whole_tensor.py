@@ -2,9 +2,9 @@
 
 Mistake: feature_stats takes the mean and std of the whole (N, 7) stack at once
 (np.mean(X), np.std(X) with no axis), one number each, instead of one per feature.
-(No public file with this slip for a feature matrix was read: the code search showed
-a Normalizer whose fit does self.mean = x.mean(); self.std = x.std(), but not its
-repository, so none is kept.)
+Seen: pavlo-seimskyi/filler-sound-detector: src/preprocess/normalizer.py (a
+"scikit-learn-like standard scaler" whose fit does self.mean = x.mean(); self.std =
+x.std(), no dim), gpurci/MIN: extension/utils/standardization.py (x.mean(), x.std()).
 """
 import csv
 

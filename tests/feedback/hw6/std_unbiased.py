@@ -2,7 +2,8 @@
 # Mistake: feature_stats uses torch.std(X, dim=0), whose default (unbiased=True)
 # divides by N − 1; the contract's std is the population one (divides by N).
 # Seen: PLSE-Lab/Python-MLAPI-expl: python_sources/normalization.py
-#       (train_std = torch.std(train_data, dim=1), the default correction).
+#       (train_std = torch.std(train_data, dim=1), the default correction),
+#       michaelpginn/fst-distillation: src/learn.py (x.std(dim=0)).
 import numpy as np
 import torch
 from torch.utils.data import Dataset, DataLoader, random_split

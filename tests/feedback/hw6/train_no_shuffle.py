@@ -1,9 +1,9 @@
 # hw6 data.py
 # Mistake: the train loader is made with shuffle=False (only the split is random), so
 # every epoch sees the same batches in the same order.
-# Seen: a public get_dataloaders found by the code search (random_split with a seeded
-# generator, then DataLoader(train_set, batch_size=BATCH_SIZE, shuffle=False)); its
-# repository was not shown, so none is kept.
+# Seen: kappino/RESTART_Pepper_ROS1: ER_models/eeg_av/EEG_model/datasets/generate_dataloader.py
+#       (random_split with a seeded generator, then train_loader = DataLoader(train_dataset,
+#       batch_size=batch_size): no shuffle).
 import numpy as np
 import torch
 import torch.nn as nn
