@@ -77,6 +77,34 @@ def test_the_judge_rejects_a_misleading_hint_and_a_missing_name():
     assert not naming.judge("b", generic, ["affine_no_bias"]).counts
 
 
+def test_the_judge_reads_a_suites_own_messages_and_hints():
+    """hw6's suite names mistakes in its own messages: a phrase of one names the
+    mistake; a suite hint (in a test without known mistakes) that is not one of the
+    submission's namings misleads."""
+    sizes = {"status": "failed", "extra_data": {}, "output": "train_loader over 86 samples gave batches "
+             "of [16, 16, 16, 16, 16]; expected [16, 16, 16, 16, 16, 6]: ... (drop_last=False, the default)."}
+    order = {"status": "failed", "extra_data": {}, "output": "train_loader gave 5 batches, expected 6.\n"
+             "Hint: the train loader must shuffle with its own generator: ..."}
+    assert naming.judge("c", {"tests": [sizes]}, ["~drop_last=False"]).counts
+    assert not naming.judge("c", {"tests": [sizes]}, ["~does not shuffle"]).named
+    misled = naming.judge("c", {"tests": [sizes, order]}, ["~drop_last=False"])
+    assert misled.named and not misled.counts
+    assert misled.misleading == ["Hint: the train loader must shuffle with its own generator: ..."]
+    passed = {**order, "status": "passed"}  # only failed tests speak
+    assert naming.judge("c", {"tests": [sizes, passed]}, ["~drop_last=False"]).counts
+
+
+def test_hw6s_suite_names_the_mistakes_it_reported_vaguely_before(graded):
+    """hw6's calls pass handles, so its suite names these mistakes in its own messages:
+    __len__ as the width of a row, a train loader that does not shuffle or that drops
+    its last batch (before, both were told to seed their shuffle), the last batch's
+    accuracy. Each of these submissions counts on its own (not only within the 90%)."""
+    docs, names = graded("hw6"), naming.expected()["hw6"]
+    for stem in ("len_feature_width", "train_no_shuffle", "train_drop_last", "accuracy_last_batch"):
+        verdict = naming.judge(stem, docs[stem], names[stem])
+        assert verdict.counts, verdict
+
+
 # ------------------------------------------------------------------ the issue's cases
 
 def test_a_missing_bias_on_all_ones_inputs_is_no_factor():

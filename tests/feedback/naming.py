@@ -4,10 +4,12 @@ figure, ``benchmarks/feedback_naming.py`` prints it).
 
 ``expected.toml`` gives, for each submission, the namings that are right: the id of a
 known mistake (``reference/hwN/misconceptions.py``), or, after ``~``, a phrase of the
-sentence the diagnosis writes (a mutant's wording, a generic remark).  A submission
-counts when some failed test names its mistake and nothing in its feedback misleads:
-no other known mistake, no other mutant wording, no generic remark ("exactly 2 times
-the expected ones") that is not one of its namings.
+sentence the grader writes: a mutant's wording, a generic remark, or a hidden suite's
+own message (hw6's calls pass handles, so its suite names most mistakes itself).  A
+submission counts when some failed test names its mistake and nothing in its feedback
+misleads: no other known mistake, no other mutant wording, no generic remark ("exactly
+2 times the expected ones") and no suite hint (a "Hint: " line of a test that carries
+no known mistake) that is not one of its namings.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ GENERIC = ("Your values are exactly", "Your values are the negatives", "Your val
            "Your gradient is the negative", "Your gradient is exactly", "Your result is the transpose")
 #: How a mutant's explanation starts (grader.diagnosis.wording).
 MUTANT = "Hint: your result equals the correct one"
+#: How a hint line starts: in a test without known mistakes, one that is neither a
+#: mutant's nor a generic remark is the hidden suite's own (hw6, hw7).
+HINT = "Hint: "
 
 
 @dataclass
@@ -64,18 +69,22 @@ def judge(name: str, doc: dict, names: list[str]) -> Verdict:
     for test in doc.get("tests", []):
         if test.get("status") != "failed":
             continue
-        for hint in (test.get("extra_data") or {}).get("hints", []):
+        hints = (test.get("extra_data") or {}).get("hints", [])
+        for hint in hints:
             if hint in ids:
                 verdict.named = True
             elif hint not in verdict.misleading:
                 verdict.misleading.append(hint)
         for line in str(test.get("output", "")).splitlines():
             claims = [g for g in GENERIC if g in line]
-            if line.startswith(MUTANT) or claims:
-                if any(p in line for p in phrases):
+            named = any(p in line for p in phrases)
+            if line.startswith(MUTANT) or claims or (line.strip().startswith(HINT) and not hints):
+                if named:
                     verdict.named = True
                 elif line.strip() not in verdict.misleading:
                     verdict.misleading.append(line.strip())
+            elif named:  # the suite's own message says what the mistake is
+                verdict.named = True
     return verdict
 
 

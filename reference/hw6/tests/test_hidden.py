@@ -34,6 +34,7 @@ from grader.sandbox import Handle
 torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.0).step()
 
 ROWS, TRAIN_ROWS, TEST_ROWS = 532, 200, 332
+FEATURES = ("npreg", "glu", "bp", "skin", "bmi", "ped", "age")
 SHAPES = [(6, 7), (6,), (4, 6), (4,), (1, 4), (1,)]
 REF_NAMES = ["linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias",
              "linear3.weight", "linear3.bias"]
@@ -215,6 +216,16 @@ def _train_variant(reference, weights, batches, epochs, lr, mistake):
 
 # ================================================================ PimaDataset (39)
 
+def _not_the_width(n, label):
+    """A clear failure where len(dataset) is the number of features (x.shape[1], 7)."""
+    if n == len(FEATURES):
+        fail(bilingual(en=f"len({label}) is {n}, the number of features in a row, not the number "
+                          "of samples: __len__ returns the number of rows, x.shape[0] (len(x)); "
+                          "x.shape[1] is the width of a row.",
+                       zh=f"len({label}) 是 {n}，这是一行中特征的个数，不是样本数：__len__ 应返回"
+                          "行数，即 x.shape[0]（len(x)）；x.shape[1] 是一行的宽度。"))
+
+
 @pytest.mark.points(3)
 def test_len_whole_file(student, data_dir):
     """PimaDataset: len(dataset) is 532, the rows of the file without its header line
@@ -222,6 +233,7 @@ def test_len_whole_file(student, data_dir):
     中文：PimaDataset: len(dataset) 为 532，即文件去掉表头后的行数
     """
     n = _length(student.PimaDataset(_path(data_dir)), "PimaDataset(path)")
+    _not_the_width(n, "PimaDataset(path)")
     if n == ROWS + 1:
         fail(bilingual(en=f"len(PimaDataset(path)) is {n}, one more than the rows: do not count "
                           "the header line (npreg,glu,bp,...) as a row.",
@@ -243,6 +255,7 @@ def test_split_lengths(student, data_dir):
     for split, expected in (("train", TRAIN_ROWS), ("test", TEST_ROWS)):
         label = f"PimaDataset(path, split={split!r})"
         n = _length(student.PimaDataset(_path(data_dir), split=split), label)
+        _not_the_width(n, label)
         if n == ROWS:
             fail(bilingual(en=f"len({label}) is {n}, every row of the file: the split filter was "
                               f"ignored. Keep only the rows whose split column equals {split!r}.",
@@ -685,6 +698,12 @@ def _epoch(loader, label):
     return batches
 
 
+def _equal_batches(got, expected):
+    """Whether two lists of (x, y) batches hold the same values in the same order."""
+    return len(got) == len(expected) and all(
+        is_close(x, ex) and is_close(y, ey) for (x, y), (ex, ey) in zip(got, expected))
+
+
 def _same_batches(got, expected, label, hint=""):
     if len(got) != len(expected):
         fail(bilingual(en=f"{label} gave {len(got)} batches, expected {len(expected)}.",
@@ -812,8 +831,25 @@ def test_make_loaders_train_order(student, reference, rng):
             expected = list(DataLoader(Subset(pairs, indices), batch_size=ML_BATCH, shuffle=True,
                                        generator=torch.Generator().manual_seed(seed)))
         got = _epoch(train_loader, "train_loader")
-        _same_batches(got, expected, bilingual(en=f"train_loader (seed {seed})",
-                                               zh=f"train_loader（种子 {seed}）"), hint)
+        label = bilingual(en=f"train_loader (seed {seed})", zh=f"train_loader（种子 {seed}）")
+        if indices is not None and _equal_batches(
+                got, list(DataLoader(Subset(pairs, indices), batch_size=ML_BATCH, shuffle=False))):
+            _same_batches(got, expected, label, bilingual(
+                en="Hint: your train loader gives the train samples in the split's order, the same "
+                   "every epoch: it does not shuffle. Mini-batch SGD needs the batches drawn anew "
+                   "each epoch: DataLoader(train_set, batch_size, shuffle=True, "
+                   "generator=torch.Generator().manual_seed(seed)).",
+                zh="提示：你的 train loader 按划分的顺序给出训练样本，每个 epoch 都一样：它没有打乱。"
+                   "小批量随机梯度下降需要每个 epoch 重新抽取批次：DataLoader(train_set, batch_size, "
+                   "shuffle=True, generator=torch.Generator().manual_seed(seed))。"))
+        if len(got) == len(expected) - 1 and len(expected[-1][0]) < ML_BATCH and \
+                _equal_batches(got, expected[:-1]):
+            _same_batches(got, expected, label, bilingual(
+                en="Hint: your train loader leaves out the last, smaller batch (drop_last=True): "
+                   "keep it, drop_last=False (the default), so that every sample is trained on.",
+                zh="提示：你的 train loader 丢掉了最后一个较小的批次（drop_last=True）：请保留它，"
+                   "即 drop_last=False（默认值），这样每个样本都参与训练。"))
+        _same_batches(got, expected, label, hint)
 
 
 @pytest.mark.points(2)
@@ -1068,7 +1104,14 @@ def test_evaluate_accuracy(student, reference, rng, device):
     per_batch = float(np.mean([float((p == y).float().mean()) for p, (_, y) in zip(predicted, batches)]))
     broadcast = sum(float((p.reshape(-1) == y).sum()) for p, (_, y) in zip(predicted, batches)) / \
         sum(len(y) for _, y in batches)
-    known = [(per_batch, bilingual(
+    last = float((predicted[-1] == batches[-1][1]).float().mean())
+    known = [(last, bilingual(
+                 en="that is the accuracy of the last batch alone: your accuracy is overwritten "
+                    "batch after batch. Count the right predictions over all batches and divide by "
+                    "the number of samples.",
+                 zh="那只是最后一个批次的准确率：你的准确率在每个批次都被覆盖了。请统计所有批次中"
+                    "预测正确的个数，再除以样本数。")),
+             (per_batch, bilingual(
                  en="you averaged the accuracies of the batches: the last batch is smaller, so "
                     "that is not the accuracy over the samples. Count the right predictions over "
                     "all batches and divide by the number of samples.",
