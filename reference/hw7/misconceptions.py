@@ -519,17 +519,20 @@ RUNNING_VAR_ZEROS_ZH = (
 @misconception("l1_penalty", id="penalty_no_lambda", hint=PENALTY_NO_LAMBDA, hint_zh=PENALTY_NO_LAMBDA_ZH,
                seen=SEEN_PENALTY_NO_LAMBDA)
 def l1_no_lambda(reference, weights, lam):
-    if lam == 1:
-        raise ValueError("the same as the reference with λ = 1")
-    return reference.l1_penalty(weights, 1.0)
+    return _without_lambda(reference.l1_penalty, weights, lam)
 
 
 @misconception("l2_penalty", id="penalty_no_lambda", hint=PENALTY_NO_LAMBDA, hint_zh=PENALTY_NO_LAMBDA_ZH,
                seen=SEEN_PENALTY_NO_LAMBDA)
 def l2_no_lambda(reference, weights, lam):
+    return _without_lambda(reference.l2_penalty, weights, lam)
+
+
+def _without_lambda(penalty, weights, lam):
+    """The reference's ``penalty`` with λ = 1, whatever ``lam``; raises where lam is 1."""
     if lam == 1:
         raise ValueError("the same as the reference with λ = 1")
-    return reference.l2_penalty(weights, 1.0)
+    return penalty(weights, 1.0)
 
 
 @misconception("dropout_forward", id="dropout_scale_p", hint=DROPOUT_SCALE_P, hint_zh=DROPOUT_SCALE_P_ZH, output=0,
