@@ -190,6 +190,7 @@ SEEN_KEEP_PROB = ("FortiLeiZhang/cs231n: code/cs231n/assignment2/cs231n/layers.p
                   "(mask = (np.random.rand(*x.shape) < p) / p)",
                   "kantarcise/cs231n: src/assignment2/cs231n/layers.py",
                   "mejwaller/CS231n: layers.py",
+                  "Deeplayer/CS231n-winter-2016: Neural_Networks/layers.py",
                   "nilbahaaeddine/M1_CNN: src/classes/dropout.py")  # binomial(1, p) / p
 SEEN_LEGACY_SEED = ("kantarcise/cs231n: src/assignment2/cs231n/layers.py "
                     "(np.random.seed(dropout_param['seed']), then np.random.rand)",
@@ -201,7 +202,15 @@ SEEN_MOMENTUM_SWAPPED = ("kingtaurus/cs231n: assignment2/cs231n/layers.py "
 SEEN_RUNNING_VAR_ZEROS = ("FortiLeiZhang/cs231n: code/cs231n/assignment2/cs231n/layers.py "
                           "(bn_param.get('running_var', np.zeros_like(gamma)))",
                           "kantarcise/cs231n: src/assignment2/cs231n/layers.py "
-                          "(bn_param.get(\"running_var\", np.zeros(D, dtype=x.dtype)), CS231n's starter code)")
+                          "(bn_param.get(\"running_var\", np.zeros(D, dtype=x.dtype)), CS231n's starter code)",
+                          "Deeplayer/CS231n-winter-2016: Neural_Networks/layers.py",
+                          "CS231n-zju/CS231n: GuangMin/assignment2/cs231n/layers.py",
+                          "iworldtong/cs231n-assignments: utils/layers.py")
+SEEN_NOT_RESCALED = ("CS231n-zju/CS231n: JianBo/assignment2/cs231n/layers.py (mask = np.random.binomial(n=1, "
+                     "p=1.0-p); out = x*mask; dx = dout*mask)",
+                     "Ontheway361/stanford_cs231n: level_2.0/utils/layers.py (mask = rand < (1-p); out = mask * x)")
+SEEN_EVAL_SCALED = ("Ontheway361/stanford_cs231n: level_2.0/utils/layers.py (elif mode == 'test': out = x * (1-p))",)
+SEEN_EPS_1E3 = ("Deeplayer/CS231n-winter-2016: CNN/layers.py (bn_param.get('eps', 1e-3))",)
 SEEN_L2_HALF = ("Huqicheng/Q-Net: deeplearning/reg.py (.5 * lam * np.sum(W * W))",
                 "monishramadoss/madml: madml/madml/regularization.py")
 SEEN_L2_NORM = ("Jimmer942/holbertonschool-machine_learning: supervised_learning/0x05-regularization/"
@@ -283,7 +292,8 @@ def _unlike(expected, wrong):
     return wrong
 
 
-@misconception("dropout_backward", id="dropout_not_rescaled", hint=DROPOUT_NOT_RESCALED, hint_zh=DROPOUT_NOT_RESCALED_ZH)
+@misconception("dropout_backward", id="dropout_not_rescaled", hint=DROPOUT_NOT_RESCALED, hint_zh=DROPOUT_NOT_RESCALED_ZH,
+               seen=SEEN_NOT_RESCALED)
 def dropout_backward_not_rescaled(reference, dout, cache):
     # The student kept the mask in the cache; a 0/1 mask (or its scaled twin) is read
     # as 0/1: the variant's dx is dout wherever an entry was kept, 0 elsewhere.
@@ -319,7 +329,8 @@ def _dropout(reference, x, p, train, seed, *, mode, keep, scale):
 
 
 @misconception("dropout_forward", id="dropout_not_rescaled", hint=DROPOUT_FORWARD_NOT_RESCALED, hint_zh=DROPOUT_FORWARD_NOT_RESCALED_ZH,
-               output=0)
+               output=0,
+               seen=SEEN_NOT_RESCALED)
 def dropout_forward_not_rescaled(reference, x, p, train, seed):
     return _dropout(reference, x, p, train, seed, mode="train", keep=lambda r: r >= p, scale=1.0)
 
@@ -366,7 +377,8 @@ def dropout_forward_in_eval_not_rescaled(reference, x, p, train, seed):
     return _dropout(reference, x, p, train, seed, mode="eval", keep=lambda r: r >= p, scale=1.0)
 
 
-@misconception("dropout_forward", id="dropout_eval_scaled", hint=DROPOUT_EVAL_SCALED, hint_zh=DROPOUT_EVAL_SCALED_ZH, output=0)
+@misconception("dropout_forward", id="dropout_eval_scaled", hint=DROPOUT_EVAL_SCALED, hint_zh=DROPOUT_EVAL_SCALED_ZH, output=0,
+               seen=SEEN_EVAL_SCALED)
 def dropout_eval_scaled(reference, x, p, train, seed):
     return _dropout(reference, x, p, train, seed, mode="eval", keep=lambda r: 1.0, scale=1.0 - p)
 
@@ -421,7 +433,8 @@ def bn_default_eps_1e8(reference, x, gamma, beta, bn_param):
     return _batchnorm(reference, x, gamma, beta, bn_param, default_eps=1e-8)
 
 
-@misconception("batchnorm_forward", id="bn_default_eps_1e-3", hint=BN_DEFAULT_EPS_1E3, hint_zh=BN_DEFAULT_EPS_1E3_ZH, output=0)
+@misconception("batchnorm_forward", id="bn_default_eps_1e-3", hint=BN_DEFAULT_EPS_1E3, hint_zh=BN_DEFAULT_EPS_1E3_ZH, output=0,
+               seen=SEEN_EPS_1E3)
 def bn_default_eps_1e3(reference, x, gamma, beta, bn_param):
     return _batchnorm(reference, x, gamma, beta, bn_param, default_eps=1e-3)
 
