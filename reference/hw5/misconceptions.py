@@ -98,7 +98,9 @@ SEEN_PDF_NO_2PI = ("orbxball/ML2017: hw2/generative.py (1 / det(cov)**0.5 * np.e
 SEEN_PDF_2PI_HALF = ("alvinbhou/ML2017: hw2/hw2_generative.py (para1 = 1 / ((2 * pi) ** (1/2)))",)
 SEEN_SOFTMAX_GLOBAL_MAX = ("kingtaurus/cs231n: assignment1/cs231n/classifiers/softmax.py (max_f = np.max(f); f -= max_f)",
                            "hershic/cs231n: classifiers/softmax.py (scores - np.max(scores), in forward_vectorized)")
-SEEN_SOFTMAX_NO_MAX = ("hershic/cs231n: classifiers/softmax.py (local_scores = np.exp(scores), in forward_naive)",)
+SEEN_SOFTMAX_NO_MAX = ("hershic/cs231n: classifiers/softmax.py (local_scores = np.exp(scores), in forward_naive)",
+                       "xavi1989/cs231n: CS231N/assignment1/cs231n/classifiers/softmax.py (scores = pow(math.e, X1))",
+                       "xavi1989/cs231n: CS231N/MyHW/assignment1/cs231n/classifiers/softmax.py (score = np.exp(score))")
 SEEN_BCE_SUM = ("zfireear/Machine-Learning: logistic_regression/lrcode.md",  # HW2's sample code
                 "ChenHaoHSU/ML2019SPRING: hw2/hw2_logistic.py (-np.dot(Y_label, np.log(y_pred)) - np.dot(...))",
                 "harry830622/ML2017: hw2/logistic.py (np.sum(-(y_hat.T.dot(np.log(y)) + ...)))")
