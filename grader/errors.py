@@ -9,6 +9,7 @@ shows a bare traceback or ``AssertionError``; tests raise these (directly or thr
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from grader.i18n import _
@@ -30,6 +31,10 @@ __all__ = [
     "ConfigurationError",
     "GraderFault",
 ]
+
+#: Chinese characters and full-width punctuation: no space goes between two of them.
+_CJK_RANGES = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_CJK = re.compile(f"[{_CJK_RANGES}]")
 
 
 def closest(name: str, candidates: "Iterable[str]") -> str | None:
@@ -99,6 +104,16 @@ class StudentCodeError(Exception):
     def where(self) -> str:
         return f"`{self.function}`" if self.function else _("your code")
 
+    def _say(self, template: str, **values) -> str:
+        """``template`` (already translated) formatted with ``where=self.where`` and
+        ``values``.  Where ``where`` is itself Chinese ("你的代码"), the spaces that a
+        Chinese template puts around ``{where}`` for a function's name go: "`f` 返回了…",
+        but "你的代码返回了…"."""
+        if _CJK.match(self.where[:1]):
+            template = re.sub(rf"(?<=[{_CJK_RANGES}]) \{{where\}}", "{where}", template)
+            template = re.sub(rf"\{{where\}} (?=[{_CJK_RANGES}]|\{{detail\}})", "{where}", template)
+        return template.format(where=self.where, **values)
+
     @property
     def student_message(self) -> str:  # pragma: no cover - overridden
         return self.detail
@@ -125,8 +140,8 @@ class StudentException(StudentCodeError):
 
     @property
     def student_message(self) -> str:
-        text = _("{where} raised {exception}: {message}").format(
-            where=self.where, exception=self.exc_type, message=self.message).rstrip(": ")
+        text = self._say(_("{where} raised {exception}: {message}"),
+                         exception=self.exc_type, message=self.message).rstrip(": ")
         if self.traceback:
             text += "\n" + self.traceback.rstrip()
         return text
@@ -137,8 +152,7 @@ class NotImplementedYet(StudentException):
 
     @property
     def student_message(self) -> str:
-        return _("{where} is not implemented yet (it raises NotImplementedError).").format(
-            where=self.where)
+        return self._say(_("{where} is not implemented yet (it raises NotImplementedError)."))
 
 
 class StudentExit(StudentCodeError):
@@ -151,9 +165,8 @@ class StudentExit(StudentCodeError):
 
     @property
     def student_message(self) -> str:
-        text = _("{where} called exit() / sys.exit({code}); a graded function must return "
-                 "its result instead. Remove the exit call.").format(where=self.where,
-                                                                      code=self.code)
+        text = self._say(_("{where} called exit() / sys.exit({code}); a graded function must "
+                           "return its result instead. Remove the exit call."), code=self.code)
         if self.traceback:
             text += "\n" + self.traceback.rstrip()
         return text
@@ -185,7 +198,7 @@ class StudentTimeout(StudentCodeError):
             text = _("{where} timed out after {seconds:g} s (the per-call time limit). Look for "
                      "an infinite loop (a `while` whose condition never becomes false) or work "
                      "that grows far too fast.")
-        return text.format(where=self.where, seconds=self.seconds)
+        return self._say(text, seconds=self.seconds)
 
 
 class WorkerCrashed(StudentCodeError):
@@ -197,10 +210,10 @@ class WorkerCrashed(StudentCodeError):
 
     @property
     def student_message(self) -> str:
-        return _("the process running your code died while running {where} ({how}). This "
-                 "happens with os._exit(), a crash in native code, or using far too much "
-                 "memory. A fresh process was started for the remaining tests.").format(
-                     where=self.where, how=self.how)
+        return self._say(_("the process running your code died while running {where} ({how}). "
+                           "This happens with os._exit(), a crash in native code, or using far "
+                           "too much memory. A fresh process was started for the remaining "
+                           "tests."), how=self.how)
 
 
 class LimitExceeded(StudentCodeError):
@@ -220,7 +233,7 @@ class LimitExceeded(StudentCodeError):
 
     @property
     def student_message(self) -> str:
-        return f"{self.where} {self.detail}"
+        return self._say("{where} {detail}", detail=self.detail)
 
 
 class SubmissionNotImportable(StudentCodeError):
@@ -253,8 +266,8 @@ class MissingFunction(StudentCodeError):
 
     @property
     def student_message(self) -> str:
-        return _("your file does not define {where}. Keep the names and signatures of the "
-                 "stub.").format(where=self.where)
+        return self._say(_("your file does not define {where}. Keep the names and signatures "
+                           "of the stub."))
 
 
 class ValueCannotCross(StudentCodeError):
@@ -262,8 +275,8 @@ class ValueCannotCross(StudentCodeError):
 
     @property
     def student_message(self) -> str:
-        return _("{where} returned a value that cannot be graded: {detail}").format(
-            where=self.where, detail=self.detail)
+        return self._say(_("{where} returned a value that cannot be graded: {detail}"),
+                         detail=self.detail)
 
 
 class ConfigurationError(Exception):

@@ -122,6 +122,21 @@ def test_messages_in_each_language():
         i18n.use("fr")
 
 
+def test_no_space_between_chinese_words_around_where():
+    """"你的代码返回了…" (no stray space after 你的代码), but "`f` 返回了…" (a space after
+    a function's name in backquotes); the English keeps its spaces."""
+    from grader.errors import LimitExceeded, StudentTimeout, ValueCannotCross, WorkerCrashed
+
+    with using("zh"):
+        assert ValueCannotCross(None, "x").student_message == "你的代码返回了无法评分的值：x"
+        assert ValueCannotCross("f", "x").student_message == "`f` 返回了无法评分的值：x"
+        assert StudentTimeout(None, 2.0).student_message.startswith("你的代码运行超过 2 秒")
+        assert "在运行你的代码时崩溃了" in WorkerCrashed(None, "SIGKILL").student_message
+        assert "在运行 `f` 时崩溃了" in WorkerCrashed("f", "SIGKILL").student_message
+        assert LimitExceeded(None, "memory_mb", "用了太多内存").student_message == "你的代码用了太多内存"
+    assert ValueCannotCross(None, "x").student_message == "your code returned a value that cannot be graded: x"
+
+
 # ---------------------------------------------------------------------- end to end
 
 WRONG = {  # hw3's reference with mistakes that no known mistake describes

@@ -7,8 +7,9 @@ return value matches the variant's, the student reads the hint, in English or in
 Chinese (``hint_zh``).  A mistake in ``forward`` or ``mse`` also spoils
 ``grid_search``'s costs, so it is declared for ``grid_search`` too, with the same id
 and hint.  ``seen`` says where each mistake was found in public student code for
-these very exercises (Liu Er's lecture 2, "linear model" homework, and the
-train/test-split helpers of Chinese machine-learning course repositories).
+these very exercises (Liu Er's lecture 2, "linear model" homework, the
+train/test-split helpers of Chinese machine-learning course repositories, Hung-yi Lee's
+homework validation splits, and Andrew Ng's ½-MSE cost).
 """
 
 import numpy as np
@@ -92,6 +93,21 @@ SEEN_BY_3 = ("abeeto/PyTorchCodeCloneAnalysis: GHData/sarvesh211999_PyTorch/Line
 SEEN_SPLIT = ("qxk152/ML: module_selection.py",
               "xq-mys/ml_imooc: code/knn/KNN3.py",
               "pidada/---: Zero_LinearRegression/Model_Selection.py")
+SEEN_TRUNCATED = SEEN_SPLIT + ("babu7/ML2017FALL: hw2/logistic.py (split_valid_set: valid_data_size = "
+                               "int(floor(all_data_size * percentage)), Lee's homework 2 sample code)",)
+SEEN_MESHGRID = ("qj118/pytorchDemo: liner2.py ([w, b] = np.meshgrid(W, B): one row per b)",
+                 "aflycanfly/deep-learning: pytorch_liu/class1_linear_work.py",
+                 "HuangCongQing/pytorch: PyTorch深度学习实践/02线性模型exercise.py")
+SEEN_HALF = ("hasnatahmed331/Machine_learning: Cost.py (total_cost = (1 / (2 * m))*total_cost)",
+             "anilnellutla/jupyter-notebooks: scratch/2_cost_function.py",
+             "sidhantkumar1315/HousePricePredictionModel: house_price_ml.py")
+SEEN_FLAT = ("rainbowlzx/-: 11.1-11.7/Lesson2线性模型.py (mse_list.append(l_sum / 3), a flat list)",
+             "Langwenchong/learnPytorch: 02.py",
+             "lhxcf/WebSpider: MachineLearning/线性模型.py")
+SEEN_TRAIN_FIRST = ("joe0123/HYML2020: HW01/train.py (k = int(index.shape[0] * (1 - val_split)); "
+                    "train = index[:k], val = index[k:])",
+                    "chouxianyu/LHY_ML2020_Codes: hw2_classification/logistic_regression/"
+                    "hw2_logistic_regression.py (train_size = int(len(X) * (1 - valid_ratio)))")
 
 
 # ---------------------------------------------------------------- forward and mse
@@ -198,7 +214,8 @@ def grid_search_ties_last(reference, x, y, ws, bs=(0.0,)):
     return _grid_search(x, y, ws, bs, reference=reference, ties_last=True)
 
 
-@misconception("grid_search", id="costs_transposed", hint=COSTS_TRANSPOSED[0], hint_zh=COSTS_TRANSPOSED[1])
+@misconception("grid_search", id="costs_transposed", hint=COSTS_TRANSPOSED[0], hint_zh=COSTS_TRANSPOSED[1],
+               seen=SEEN_MESHGRID)
 def grid_search_costs_transposed(reference, x, y, ws, bs=(0.0,)):
     return _grid_search(x, y, ws, bs, reference=reference, transposed=True)
 
@@ -211,7 +228,7 @@ def _split(x, y, perm_x, perm_y, n_dev):
 
 
 @misconception("train_dev_split", id="n_dev_truncated", hint=N_DEV_TRUNCATED[0], hint_zh=N_DEV_TRUNCATED[1],
-               seen=SEEN_SPLIT)
+               seen=SEEN_TRUNCATED)
 def split_n_dev_truncated(reference, x, y, dev_fraction, seed):
     perm = np.random.default_rng(seed).permutation(len(x))
     return _split(x, y, perm, perm, int(dev_fraction * len(x)))
@@ -226,6 +243,7 @@ def split_legacy_rng(reference, x, y, dev_fraction, seed):
 @misconception("train_dev_split", id="dev_train_swapped", hint=DEV_TRAIN_SWAPPED[0],
                hint_zh=DEV_TRAIN_SWAPPED[1], seen=["lionztt/meachine_learning: model_selection/train_test_split.py"])
 def split_dev_train_swapped(reference, x, y, dev_fraction, seed):
+    _not_train_first(x, dev_fraction)
     x_train, y_train, x_dev, y_dev = reference.train_dev_split(x, y, dev_fraction, seed)
     return x_dev, y_dev, x_train, y_train
 
@@ -242,3 +260,66 @@ def split_y_shuffled_separately(reference, x, y, dev_fraction, seed):
 def split_sklearn_order(reference, x, y, dev_fraction, seed):
     x_train, y_train, x_dev, y_dev = reference.train_dev_split(x, y, dev_fraction, seed)
     return x_train, x_dev, y_train, y_dev
+
+
+# ---------------------------------------------------------------- more mistakes, from the code we read
+
+MSE_HALF = (
+    "your cost is half the MSE, (1/(2N)) Σ (ŷₙ − yₙ)²: that is the convention of Andrew "
+    "Ng's course (the ½ cancels in the gradient).  Here the MSE is (1/N) Σ (ŷₙ − yₙ)², "
+    "with no ½.",
+    "你的代价是均方误差的一半 (1/(2N)) Σ (ŷₙ − yₙ)²：这是吴恩达课程的写法（½ 在求梯度时会被约掉）。"
+    "这里的均方误差是 (1/N) Σ (ŷₙ − yₙ)²，没有 ½。")
+COSTS_FLAT = (
+    "your costs is a flat list, one cost per (w, b) in the order of your loops (like the "
+    "lecture's mse_list): return a 2-D array of shape (len(ws), len(bs)), "
+    "costs[i, j] = mse(forward(x, ws[i], bs[j]), y) (np.array(mse_list).reshape(len(ws), "
+    "len(bs)) if you looped over ws outside and bs inside).",
+    "你的 costs 是一个一维列表，按循环顺序每个 (w, b) 一个代价（和课上的 mse_list 一样）：应返回形状为 "
+    "(len(ws), len(bs)) 的二维数组，costs[i, j] = mse(forward(x, ws[i], bs[j]), y)"
+    "（如果外层循环 ws、内层循环 bs，可以用 np.array(mse_list).reshape(len(ws), len(bs))）。")
+TRAIN_FIRST = (
+    "your train set comes first in the permutation (train = perm[:k], k = int((1 − "
+    "dev_fraction)·N)): the contract takes the dev set first, n_dev = round(dev_fraction·N), "
+    "dev = perm[:n_dev], train = perm[n_dev:].",
+    "你的训练集取自排列的前面（train = perm[:k]，k = int((1 − dev_fraction)·N)）：约定是先取开发集，"
+    "n_dev = round(dev_fraction·N)，dev = perm[:n_dev]，train = perm[n_dev:]。")
+
+
+def _mse_half(y_pred, y):
+    return _mse_sum(y_pred, y) / (2.0 * len(y))
+
+
+@misconception("mse", id="mse_half", hint=MSE_HALF[0], hint_zh=MSE_HALF[1], seen=SEEN_HALF)
+def mse_half(reference, y_pred, y):
+    return _mse_half(y_pred, y)
+
+
+@misconception("grid_search", id="mse_half", hint=MSE_HALF[0], hint_zh=MSE_HALF[1], seen=SEEN_HALF)
+def grid_search_mse_half(reference, x, y, ws, bs=(0.0,)):
+    return _grid_search(x, y, ws, bs, reference=reference, mse=_mse_half)
+
+
+@misconception("grid_search", id="costs_flat", hint=COSTS_FLAT[0], hint_zh=COSTS_FLAT[1], seen=SEEN_FLAT)
+def grid_search_costs_flat(reference, x, y, ws, bs=(0.0,)):
+    w_best, b_best, costs = reference.grid_search(x, y, ws, bs)
+    return w_best, b_best, np.asarray(costs, dtype=np.float64).ravel()
+
+
+@misconception("train_dev_split", id="train_first", hint=TRAIN_FIRST[0], hint_zh=TRAIN_FIRST[1],
+               seen=SEEN_TRAIN_FIRST)
+def split_train_first(reference, x, y, dev_fraction, seed):
+    _not_train_first(x, dev_fraction)
+    x, y = np.asarray(x), np.asarray(y)
+    perm = np.random.default_rng(seed).permutation(len(x))
+    k = int(len(x) * (1 - dev_fraction))
+    return x[perm[:k]], y[perm[:k]], x[perm[k:]], y[perm[k:]]
+
+
+def _not_train_first(x, dev_fraction):
+    """Raise where train_first and dev_train_swapped give one split (k = int((1 − f)·N)
+    equal to n_dev = round(f·N), e.g. f = 0.5 with N even): that call tells neither
+    mistake apart, so neither hint is shown for it."""
+    n = len(x)
+    if int(n * (1 - dev_fraction)) == round(dev_fraction * n):
+        raise ValueError("train_first and dev_train_swapped coincide here")

@@ -7,6 +7,12 @@ matches the variant's, the student reads the hint.  A mistake in ``loss`` or
 ``loss_gradient`` also spoils ``fit_gd`` (and one in ``fit_closed_form`` spoils
 ``select_lambda``), so those functions declare the same mistake under the same id,
 computed as a submission that reuses its own wrong function would compute it.
+
+``seen`` says where each mistake was found in public student code for these very
+exercises: Hung-yi Lee's ML homework 1 (PM2.5 regression with Adagrad and
+regularization, NTU ML 2017–2020 repositories), the lecture's Pokémon demo, and course
+labs on polynomial features.  A mistake without ``seen`` was not found in the code we
+read; it comes from the issue's trial run.
 """
 
 import numpy as np
@@ -76,6 +82,33 @@ DEV_ERROR_SUM = (
     "(1/M) Σ (y_dev − ŷ_dev)², so that it does not grow with the dev set's size.",
     "你的开发集误差是求和：dev_mse 是开发集上的均方误差 (1/M) Σ (y_dev − ŷ_dev)²，这样它不会随开发集的大小而增大。")
 
+# ------------------------------------------------------------ where they were seen
+
+SEEN_POLY_X0 = ("Apress/deep-learning-w-python: code/chapter02/chapter2.py "
+                "(numpy.power(x_train, i) for i in xrange(0, degree), printed as degree − 1)",
+                "nailbiter/for: forpython/forml/toy.py")
+SEEN_POLY_ONES = ("orfeasliossatos/ML_course: labs/ex03/template/build_polynomial.py "
+                  "(x ** d for d in range(degree + 1))",
+                  "david-schroeter/ML_course: labs/ex03/template/build_polynomial.py",
+                  "ChenHaoHSU/ML2019SPRING: hw1/train.py (np.c_[train_X, np.ones(...)], the bias as a feature)")
+SEEN_LOSS_MEAN = ("prprprpony/ML2019SPRING: hw1/adagrad-train.py (grad = -2/N * np.matmul(xt, delta_y))",
+                  "joe0123/HYML2020: HW01/train.py (np.sum(diff ** 2) / train_x.shape[0])")
+SEEN_BIAS_REG_GRADIENT = ("victoresque/ML2017FALL: hw1/util.py (+ 2 * reg * w, w with the bias's column)",
+                          "jimpei8989/ML2019SPRING: hw1/Reproduce/Best/train.py (+ 2 * lamb * w.T, "
+                          "X with a column of ones)")
+SEEN_BIAS_REG_CLOSED = ("victoresque/ML2017FALL: hw1/train.py (Lambda * np.identity(train_X.shape[1]) "
+                        "on the homogeneous X)",)
+SEEN_MISSING_2 = ("joe0123/HYML2020: HW01/train.py (dw = -np.dot(train_x.T, diff) + …)",
+                  "HHU-ANN/linear-regression-AcompliceCC: _02_Linear_Regression/Linear_Regression.py "
+                  "(grad = (X.T @ (X @ w - y)) + 0.1 * w)")
+SEEN_REG_MISSING_2 = ("ChenHaoHSU/ML2019SPRING: hw2/hw2_logistic.py (w_grad = … + lamda*w, in homework 2's "
+                      "logistic regression)",)
+SEEN_REG_SIGN = ("mhfu0/ML2017FALL: hw1/train_linear.py (w_grad[i] -= np.dot(2*dy, x.T[i]) + 2*ld*w[i])",
+                 "yistLin/ML2017: hw1/gradient_descent.py (w_grad - reg_lambda * w)")
+SEEN_LOSSES_AFTER = ("joe0123/HYML2020: HW01/train.py (the loss appended after w -= …)",)
+SEEN_ADAGRAD_SHARED = ("victoresque/ML2017FALL: hw1/train.py (g_norm_sum += np.square(np.linalg.norm(g)))",
+                       "prprprpony/ML2019SPRING: hw1/adagrad-train.py (prev_gra += np.sum(np.square(grad)))")
+
 
 def _f64(*arrays):
     return [np.asarray(a, dtype=np.float64) for a in arrays]
@@ -83,13 +116,15 @@ def _f64(*arrays):
 
 # ------------------------------------------------------------ polynomial_features
 
-@misconception("polynomial_features", id="poly_starts_at_x0", hint=POLY_STARTS_AT_X0[0], hint_zh=POLY_STARTS_AT_X0[1])
+@misconception("polynomial_features", id="poly_starts_at_x0", hint=POLY_STARTS_AT_X0[0], hint_zh=POLY_STARTS_AT_X0[1],
+               seen=SEEN_POLY_X0)
 def poly_starts_at_x0(reference, x, degree):
     x = np.asarray(x, dtype=np.float64)
     return np.stack([x ** k for k in range(degree)], axis=1)
 
 
-@misconception("polynomial_features", id="poly_bias_column", hint=POLY_BIAS_COLUMN[0], hint_zh=POLY_BIAS_COLUMN[1])
+@misconception("polynomial_features", id="poly_bias_column", hint=POLY_BIAS_COLUMN[0], hint_zh=POLY_BIAS_COLUMN[1],
+               seen=SEEN_POLY_ONES)
 def poly_bias_column(reference, x, degree):
     x = np.asarray(x, dtype=np.float64)
     return np.stack([x ** k for k in range(degree + 1)], axis=1)
@@ -128,7 +163,8 @@ def _gradient(X, y, w, b, lam, *, mean=False, bias=False, scale=2.0, reg_scale=2
     return dw, float(db)
 
 
-@misconception("loss", id="loss_mean", hint=LOSS_MEAN[0], hint_zh=LOSS_MEAN[1])
+@misconception("loss", id="loss_mean", hint=LOSS_MEAN[0], hint_zh=LOSS_MEAN[1],
+               seen=SEEN_LOSS_MEAN)
 def loss_mean(reference, X, y, w, b, lam=0.0):
     return _loss(X, y, w, b, lam, mean=True)
 
@@ -138,22 +174,26 @@ def loss_bias_regularized(reference, X, y, w, b, lam=0.0):
     return _loss(X, y, w, b, lam, bias=True)
 
 
-@misconception("loss_gradient", id="loss_mean", hint=LOSS_MEAN[0], hint_zh=LOSS_MEAN[1])
+@misconception("loss_gradient", id="loss_mean", hint=LOSS_MEAN[0], hint_zh=LOSS_MEAN[1],
+               seen=SEEN_LOSS_MEAN)
 def gradient_mean(reference, X, y, w, b, lam=0.0):
     return _gradient(X, y, w, b, lam, mean=True)
 
 
-@misconception("loss_gradient", id="bias_regularized", hint=BIAS_REGULARIZED[0], hint_zh=BIAS_REGULARIZED[1])
+@misconception("loss_gradient", id="bias_regularized", hint=BIAS_REGULARIZED[0], hint_zh=BIAS_REGULARIZED[1],
+               seen=SEEN_BIAS_REG_GRADIENT)
 def gradient_bias_regularized(reference, X, y, w, b, lam=0.0):
     return _gradient(X, y, w, b, lam, bias=True)
 
 
-@misconception("loss_gradient", id="gradient_missing_2", hint=GRADIENT_MISSING_2[0], hint_zh=GRADIENT_MISSING_2[1])
+@misconception("loss_gradient", id="gradient_missing_2", hint=GRADIENT_MISSING_2[0], hint_zh=GRADIENT_MISSING_2[1],
+               seen=SEEN_MISSING_2)
 def gradient_missing_2(reference, X, y, w, b, lam=0.0):
     return _gradient(X, y, w, b, lam, scale=1.0, reg_scale=1.0)
 
 
-@misconception("loss_gradient", id="reg_gradient_missing_2", hint=REG_GRADIENT_MISSING_2[0], hint_zh=REG_GRADIENT_MISSING_2[1])
+@misconception("loss_gradient", id="reg_gradient_missing_2", hint=REG_GRADIENT_MISSING_2[0], hint_zh=REG_GRADIENT_MISSING_2[1],
+               seen=SEEN_REG_MISSING_2)
 def reg_gradient_missing_2(reference, X, y, w, b, lam=0.0):
     return _gradient(X, y, w, b, lam, reg_scale=1.0)
 
@@ -192,27 +232,32 @@ def _fit_gd(X, y, lam, lr, epochs, adagrad=False, *, loss_kw=None, grad_kw=None,
     return w, float(b), losses
 
 
-@misconception("fit_gd", id="loss_mean", hint=LOSS_MEAN[0], hint_zh=LOSS_MEAN[1])
+@misconception("fit_gd", id="loss_mean", hint=LOSS_MEAN[0], hint_zh=LOSS_MEAN[1],
+               seen=SEEN_LOSS_MEAN)
 def fit_gd_mean(reference, X, y, lam, lr, epochs, adagrad=False):
     return _fit_gd(X, y, lam, lr, epochs, adagrad, loss_kw={"mean": True}, grad_kw={"mean": True})
 
 
-@misconception("fit_gd", id="bias_regularized", hint=BIAS_REGULARIZED[0], hint_zh=BIAS_REGULARIZED[1])
+@misconception("fit_gd", id="bias_regularized", hint=BIAS_REGULARIZED[0], hint_zh=BIAS_REGULARIZED[1],
+               seen=SEEN_BIAS_REG_GRADIENT)
 def fit_gd_bias_regularized(reference, X, y, lam, lr, epochs, adagrad=False):
     return _fit_gd(X, y, lam, lr, epochs, adagrad, loss_kw={"bias": True}, grad_kw={"bias": True})
 
 
-@misconception("fit_gd", id="gradient_missing_2", hint=GRADIENT_MISSING_2[0], hint_zh=GRADIENT_MISSING_2[1])
+@misconception("fit_gd", id="gradient_missing_2", hint=GRADIENT_MISSING_2[0], hint_zh=GRADIENT_MISSING_2[1],
+               seen=SEEN_MISSING_2)
 def fit_gd_missing_2(reference, X, y, lam, lr, epochs, adagrad=False):
     return _fit_gd(X, y, lam, lr, epochs, adagrad, grad_kw={"scale": 1.0, "reg_scale": 1.0})
 
 
-@misconception("fit_gd", id="reg_gradient_missing_2", hint=REG_GRADIENT_MISSING_2[0], hint_zh=REG_GRADIENT_MISSING_2[1])
+@misconception("fit_gd", id="reg_gradient_missing_2", hint=REG_GRADIENT_MISSING_2[0], hint_zh=REG_GRADIENT_MISSING_2[1],
+               seen=SEEN_REG_MISSING_2)
 def fit_gd_reg_missing_2(reference, X, y, lam, lr, epochs, adagrad=False):
     return _fit_gd(X, y, lam, lr, epochs, adagrad, grad_kw={"reg_scale": 1.0})
 
 
-@misconception("fit_gd", id="losses_after_update", hint=LOSSES_AFTER_UPDATE[0], hint_zh=LOSSES_AFTER_UPDATE[1])
+@misconception("fit_gd", id="losses_after_update", hint=LOSSES_AFTER_UPDATE[0], hint_zh=LOSSES_AFTER_UPDATE[1],
+               seen=SEEN_LOSSES_AFTER)
 def fit_gd_losses_after(reference, X, y, lam, lr, epochs, adagrad=False):
     return _fit_gd(X, y, lam, lr, epochs, adagrad, after=True)
 
@@ -227,7 +272,8 @@ def fit_gd_adagrad_no_sqrt(reference, X, y, lam, lr, epochs, adagrad=False):
     return _fit_gd(X, y, lam, lr, epochs, adagrad, adagrad_step="no_sqrt")
 
 
-@misconception("fit_gd", id="adagrad_shared_G", hint=ADAGRAD_SHARED_G[0], hint_zh=ADAGRAD_SHARED_G[1])
+@misconception("fit_gd", id="adagrad_shared_G", hint=ADAGRAD_SHARED_G[0], hint_zh=ADAGRAD_SHARED_G[1],
+               seen=SEEN_ADAGRAD_SHARED)
 def fit_gd_adagrad_shared(reference, X, y, lam, lr, epochs, adagrad=False):
     return _fit_gd(X, y, lam, lr, epochs, adagrad, adagrad_step="shared")
 
@@ -256,12 +302,14 @@ def _select(reference, X_train, y_train, X_dev, y_dev, lams, *, fit=None, total=
     return (best if index else float(lams[best])), errors
 
 
-@misconception("fit_closed_form", id="bias_regularized", hint=BIAS_REGULARIZED[0], hint_zh=BIAS_REGULARIZED[1])
+@misconception("fit_closed_form", id="bias_regularized", hint=BIAS_REGULARIZED[0], hint_zh=BIAS_REGULARIZED[1],
+               seen=SEEN_BIAS_REG_CLOSED)
 def closed_form_bias_regularized(reference, X, y, lam):
     return _closed_form_bias_regularized(X, y, lam)
 
 
-@misconception("select_lambda", id="bias_regularized", hint=BIAS_REGULARIZED[0], hint_zh=BIAS_REGULARIZED[1])
+@misconception("select_lambda", id="bias_regularized", hint=BIAS_REGULARIZED[0], hint_zh=BIAS_REGULARIZED[1],
+               seen=SEEN_BIAS_REG_CLOSED)
 def select_lambda_bias_regularized(reference, X_train, y_train, X_dev, y_dev, lams):
     return _select(reference, X_train, y_train, X_dev, y_dev, lams, fit=_closed_form_bias_regularized)
 
@@ -374,3 +422,27 @@ def gradient_data_sign(reference, X, y, w, b, lam=0.0):
 @misconception("fit_gd", id="gradient_sign", hint=GRADIENT_SIGN[0], hint_zh=GRADIENT_SIGN[1])
 def fit_gd_gradient_sign(reference, X, y, lam, lr, epochs, adagrad=False):
     return _fit_gd(X, y, lam, lr, epochs, adagrad, grad_kw={"scale": -2.0})
+
+
+REG_GRADIENT_SIGN = (
+    "the λ part of your dw has the wrong sign: the penalty λ Σ wᵢ² grows with |w|, so its "
+    "gradient +2λ·w pulls the weights toward 0: dw = −2 Xᵀ(y − ŷ) + 2λw (you subtract "
+    "2λ·w, which pushes them away from 0).",
+    "你的 dw 中 λ 那一项符号反了：惩罚项 λ Σ wᵢ² 随 |w| 增大，它的梯度 +2λ·w 把权重拉向 0："
+    "dw = −2 Xᵀ(y − ŷ) + 2λw（你减去了 2λ·w，反而把权重推离 0）。")
+
+
+@misconception("loss_gradient", id="reg_gradient_sign", hint=REG_GRADIENT_SIGN[0],
+               hint_zh=REG_GRADIENT_SIGN[1], seen=SEEN_REG_SIGN)
+def gradient_reg_sign(reference, X, y, w, b, lam=0.0):
+    if lam == 0:
+        raise ValueError("the same as the reference without λ")
+    return _gradient(X, y, w, b, lam, reg_scale=-2.0)
+
+
+@misconception("fit_gd", id="reg_gradient_sign", hint=REG_GRADIENT_SIGN[0],
+               hint_zh=REG_GRADIENT_SIGN[1], seen=SEEN_REG_SIGN)
+def fit_gd_reg_sign(reference, X, y, lam, lr, epochs, adagrad=False):
+    if lam == 0:
+        raise ValueError("the same as the reference without λ")
+    return _fit_gd(X, y, lam, lr, epochs, adagrad, grad_kw={"reg_scale": -2.0})

@@ -7,6 +7,11 @@ spoils ``fit_generative``, one in ``binary_cross_entropy`` spoils the losses of
 ``logistic_regression``, and one in ``softmax`` spoils ``softmax_cross_entropy``, so
 those functions declare the same mistake under the same id, computed as a submission
 that reuses its own wrong function would compute it.
+
+``seen`` says where each mistake was found in public student code for these very
+exercises: Hung-yi Lee's ML homework 2 (income classification with a probabilistic
+generative model and logistic regression, NTU ML 2017–2019 repositories) and its sample
+code.  A mistake without ``seen`` was not found in the code we read.
 """
 
 import numpy as np
@@ -81,6 +86,30 @@ ACCURACY_COUNT = (
     "你的准确率是预测正确的个数：应返回比例 np.mean(y_pred == y)（个数除以 N）。")
 
 
+# ------------------------------------------------------------ where they were seen
+
+SEEN_NP_COV = ("andyh0913/ML2019SPRING: hw2/hw2_generative.py (np.cov(x_train[np.where(y_train==0)], rowvar=False))",
+               "TobyChen0106/ML2019SPRING: hw2/generative.py (np.cov(x_train, rowvar = False))")
+SEEN_CLASSES_SWAPPED = ("ChenHaoHSU/ML2019SPRING: hw2/hw2_generative.py (w from mean_0 - mean_1, "
+                        "b with np.log(N0 / N1): σ(w·x + b) is P(C0|x))",)
+SEEN_COV_ALL_SAMPLES = ("TobyChen0106/ML2019SPRING: hw2/generative.py (cov_0 = cov_1 = np.cov(x_train, "
+                        "rowvar = False), both on every sample)",)
+SEEN_PDF_NO_2PI = ("orbxball/ML2017: hw2/generative.py (1 / det(cov)**0.5 * np.exp(t), no (2π)^(D/2))",)
+SEEN_PDF_2PI_HALF = ("alvinbhou/ML2017: hw2/hw2_generative.py (para1 = 1 / ((2 * pi) ** (1/2)))",)
+SEEN_SOFTMAX_GLOBAL_MAX = ("kingtaurus/cs231n: assignment1/cs231n/classifiers/softmax.py (max_f = np.max(f); f -= max_f)",
+                           "hershic/cs231n: classifiers/softmax.py (scores - np.max(scores), in forward_vectorized)")
+SEEN_SOFTMAX_NO_MAX = ("hershic/cs231n: classifiers/softmax.py (local_scores = np.exp(scores), in forward_naive)",
+                       "xavi1989/cs231n: CS231N/assignment1/cs231n/classifiers/softmax.py (scores = pow(math.e, X1))",
+                       "xavi1989/cs231n: CS231N/MyHW/assignment1/cs231n/classifiers/softmax.py (score = np.exp(score))")
+SEEN_BCE_SUM = ("zfireear/Machine-Learning: logistic_regression/lrcode.md",  # HW2's sample code
+                "ChenHaoHSU/ML2019SPRING: hw2/hw2_logistic.py (-np.dot(Y_label, np.log(y_pred)) - np.dot(...))",
+                "harry830622/ML2017: hw2/logistic.py (np.sum(-(y_hat.T.dot(np.log(y)) + ...)))")
+SEEN_GRADIENT_SUM = ("zfireear/Machine-Learning: logistic_regression/lrcode.md",  # -np.sum(pred_error * X.T, 1)
+                     "harry830622/ML2017: hw2/logistic.py (gradient = training_x.transpose().dot(loss))",
+                     "kevin71104/ML2017: hw2/hw2_logistic.py (bgrad = np.sum(temp); wgrad = np.dot(temp, train))",
+                     "alvinbhou/ML2017: hw2/hw2_logistic.py (b_grad = b_grad - (y - f) over the samples)")
+
+
 def _f64(*arrays):
     return [np.asarray(a, dtype=np.float64) for a in arrays]
 
@@ -112,12 +141,14 @@ def _generative(X, y, *, mle=None, combine=None, prior=True, swap=False):
     return w, float(b)
 
 
-@misconception("gaussian_mle", id="mle_ddof1", hint=MLE_DDOF1[0], hint_zh=MLE_DDOF1[1])
+@misconception("gaussian_mle", id="mle_ddof1", hint=MLE_DDOF1[0], hint_zh=MLE_DDOF1[1],
+               seen=SEEN_NP_COV)
 def mle_ddof1(reference, X):
     return _mle_ddof1(X)
 
 
-@misconception("fit_generative", id="mle_ddof1", hint=MLE_DDOF1[0], hint_zh=MLE_DDOF1[1])
+@misconception("fit_generative", id="mle_ddof1", hint=MLE_DDOF1[0], hint_zh=MLE_DDOF1[1],
+               seen=SEEN_NP_COV)
 def generative_mle_ddof1(reference, X, y):
     return _generative(X, y, mle=_mle_ddof1)
 
@@ -140,7 +171,8 @@ def b_without_prior(reference, X, y):
     return _generative(X, y, prior=False)
 
 
-@misconception("fit_generative", id="classes_swapped", hint=CLASSES_SWAPPED[0], hint_zh=CLASSES_SWAPPED[1])
+@misconception("fit_generative", id="classes_swapped", hint=CLASSES_SWAPPED[0], hint_zh=CLASSES_SWAPPED[1],
+               seen=SEEN_CLASSES_SWAPPED)
 def classes_swapped(reference, X, y):
     return _generative(X, y, swap=True)
 
@@ -168,13 +200,13 @@ def _logistic(reference, X, y, lr, epochs, *, after=False, sign=1.0, mean_grad=T
 
 
 @misconception("binary_cross_entropy", id="bce_summed", hint=BCE_SUMMED[0], hint_zh=BCE_SUMMED[1],
-               seen=["zfireear/Machine-Learning: logistic_regression/lrcode.md"])  # HW2's sample code: -np.dot(Y, log) - np.dot(1 - Y, log), a sum
+               seen=SEEN_BCE_SUM)
 def bce_summed(reference, p, y):
     return reference.binary_cross_entropy(p, y) * np.asarray(p).size
 
 
 @misconception("logistic_regression", id="bce_summed", hint=BCE_SUMMED[0], hint_zh=BCE_SUMMED[1],
-               seen=["zfireear/Machine-Learning: logistic_regression/lrcode.md"])
+               seen=SEEN_BCE_SUM)
 def logistic_bce_summed(reference, X, y, lr, epochs):
     return _logistic(reference, X, y, lr, epochs, loss_scale=float(np.asarray(X).shape[0]))
 
@@ -190,7 +222,7 @@ def gradient_ascent(reference, X, y, lr, epochs):
 
 
 @misconception("logistic_regression", id="gradient_summed", hint=GRADIENT_SUMMED[0], hint_zh=GRADIENT_SUMMED[1],
-               seen=["zfireear/Machine-Learning: logistic_regression/lrcode.md"])  # w_grad = -np.sum(pred_error * X.T, 1), no 1/N
+               seen=SEEN_GRADIENT_SUM)
 def gradient_summed(reference, X, y, lr, epochs):
     return _logistic(reference, X, y, lr, epochs, mean_grad=False)
 
@@ -219,12 +251,14 @@ def _sce_with(softmax, logits, labels):
     return float(loss), d / n
 
 
-@misconception("softmax", id="softmax_no_max", hint=SOFTMAX_NO_MAX[0], hint_zh=SOFTMAX_NO_MAX[1])
+@misconception("softmax", id="softmax_no_max", hint=SOFTMAX_NO_MAX[0], hint_zh=SOFTMAX_NO_MAX[1],
+               seen=SEEN_SOFTMAX_NO_MAX)
 def softmax_no_max(reference, Z):
     return _naive_softmax(Z)
 
 
-@misconception("softmax_cross_entropy", id="softmax_no_max", hint=SOFTMAX_NO_MAX[0], hint_zh=SOFTMAX_NO_MAX[1])
+@misconception("softmax_cross_entropy", id="softmax_no_max", hint=SOFTMAX_NO_MAX[0], hint_zh=SOFTMAX_NO_MAX[1],
+               seen=SEEN_SOFTMAX_NO_MAX)
 def sce_softmax_no_max(reference, logits, labels):
     return _sce_with(_naive_softmax, logits, labels)
 
@@ -313,3 +347,62 @@ def pdf_no_half(reference, X, mu, sigma):
                hint_zh=PDF_SIGMA_NOT_INVERTED[1])
 def pdf_sigma_not_inverted(reference, X, mu, sigma):
     return _pdf(X, mu, sigma, inverse=False)
+
+
+# ------------------------------------------------------------ more mistakes, from the code we read
+
+SHARED_COV_ALL_SAMPLES = (
+    "your shared Σ is the covariance of ALL the samples around their overall mean (np.cov(X)): "
+    "it also counts the spread between the two class means.  Fit each class's Gaussian on its "
+    "own samples (Σ₁ around μ₁, Σ₀ around μ₀, dividing by Nₖ) and share "
+    "Σ = (N₁Σ₁ + N₀Σ₀)/N.",
+    "你的共享 Σ 是所有样本围绕总体均值的协方差（np.cov(X)）：它把两个类别均值之间的差异也算了进去。"
+    "应在每个类别自己的样本上拟合高斯分布（Σ₁ 围绕 μ₁，Σ₀ 围绕 μ₀，除以 Nₖ），再共享 "
+    "Σ = (N₁Σ₁ + N₀Σ₀)/N。")
+PDF_NO_2PI = (
+    "your density leaves out (2π)^(D/2): it is exp(−½ (x − μ)ᵀ Σ⁻¹ (x − μ)) / "
+    "sqrt((2π)^D |Σ|).  The constant cancels in the posterior P(C₁|x), but gaussian_pdf "
+    "must return the density itself.",
+    "你的密度漏掉了 (2π)^(D/2)：密度是 exp(−½ (x − μ)ᵀ Σ⁻¹ (x − μ)) / sqrt((2π)^D |Σ|)。"
+    "这个常数在后验概率 P(C₁|x) 中会被约掉，但 gaussian_pdf 必须返回密度本身。")
+PDF_2PI_HALF = (
+    "your normalizer has (2π)^(1/2), that of a one-dimensional Gaussian: in D dimensions it "
+    "is (2π)^(D/2) |Σ|^(1/2), i.e. sqrt((2π)^D |Σ|), D = X.shape[1].",
+    "你的归一化常数用的是 (2π)^(1/2)，那是一维高斯分布的：D 维时它是 (2π)^(D/2) |Σ|^(1/2)，"
+    "即 sqrt((2π)^D |Σ|)，D = X.shape[1]。")
+SOFTMAX_GLOBAL_MAX = (
+    "you subtract the maximum of the whole array: a row whose logits are all far below it "
+    "(−1000 next to a row of 1000) gives exp(−2000) = 0 everywhere, and 0/0.  Subtract each "
+    "ROW's maximum: Z − Z.max(axis=1, keepdims=True).",
+    "你减去的是整个数组的最大值：如果某一行的 logits 都远小于它（一行是 1000，另一行是 −1000），"
+    "这一行就全是 exp(−2000) = 0，出现 0/0。应减去每一行的最大值：Z − Z.max(axis=1, keepdims=True)。")
+
+
+@misconception("fit_generative", id="shared_cov_all_samples", hint=SHARED_COV_ALL_SAMPLES[0],
+               hint_zh=SHARED_COV_ALL_SAMPLES[1], seen=SEEN_COV_ALL_SAMPLES)
+def shared_cov_all_samples(reference, X, y):
+    X = np.asarray(X, dtype=np.float64)
+    return _generative(X, y, combine=lambda s1, s0, n1, n0: np.cov(X, rowvar=False))
+
+
+@misconception("gaussian_pdf", id="pdf_no_2pi", hint=PDF_NO_2PI[0], hint_zh=PDF_NO_2PI[1], seen=SEEN_PDF_NO_2PI)
+def pdf_no_2pi(reference, X, mu, sigma):
+    X = np.asarray(X, dtype=np.float64)
+    return _pdf(X, mu, sigma) * np.sqrt((2 * np.pi) ** X.shape[1])
+
+
+@misconception("gaussian_pdf", id="pdf_2pi_half", hint=PDF_2PI_HALF[0], hint_zh=PDF_2PI_HALF[1], seen=SEEN_PDF_2PI_HALF)
+def pdf_2pi_half(reference, X, mu, sigma):
+    X = np.asarray(X, dtype=np.float64)
+    if X.shape[1] == 1:
+        raise ValueError("the same as the reference in one dimension")
+    return _pdf(X, mu, sigma) * np.sqrt((2 * np.pi) ** X.shape[1]) / np.sqrt(2 * np.pi)
+
+
+@misconception("softmax", id="softmax_global_max", hint=SOFTMAX_GLOBAL_MAX[0], hint_zh=SOFTMAX_GLOBAL_MAX[1],
+               seen=SEEN_SOFTMAX_GLOBAL_MAX)
+def softmax_global_max(reference, Z):
+    Z = np.asarray(Z, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        e = np.exp(Z - Z.max())
+        return e / e.sum(axis=1, keepdims=True)

@@ -25,6 +25,12 @@ on their statistics), a batch-norm call that leaves bn_param as it was (the engi
 hints only see an argument a call changed), and the mistakes of ``batchnorm_backward``
 (its dx, dgamma need x, γ and σ², which a variant cannot read reliably from a cache of
 the student's own format).
+
+``seen`` says where each mistake was found in public student code for these very
+exercises: CS231n's assignment 2 layers (dropout, batch normalization), Andrew Ng's
+deeplearning.ai regularization assignments and their derivatives (Holberton's
+``l2_reg_cost``), and NTU ML homework 1's regularized gradient descent.  A mistake
+without ``seen`` was not found in the code we read.
 """
 
 import copy
@@ -178,22 +184,63 @@ RUNNING_VAR_UNBIASED_ZH = (
     "你的 running_var 平均的是无偏批方差（ddof = 1，torch.nn.BatchNorm1d 就是这样）：约定使用归一化这一批时所用的同一个有偏方差 σ²。")
 
 
+# ---------------------------------------------------------------- where they were seen
+
+SEEN_KEEP_PROB = ("FortiLeiZhang/cs231n: code/cs231n/assignment2/cs231n/layers.py "
+                  "(mask = (np.random.rand(*x.shape) < p) / p)",
+                  "kantarcise/cs231n: src/assignment2/cs231n/layers.py",
+                  "mejwaller/CS231n: layers.py",
+                  "Deeplayer/CS231n-winter-2016: Neural_Networks/layers.py",
+                  "nilbahaaeddine/M1_CNN: src/classes/dropout.py")  # binomial(1, p) / p
+SEEN_LEGACY_SEED = ("kantarcise/cs231n: src/assignment2/cs231n/layers.py "
+                    "(np.random.seed(dropout_param['seed']), then np.random.rand)",
+                    "mejwaller/CS231n: layers.py")
+SEEN_SCALE_P = ("kingtaurus/cs231n: assignment2/cs231n/layers.py (mask = (np.random.rand(*x.shape) > p ) / p)",)
+SEEN_EPS_1E8 = ("FortiLeiZhang/cs231n: code/cs231n/assignment2/cs231n/layers.py (bn_param.get('eps', 1e-8))",)
+SEEN_MOMENTUM_SWAPPED = ("kingtaurus/cs231n: assignment2/cs231n/layers.py "
+                         "(running_mean = momentum * mean + (1 - momentum) * running_mean)",)
+SEEN_RUNNING_VAR_ZEROS = ("FortiLeiZhang/cs231n: code/cs231n/assignment2/cs231n/layers.py "
+                          "(bn_param.get('running_var', np.zeros_like(gamma)))",
+                          "kantarcise/cs231n: src/assignment2/cs231n/layers.py "
+                          "(bn_param.get(\"running_var\", np.zeros(D, dtype=x.dtype)), CS231n's starter code)",
+                          "Deeplayer/CS231n-winter-2016: Neural_Networks/layers.py",
+                          "CS231n-zju/CS231n: GuangMin/assignment2/cs231n/layers.py",
+                          "iworldtong/cs231n-assignments: utils/layers.py")
+SEEN_NOT_RESCALED = ("CS231n-zju/CS231n: JianBo/assignment2/cs231n/layers.py (mask = np.random.binomial(n=1, "
+                     "p=1.0-p); out = x*mask; dx = dout*mask)",
+                     "Ontheway361/stanford_cs231n: level_2.0/utils/layers.py (mask = rand < (1-p); out = mask * x)")
+SEEN_EVAL_SCALED = ("Ontheway361/stanford_cs231n: level_2.0/utils/layers.py (elif mode == 'test': out = x * (1-p))",)
+SEEN_EPS_1E3 = ("Deeplayer/CS231n-winter-2016: CNN/layers.py (bn_param.get('eps', 1e-3))",)
+SEEN_L2_HALF = ("Huqicheng/Q-Net: deeplearning/reg.py (.5 * lam * np.sum(W * W))",
+                "monishramadoss/madml: madml/madml/regularization.py")
+SEEN_L2_NORM = ("Jimmer942/holbertonschool-machine_learning: supervised_learning/0x05-regularization/"
+                "0-l2_reg_cost.py (suma += np.linalg.norm(weights[key]))",
+                "faspen/holbertonschool-machine_learning: supervised_learning/0x05-regularization/"
+                "0-l2_reg_cost.py")
+SEEN_PENALTY_NO_LAMBDA = ("PabloFuentes97/multilayer-perceptron: nn/regularizers.py "
+                          "(L1 and L2 return np.sum(np.abs(w)) and np.sum(w ** 2), λ left out)",)
+SEEN_DECAY_SIGN = ("yistLin/ML2017: hw1/gradient_descent.py (w - lr / np.sqrt(w_lr) * (w_grad - reg_lambda * w))",)
+
+
 @misconception("l1_penalty", id="l1_no_abs", hint=L1_NO_ABS, hint_zh=L1_NO_ABS_ZH)
 def l1_no_abs(reference, weights, lam):
     return float(lam * sum(np.asarray(w, dtype=np.float64).sum() for w in weights))
 
 
-@misconception("l2_penalty", id="l2_half", hint=L2_HALF, hint_zh=L2_HALF_ZH)
+@misconception("l2_penalty", id="l2_half", hint=L2_HALF, hint_zh=L2_HALF_ZH,
+               seen=SEEN_L2_HALF)
 def l2_half(reference, weights, lam):
     return 0.5 * reference.l2_penalty(weights, lam)
 
 
-@misconception("l2_penalty", id="l2_norm_not_squared", hint=L2_NORM, hint_zh=L2_NORM_ZH)
+@misconception("l2_penalty", id="l2_norm_not_squared", hint=L2_NORM, hint_zh=L2_NORM_ZH,
+               seen=SEEN_L2_NORM)
 def l2_norm_not_squared(reference, weights, lam):
     return float(lam * sum(np.linalg.norm(np.asarray(w, dtype=np.float64)) for w in weights))
 
 
-@misconception("weight_decay_step", id="weight_decay_sign", hint=WEIGHT_DECAY_SIGN, hint_zh=WEIGHT_DECAY_SIGN_ZH)
+@misconception("weight_decay_step", id="weight_decay_sign", hint=WEIGHT_DECAY_SIGN, hint_zh=WEIGHT_DECAY_SIGN_ZH,
+               seen=SEEN_DECAY_SIGN)
 def weight_decay_sign(reference, w, grad, lr, lam):
     w, grad = np.asarray(w, dtype=np.float64), np.asarray(grad, dtype=np.float64)
     return w - lr * (grad - lam * w)
@@ -245,7 +292,8 @@ def _unlike(expected, wrong):
     return wrong
 
 
-@misconception("dropout_backward", id="dropout_not_rescaled", hint=DROPOUT_NOT_RESCALED, hint_zh=DROPOUT_NOT_RESCALED_ZH)
+@misconception("dropout_backward", id="dropout_not_rescaled", hint=DROPOUT_NOT_RESCALED, hint_zh=DROPOUT_NOT_RESCALED_ZH,
+               seen=SEEN_NOT_RESCALED)
 def dropout_backward_not_rescaled(reference, dout, cache):
     # The student kept the mask in the cache; a 0/1 mask (or its scaled twin) is read
     # as 0/1: the variant's dx is dout wherever an entry was kept, 0 elsewhere.
@@ -281,13 +329,14 @@ def _dropout(reference, x, p, train, seed, *, mode, keep, scale):
 
 
 @misconception("dropout_forward", id="dropout_not_rescaled", hint=DROPOUT_FORWARD_NOT_RESCALED, hint_zh=DROPOUT_FORWARD_NOT_RESCALED_ZH,
-               output=0)
+               output=0,
+               seen=SEEN_NOT_RESCALED)
 def dropout_forward_not_rescaled(reference, x, p, train, seed):
     return _dropout(reference, x, p, train, seed, mode="train", keep=lambda r: r >= p, scale=1.0)
 
 
 @misconception("dropout_forward", id="dropout_keep_prob", hint=DROPOUT_KEEP_PROB, hint_zh=DROPOUT_KEEP_PROB_ZH, output=0,
-               seen=["nilbahaaeddine/M1_CNN: src/classes/dropout.py"])  # binomial(1, p) / p
+               seen=SEEN_KEEP_PROB)
 def dropout_keep_prob(reference, x, p, train, seed):
     return _dropout(reference, x, p, train, seed, mode="train", keep=lambda r: r < p,
                     scale=1.0 / p)
@@ -307,7 +356,8 @@ def dropout_keep_prob_flipped(reference, x, p, train, seed):
                     scale=1.0 / p)
 
 
-@misconception("dropout_forward", id="dropout_legacy_seed", hint=DROPOUT_LEGACY_SEED, hint_zh=DROPOUT_LEGACY_SEED_ZH, output=0)
+@misconception("dropout_forward", id="dropout_legacy_seed", hint=DROPOUT_LEGACY_SEED, hint_zh=DROPOUT_LEGACY_SEED_ZH, output=0,
+               seen=SEEN_LEGACY_SEED)
 def dropout_legacy_seed(reference, x, p, train, seed):
     if not train:
         raise ValueError("not this mode")
@@ -327,7 +377,8 @@ def dropout_forward_in_eval_not_rescaled(reference, x, p, train, seed):
     return _dropout(reference, x, p, train, seed, mode="eval", keep=lambda r: r >= p, scale=1.0)
 
 
-@misconception("dropout_forward", id="dropout_eval_scaled", hint=DROPOUT_EVAL_SCALED, hint_zh=DROPOUT_EVAL_SCALED_ZH, output=0)
+@misconception("dropout_forward", id="dropout_eval_scaled", hint=DROPOUT_EVAL_SCALED, hint_zh=DROPOUT_EVAL_SCALED_ZH, output=0,
+               seen=SEEN_EVAL_SCALED)
 def dropout_eval_scaled(reference, x, p, train, seed):
     return _dropout(reference, x, p, train, seed, mode="eval", keep=lambda r: 1.0, scale=1.0 - p)
 
@@ -376,12 +427,14 @@ def bn_eps_left_out(reference, x, gamma, beta, bn_param):
     return _batchnorm(reference, x, gamma, beta, bn_param, eps_at="none")
 
 
-@misconception("batchnorm_forward", id="bn_default_eps_1e-8", hint=BN_DEFAULT_EPS_1E8, hint_zh=BN_DEFAULT_EPS_1E8_ZH, output=0)
+@misconception("batchnorm_forward", id="bn_default_eps_1e-8", hint=BN_DEFAULT_EPS_1E8, hint_zh=BN_DEFAULT_EPS_1E8_ZH, output=0,
+               seen=SEEN_EPS_1E8)
 def bn_default_eps_1e8(reference, x, gamma, beta, bn_param):
     return _batchnorm(reference, x, gamma, beta, bn_param, default_eps=1e-8)
 
 
-@misconception("batchnorm_forward", id="bn_default_eps_1e-3", hint=BN_DEFAULT_EPS_1E3, hint_zh=BN_DEFAULT_EPS_1E3_ZH, output=0)
+@misconception("batchnorm_forward", id="bn_default_eps_1e-3", hint=BN_DEFAULT_EPS_1E3, hint_zh=BN_DEFAULT_EPS_1E3_ZH, output=0,
+               seen=SEEN_EPS_1E3)
 def bn_default_eps_1e3(reference, x, gamma, beta, bn_param):
     return _batchnorm(reference, x, gamma, beta, bn_param, default_eps=1e-3)
 
@@ -435,7 +488,8 @@ def _running(reference, x, gamma, beta, bn_param, update, ddof_var=0):
 
 
 @misconception("batchnorm_forward", id="running_momentum_swapped", hint=RUNNING_MOMENTUM_SWAPPED, hint_zh=RUNNING_MOMENTUM_SWAPPED_ZH,
-               output="bn_param")
+               output="bn_param",
+               seen=SEEN_MOMENTUM_SWAPPED)
 def running_momentum_swapped(reference, x, gamma, beta, bn_param):
     return _running(reference, x, gamma, beta, bn_param, lambda r, b, m: (1 - m) * r + m * b)
 
@@ -450,3 +504,83 @@ def running_is_batch(reference, x, gamma, beta, bn_param):
 def running_var_unbiased(reference, x, gamma, beta, bn_param):
     return _running(reference, x, gamma, beta, bn_param, lambda r, b, m: m * r + (1 - m) * b,
                     ddof_var=1)
+
+
+# ---------------------------------------------------------------- more mistakes, from the code we read
+
+PENALTY_NO_LAMBDA = (
+    "your penalty leaves out λ: it is lam times the sum (lam·Σ|w| for L1, lam·Σw² for L2), "
+    "so that λ = 0 turns the regularization off.")
+PENALTY_NO_LAMBDA_ZH = (
+    "你的正则项漏掉了 λ：惩罚项是 lam 乘以求和（L1 为 lam·Σ|w|，L2 为 lam·Σw²），这样 λ = 0 时正则化就关闭了。")
+DROPOUT_SCALE_P = (
+    "you keep the right entries (random ≥ p) but divide by p: an entry survives with "
+    "probability 1 − p, so inverted dropout scales by 1/(1 − p) to keep the expected "
+    "value: mask = (random ≥ p)/(1 − p).")
+DROPOUT_SCALE_P_ZH = (
+    "你保留的元素是对的（random ≥ p），但除以了 p：一个元素以 1 − p 的概率被保留，所以 inverted dropout "
+    "要乘以 1/(1 − p) 来保持期望不变：mask = (random ≥ p)/(1 − p)。")
+RUNNING_VAR_ZEROS = (
+    "your running_var starts at 0 when bn_param has none: start it at ONES (and running_mean "
+    "at zeros), as torch.nn.BatchNorm1d does, so that a test-mode call before much training "
+    "divides by sqrt(1 + eps), not by sqrt(eps).")
+RUNNING_VAR_ZEROS_ZH = (
+    "bn_param 中没有 running_var 时，你把它初始化为 0：应初始化为全 1（running_mean 初始化为全 0），"
+    "和 torch.nn.BatchNorm1d 一样，这样训练不久后的测试模式调用除以的是 sqrt(1 + eps)，而不是 sqrt(eps)。")
+
+
+@misconception("l1_penalty", id="penalty_no_lambda", hint=PENALTY_NO_LAMBDA, hint_zh=PENALTY_NO_LAMBDA_ZH,
+               seen=SEEN_PENALTY_NO_LAMBDA)
+def l1_no_lambda(reference, weights, lam):
+    return _without_lambda(reference.l1_penalty, weights, lam)
+
+
+@misconception("l2_penalty", id="penalty_no_lambda", hint=PENALTY_NO_LAMBDA, hint_zh=PENALTY_NO_LAMBDA_ZH,
+               seen=SEEN_PENALTY_NO_LAMBDA)
+def l2_no_lambda(reference, weights, lam):
+    return _without_lambda(reference.l2_penalty, weights, lam)
+
+
+def _without_lambda(penalty, weights, lam):
+    """The reference's ``penalty`` with λ = 1, whatever ``lam``; raises where lam is 1."""
+    if lam == 1:
+        raise ValueError("the same as the reference with λ = 1")
+    return penalty(weights, 1.0)
+
+
+@misconception("dropout_forward", id="dropout_scale_p", hint=DROPOUT_SCALE_P, hint_zh=DROPOUT_SCALE_P_ZH, output=0,
+               seen=SEEN_SCALE_P)
+def dropout_scale_p(reference, x, p, train, seed):
+    return _dropout(reference, x, p, train, seed, mode="train", keep=lambda r: r >= p, scale=1.0 / p)
+
+
+@misconception("batchnorm_forward", id="running_var_zeros", hint=RUNNING_VAR_ZEROS, hint_zh=RUNNING_VAR_ZEROS_ZH,
+               output="bn_param", seen=SEEN_RUNNING_VAR_ZEROS)
+def running_var_zeros(reference, x, gamma, beta, bn_param):
+    if bn_param["mode"] != "train" or "running_var" in bn_param:
+        raise ValueError("only in train mode, where bn_param has no running_var")
+    x = np.asarray(x, dtype=np.float64)
+    d, momentum = x.shape[1], bn_param.get("momentum", 0.9)
+    after = dict(bn_param)
+    after["running_mean"] = (momentum * np.asarray(bn_param.get("running_mean", np.zeros(d)), dtype=np.float64)
+                             + (1 - momentum) * x.mean(axis=0))
+    after["running_var"] = (1 - momentum) * x.var(axis=0)  # momentum·0 + (1 − momentum)·σ²
+    expected = copy.deepcopy(bn_param)
+    reference.batchnorm_forward(x, gamma, beta, expected)
+    return _unlike(expected, after)
+
+
+@misconception("dropout_backward", id="dropout_scale_p", hint=DROPOUT_SCALE_P, hint_zh=DROPOUT_SCALE_P_ZH,
+               seen=SEEN_SCALE_P)
+def dropout_backward_scale_p(reference, dout, cache):
+    # dx = dout·mask through a forward mask scaled by 1/p.  The cache is the reference's
+    # (grader.diagnosis.replay): its kept entries are 1/(1 − p), which gives p back.
+    if _flag(cache, None) is False:
+        raise ValueError("eval mode")
+    dout = np.asarray(dout, dtype=np.float64)
+    mask = np.asarray(next(a for a in _arrays_in(cache) if a.shape == dout.shape), dtype=np.float64)
+    kept = mask[mask != 0]
+    if kept.size == 0 or not np.allclose(kept, kept.flat[0]) or kept.flat[0] <= 1.0:
+        raise ValueError("not a mask scaled by 1/(1 − p) with 0 < p < 1")
+    p = 1.0 - 1.0 / kept.flat[0]
+    return _unlike(dout * mask, dout * (mask != 0) / p)
