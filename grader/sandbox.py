@@ -532,11 +532,11 @@ class Worker:
                 break
             self.kill()
         else:
-            self.fault = GraderFault(
-                f"the worker for this submission could not be confined ({failure}), "
-                f"{CONFINE_ATTEMPTS} times; it was not graded, and none of its code ran. "
-                "This is the grader's failure, not the student's: grade it again, and if it "
-                "happens again, check the machine (docs/sandbox.md)")
+            self.fault = GraderFault(_(
+                "the worker for this submission could not be confined ({why}), {count} times; "
+                "it was not graded, and none of its code ran. This is the grader's failure, not "
+                "the student's: grade it again, and if it happens again, check the machine "
+                "(docs/sandbox.md)").format(why=failure, count=CONFINE_ATTEMPTS))
             raise self.fault
         self._import()
 
@@ -857,7 +857,7 @@ class Worker:
                     raise codec.CodecError("not an answer to the request it was sent")
             except codec.CodecError as exc:
                 self.kill()
-                raise ValueCannotCross(label, f"its answer was malformed: {exc}",
+                raise ValueCannotCross(label, _("its answer was malformed: {why}").format(why=exc),
                                        self._read_output()) from None
             if answer.get("op") == "callback":
                 self._serve_callback(answer)
@@ -884,8 +884,8 @@ class Worker:
                    and not isinstance(item[0], (list, dict))) if isinstance(after, list) else {}
         if set(got) != set(sent):
             self.kill()
-            raise ValueCannotCross(None, "its answer was malformed: the arguments after the "
-                                   "call are missing from it")
+            raise ValueCannotCross(None, _("its answer was malformed: the arguments after the "
+                                           "call are missing from it"))
         changed = []
         for key, value in sent.items():
             try:
@@ -902,8 +902,8 @@ class Worker:
         func = self.callbacks.get(msg.get("id"))
         if func is None:  # never passed to this worker process
             self.kill()
-            raise ValueCannotCross(None, "its answer was malformed: it called a function "
-                                   "that was not passed to it")
+            raise ValueCannotCross(None, _("its answer was malformed: it called a function "
+                                           "that was not passed to it"))
         watch = self._watches[-1]
         watch.pause()  # the grader's time, not the student's
         try:
@@ -918,12 +918,14 @@ class Worker:
     def _starved(self, watch: Stopwatch, timeout: float, label: str | None) -> GraderFault:
         """The ``GraderFault`` for a request that the machine gave too little CPU to use
         its time limit within the wall-clock backstop: no verdict can be given fairly."""
-        self.fault = GraderFault(
-            f"the machine was too busy to grade this submission: in {watch.wall:.0f} s of "
-            f"wall-clock time, {label or 'its import'} got {watch.own:.1f} s of its own time "
-            f"(its limit is {timeout:g} s; it computed {watch.cpu:.1f} s and waited "
-            f"{watch.delay:.0f} s for a CPU). It was not graded; grade it again on a less "
-            "busy machine, or with fewer --jobs")
+        self.fault = GraderFault(_(
+            "the machine was too busy to grade this submission: in {wall} s of wall-clock "
+            "time, {what} got {own} s of its own time (its limit is {limit} s; it computed "
+            "{cpu} s and waited {waited} s for a CPU). It was not graded; grade it again on a "
+            "less busy machine, or with fewer --jobs").format(
+                wall=f"{watch.wall:.0f}", what=f"`{label}`" if label else _("its import"),
+                own=f"{watch.own:.1f}", limit=f"{timeout:g}", cpu=f"{watch.cpu:.1f}",
+                waited=f"{watch.delay:.0f}"))
         return self.fault
 
     def _time_spent(self, label: str | None, output: str = "") -> LimitExceeded:
