@@ -57,6 +57,7 @@ def test_a_property_test_that_gives_hollow_credit_fails_the_audit(course):
     assert report.all_trivial["none"] == 20 and report.hollow_credit == 4 * 20
 
 
+@pytest.mark.slow
 def test_a_weak_value_test_lets_a_mutant_survive_and_the_audit_names_it(course):
     root, name = course
     hidden = root / "reference" / name / "tests" / "test_hidden.py"
@@ -195,6 +196,7 @@ def backward_ignores_mask(reference, dout, cache):
 '''
 
 
+@pytest.mark.slow
 def test_an_assignment_made_with_grade_new_audits_clean_once_written(tmp_path):
     course = tmp_path / "course"
     for part in ("assignments", "reference"):
@@ -223,6 +225,7 @@ def test_grade_new_refuses_an_existing_name_and_a_bad_one(course):
     assert proc.returncode == 2 and "not an assignment name" in proc.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [a.name for a in list_assignments(ROOT) if a.has_hidden_suite()])
 def test_every_course_suite_passes_the_quick_audit(name):
     proc = run_grade("audit", name, "--quick", "--format", "json", timeout=1200)
