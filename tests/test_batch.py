@@ -74,6 +74,7 @@ def wait_for_gradings(out: Path, count: int, proc: subprocess.Popen, seconds: fl
     raise AssertionError(f"fewer than {count} gradings after {seconds} s")
 
 
+@pytest.mark.slow
 def test_sigkill_midway_then_the_same_command_grades_each_submission_once(tmp_path):
     folder = make_class(tmp_path / "class", CLASS)
     out = tmp_path / "out"
@@ -97,6 +98,7 @@ def test_sigkill_midway_then_the_same_command_grades_each_submission_once(tmp_pa
     assert after["correct_loops"].score == 100 and after["syntax_error"].score == 0
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
     folder = make_class(tmp_path / "class", CLASS)
     out = tmp_path / "out"
@@ -113,6 +115,7 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
     assert 2 <= len(entries(out)) < len(CLASS)
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_a_regrade_then_the_same_command_keeps_what_it_regraded(tmp_path):
     names = CLASS[:6]
     folder = make_class(tmp_path / "class", names)
@@ -147,6 +150,7 @@ def test_ctrl_c_during_a_regrade_then_the_same_command_keeps_what_it_regraded(tm
     assert all_gone()
 
 
+@pytest.mark.slow
 def test_resume_regrade_and_changed_content(tmp_path):
     folder = make_class(tmp_path / "class", ["correct_loops.py", "wrong_bce_sum.py"])
     out = tmp_path / "out"
@@ -171,6 +175,7 @@ def test_resume_regrade_and_changed_content(tmp_path):
     assert len(rows) == 3 and rows[1].startswith("correct_loops,,,graded,completed,100,100,")
 
 
+@pytest.mark.slow
 def test_a_dask_cluster_grades_like_the_local_batch(tmp_path):
     distributed = pytest.importorskip("distributed")
     folder = make_class(tmp_path / "class", ["correct_loops.py", "wrong_bce_sum.py",
@@ -197,6 +202,7 @@ def _dask(module: str, *args: str, cwd: Path) -> subprocess.Popen:
                             env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+@pytest.mark.slow
 def test_a_dask_cluster_of_processes_grades_each_once_when_a_worker_is_killed(tmp_path, graded):
     """A scheduler and two workers, each a process of its own as on a real cluster; one
     worker is killed (SIGKILL) while grading: its task runs again on the other, and
@@ -243,6 +249,7 @@ def test_a_dask_cluster_of_processes_grades_each_once_when_a_worker_is_killed(tm
     assert all_gone(30), "a grading process outlived its Dask worker"
 
 
+@pytest.mark.slow
 def test_no_dask_scheduler_is_a_clear_error(tmp_path):
     pytest.importorskip("distributed")
     folder = make_class(tmp_path / "class", ["correct_loops.py"])
@@ -299,6 +306,7 @@ def test_rejected_submissions_are_reported_and_exported(tmp_path):
     assert all_gone()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("setting", ["GRADER_ISOLATION=process", "GRADER_BATCH_FORK=0"])
 def test_other_ways_of_running_give_the_same_verdicts(tmp_path, graded, setting):
     """Without namespaces; and with grading children spawned, not forked (what a
@@ -360,6 +368,7 @@ def _zip(path: Path, entries: dict[str, bytes]) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_lms_exports_and_a_roster_name_the_students_and_flag_the_late(tmp_path):
     """A Canvas download with a LATE file, a Gradescope export with its metadata, and a
     roster: names, late flags, times, outcomes and Canvas's points reach the exports."""
