@@ -60,6 +60,14 @@ CLASS = ["correct_loops.py", "wrong_bce_sum.py", "syntax_error.py", "wrong_db_no
          "calls_sys_exit.py", "wrong_numgrad_mutates_x.py", "wrong_train_no_zero_grad.py"]
 
 
+def as_in_a_terminal() -> None:
+    """Ctrl-C's default action, as a command started in a terminal has it, whatever this
+    pytest inherited: a shell ignores SIGINT in what it starts in the background (``&``,
+    nohup in a script), children inherit that, and Python then installs no
+    KeyboardInterrupt, so a batch would not stop."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def wait_for_gradings(out: Path, count: int, proc: subprocess.Popen, seconds: float = 120):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -104,7 +112,7 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
     out = tmp_path / "out"
     proc = subprocess.Popen(batch_command(folder, out, "--jobs", "1"), cwd=ROOT, env=ENV,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=as_in_a_terminal)
     wait_for_gradings(out, 2, proc)
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole foreground group
     _, stderr = proc.communicate(timeout=60)
@@ -127,7 +135,8 @@ def test_ctrl_c_during_a_regrade_then_the_same_command_keeps_what_it_regraded(tm
 
     regrade = batch_command(folder, out, "--jobs", "1", "--regrade")
     proc = subprocess.Popen(regrade, cwd=ROOT, env=ENV, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=as_in_a_terminal)
     wait_for_gradings(out, before + 2, proc)
     os.killpg(proc.pid, signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
