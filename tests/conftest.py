@@ -34,11 +34,21 @@ def run_grade(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: fl
                           timeout=timeout)
 
 
+#: Whole modules marked ``slow`` here rather than by a ``pytestmark`` of their own (every
+#: realistic submission graded); the other slow tests carry the mark in their file.
+SLOW_MODULES = {"test_feedback.py", "test_hw6_grading.py"}
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``process_isolation`` run their workers without namespaces in this
+    """Tests of ``SLOW_MODULES`` are marked ``slow``.
+
+    Tests marked ``process_isolation`` run their workers without namespaces in this
     very process; as root they need a Python every user can read.  Where this one is
     not (a pyenv under /root), they are skipped here and run by
     ``test_sandbox.py::test_process_isolation_tests_run_where_python_is_readable``."""
+    for item in items:
+        if item.path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
     if os.geteuid() != 0 or not python_hidden_from_other_users():
         return
     skip = pytest.mark.skip(reason=(
@@ -131,13 +141,16 @@ GRADING_JOBS = max(1, min(2, os.cpu_count() or 1))
 
 
 @pytest.fixture(scope="session")
-def graded():
-    """Memoized grade_json: each submission is graded once per test session.  The
-    first request for an assignment also queues the grading of its reference, its stub
-    and every file in tests/submissions/hwN/, GRADING_JOBS at a time, so that the
-    gradings (separate processes) overlap."""
+def graded(request):
+    """Memoized grade_json: each submission is graded once per test session.  Where the
+    session runs tests/test_hwN_grading.py (which reads them all), the first request for
+    hwN also queues the grading of its reference, its stub and every file in
+    tests/submissions/hwN/, GRADING_JOBS at a time, so that the gradings (separate
+    processes) overlap; elsewhere (one file, the fast subset) only what is asked for is
+    graded."""
     from grader.assignment import load_assignment
 
+    selected = {item.path.name for item in request.session.items}
     pool = ThreadPoolExecutor(max_workers=GRADING_JOBS)
     futures: dict[tuple, Future] = {}
 
@@ -149,7 +162,7 @@ def graded():
 
     def get(assignment: str, submission: Path, *extra: str) -> dict:
         wanted = submit(assignment, submission, *extra)
-        if (assignment, "*") not in futures:
+        if (assignment, "*") not in futures and f"test_{assignment}_grading.py" in selected:
             futures[(assignment, "*")] = wanted
             a = load_assignment(ROOT, assignment)
             for path in [a.reference_file, a.default_submission,

@@ -44,6 +44,7 @@ def _checks(report) -> dict[str, list[str]]:
     return found
 
 
+@pytest.mark.slow
 def test_a_property_test_that_gives_hollow_credit_fails_the_audit(course):
     root, name = course
     hidden = root / "reference" / name / "tests" / "test_hidden.py"
@@ -57,6 +58,7 @@ def test_a_property_test_that_gives_hollow_credit_fails_the_audit(course):
     assert report.all_trivial["none"] == 20 and report.hollow_credit == 4 * 20
 
 
+@pytest.mark.slow
 def test_a_weak_value_test_lets_a_mutant_survive_and_the_audit_names_it(course):
     root, name = course
     hidden = root / "reference" / name / "tests" / "test_hidden.py"
@@ -82,6 +84,7 @@ def test_a_misspelled_misconception_is_an_error(course):
     assert "'centre'" in proc.stderr and "check the spelling" in proc.stderr
 
 
+@pytest.mark.slow
 def test_a_reference_that_loses_points_fails_the_audit(course):
     root, name = course
     reference = root / "reference" / name / f"{name}.py"
@@ -195,6 +198,7 @@ def backward_ignores_mask(reference, dout, cache):
 '''
 
 
+@pytest.mark.slow
 def test_an_assignment_made_with_grade_new_audits_clean_once_written(tmp_path):
     course = tmp_path / "course"
     for part in ("assignments", "reference"):
@@ -223,10 +227,26 @@ def test_grade_new_refuses_an_existing_name_and_a_bad_one(course):
     assert proc.returncode == 2 and "not an assignment name" in proc.stderr
 
 
-@pytest.mark.parametrize("name", [a.name for a in list_assignments(ROOT) if a.has_hidden_suite()])
-def test_every_course_suite_passes_the_quick_audit(name):
-    proc = run_grade("audit", name, "--quick", "--format", "json", timeout=1200)
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
-    doc = json.loads(proc.stdout)
-    [report] = doc["assignments"]
-    assert doc["passed"] and report["assignment"] == name
+COURSE_SUITES = [a.name for a in list_assignments(ROOT) if a.has_hidden_suite()]
+
+
+@pytest.fixture(scope="module")
+def course_audit(request):
+    """The quick audit of every course suite this session tests (all of them, or those
+    that -k selects), by one `grade audit --quick`: one process and one start-up, not
+    one per assignment.  Returns (the names, the exit status, the JSON document)."""
+    names = [item.callspec.params["name"] for item in request.session.items
+             if getattr(item, "originalname", "") == "test_every_course_suite_passes_the_quick_audit"]
+    proc = run_grade("audit", *names, "--quick", "--format", "json", timeout=600 * len(names))
+    assert proc.returncode in (0, 1), proc.stdout[-4000:] + proc.stderr[-2000:]  # 1: one failed
+    return names, proc.returncode, json.loads(proc.stdout)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", COURSE_SUITES)
+def test_every_course_suite_passes_the_quick_audit(course_audit, name):
+    names, status, doc = course_audit
+    assert sorted(r["assignment"] for r in doc["assignments"]) == sorted(names)
+    [report] = [r for r in doc["assignments"] if r["assignment"] == name]
+    assert report["passed"], "\n".join(f"{f['check']}: {f['message']}" for f in report["findings"])
+    assert (status == 0) == doc["passed"] == all(r["passed"] for r in doc["assignments"])

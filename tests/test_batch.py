@@ -60,6 +60,14 @@ CLASS = ["correct_loops.py", "wrong_bce_sum.py", "syntax_error.py", "wrong_db_no
          "calls_sys_exit.py", "wrong_numgrad_mutates_x.py", "wrong_train_no_zero_grad.py"]
 
 
+def as_in_a_terminal() -> None:
+    """Ctrl-C's default action, as a command started in a terminal has it, whatever this
+    pytest inherited: a shell ignores SIGINT in what it starts in the background (``&``,
+    nohup in a script), children inherit that, and Python then installs no
+    KeyboardInterrupt, so a batch would not stop."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def wait_for_gradings(out: Path, count: int, proc: subprocess.Popen, seconds: float = 120):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -74,6 +82,7 @@ def wait_for_gradings(out: Path, count: int, proc: subprocess.Popen, seconds: fl
     raise AssertionError(f"fewer than {count} gradings after {seconds} s")
 
 
+@pytest.mark.slow
 def test_sigkill_midway_then_the_same_command_grades_each_submission_once(tmp_path):
     folder = make_class(tmp_path / "class", CLASS)
     out = tmp_path / "out"
@@ -97,12 +106,13 @@ def test_sigkill_midway_then_the_same_command_grades_each_submission_once(tmp_pa
     assert after["correct_loops"].score == 100 and after["syntax_error"].score == 0
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
     folder = make_class(tmp_path / "class", CLASS)
     out = tmp_path / "out"
     proc = subprocess.Popen(batch_command(folder, out, "--jobs", "1"), cwd=ROOT, env=ENV,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=as_in_a_terminal)
     wait_for_gradings(out, 2, proc)
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole foreground group
     _, stderr = proc.communicate(timeout=60)
@@ -113,6 +123,7 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
     assert 2 <= len(entries(out)) < len(CLASS)
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_a_regrade_then_the_same_command_keeps_what_it_regraded(tmp_path):
     names = CLASS[:6]
     folder = make_class(tmp_path / "class", names)
@@ -124,7 +135,8 @@ def test_ctrl_c_during_a_regrade_then_the_same_command_keeps_what_it_regraded(tm
 
     regrade = batch_command(folder, out, "--jobs", "1", "--regrade")
     proc = subprocess.Popen(regrade, cwd=ROOT, env=ENV, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=as_in_a_terminal)
     wait_for_gradings(out, before + 2, proc)
     os.killpg(proc.pid, signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
@@ -147,6 +159,7 @@ def test_ctrl_c_during_a_regrade_then_the_same_command_keeps_what_it_regraded(tm
     assert all_gone()
 
 
+@pytest.mark.slow
 def test_resume_regrade_and_changed_content(tmp_path):
     folder = make_class(tmp_path / "class", ["correct_loops.py", "wrong_bce_sum.py"])
     out = tmp_path / "out"
@@ -171,6 +184,7 @@ def test_resume_regrade_and_changed_content(tmp_path):
     assert len(rows) == 3 and rows[1].startswith("correct_loops,,,graded,completed,100,100,")
 
 
+@pytest.mark.slow
 def test_a_dask_cluster_grades_like_the_local_batch(tmp_path):
     distributed = pytest.importorskip("distributed")
     folder = make_class(tmp_path / "class", ["correct_loops.py", "wrong_bce_sum.py",
@@ -197,6 +211,7 @@ def _dask(module: str, *args: str, cwd: Path) -> subprocess.Popen:
                             env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+@pytest.mark.slow
 def test_a_dask_cluster_of_processes_grades_each_once_when_a_worker_is_killed(tmp_path, graded):
     """A scheduler and two workers, each a process of its own as on a real cluster; one
     worker is killed (SIGKILL) while grading: its task runs again on the other, and
@@ -243,6 +258,7 @@ def test_a_dask_cluster_of_processes_grades_each_once_when_a_worker_is_killed(tm
     assert all_gone(30), "a grading process outlived its Dask worker"
 
 
+@pytest.mark.slow
 def test_no_dask_scheduler_is_a_clear_error(tmp_path):
     pytest.importorskip("distributed")
     folder = make_class(tmp_path / "class", ["correct_loops.py"])
@@ -299,6 +315,7 @@ def test_rejected_submissions_are_reported_and_exported(tmp_path):
     assert all_gone()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("setting", ["GRADER_ISOLATION=process", "GRADER_BATCH_FORK=0"])
 def test_other_ways_of_running_give_the_same_verdicts(tmp_path, graded, setting):
     """Without namespaces; and with grading children spawned, not forked (what a
@@ -360,6 +377,7 @@ def _zip(path: Path, entries: dict[str, bytes]) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_lms_exports_and_a_roster_name_the_students_and_flag_the_late(tmp_path):
     """A Canvas download with a LATE file, a Gradescope export with its metadata, and a
     roster: names, late flags, times, outcomes and Canvas's points reach the exports."""

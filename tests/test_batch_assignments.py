@@ -15,8 +15,8 @@ import pytest
 from conftest import SUBMISSIONS, failed_names, run_grade
 from grader.gradebook import Gradebook
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
-                                reason="grade batch runs on Linux")
+pytestmark = [pytest.mark.skipif(not sys.platform.startswith("linux"), reason="grade batch runs on Linux"),
+              pytest.mark.slow]
 
 #: per assignment: its correct submission, and the function made to loop for ever in
 #: the hanging one (one that few others call, so that it costs one time limit)

@@ -109,6 +109,7 @@ def assert_alone_verdicts(out: Path, graded) -> None:
         assert (entry.score, failed_names(entry.result)) == (alone["score"], failed_names(alone))
 
 
+@pytest.mark.slow
 def test_a_grading_process_that_hangs_is_stopped_reported_and_graded_again(tmp_path, graded):
     course = course_with(tmp_path, PLANTED_HANG)
     marker = tmp_path / "hang-once"
@@ -132,6 +133,7 @@ def test_a_grading_process_that_hangs_is_stopped_reported_and_graded_again(tmp_p
     assert wait_until_gone(tag, 10, find=processes_in_environment)
 
 
+@pytest.mark.slow
 def test_a_slot_with_a_thread_starts_fresh_grading_processes(tmp_path, graded):
     course = course_with(tmp_path, THREAD_WITH_A_LOCK)
     out = tmp_path / "out"

@@ -33,6 +33,7 @@ def sigmoid(z):
 '''
 
 
+@pytest.mark.slow
 def test_four_students_returning_1_gb_at_four_jobs_stay_under_3_gb(tmp_path):
     folder = tmp_path / "class"
     folder.mkdir()

@@ -20,6 +20,8 @@ CORRECT = SUBMISSIONS / "hw3" / "correct_loops.py"
 TEST_CHANGED = "assignments/hw3/tests/test_public.py differs from the release"
 WORKFLOW_ADDED = ".github/workflows/x.yml was added (it is not part of the release)"
 
+pytestmark = pytest.mark.slow  # a release, then batches of its repositories
+
 
 @pytest.fixture(scope="module")
 def key() -> str:

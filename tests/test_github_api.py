@@ -9,6 +9,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 import responses
 
 from conftest import ROOT, SUBMISSIONS, run_grade
@@ -103,6 +104,7 @@ def test_post_sets_each_status_and_comment_and_goes_on_after_a_refusal():
     assert len(sent) == 2  # no comment where the status was refused
 
 
+@pytest.mark.slow
 def test_grade_report_sends_a_batchs_results_to_each_repository(tmp_path, monkeypatch):
     """`grade batch` over two clones (public tests, to be quick), then `grade report`:
     a status on each clone's commit, and with --comment the student's feedback."""

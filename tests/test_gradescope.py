@@ -185,6 +185,7 @@ def _check_shape(doc: dict) -> None:
     assert doc["score"] == sum(t["score"] for t in doc["tests"])
 
 
+@pytest.mark.slow  # setup.sh installs torch and dl-grader with pip: minutes
 def test_the_reference_gets_full_marks(gradescope):
     doc = gradescope({"backprop.py": (ROOT / "reference" / "hw3" / "backprop.py").read_bytes()})
     _check_shape(doc)
@@ -192,6 +193,7 @@ def test_the_reference_gets_full_marks(gradescope):
     assert doc["extra_data"]["suite"] == "hidden" and doc["extra_data"]["outcome"] == "completed"
 
 
+@pytest.mark.slow  # setup.sh installs torch and dl-grader with pip: minutes
 def test_a_wrong_file_of_another_name_gets_the_verdict_grade_gives_it(gradescope, graded):
     wrong = SUBMISSIONS / "hw3" / "wrong_db_not_summed.py"
     doc = gradescope({"my homework.py": wrong.read_bytes()})
@@ -204,6 +206,7 @@ def test_a_wrong_file_of_another_name_gets_the_verdict_grade_gives_it(gradescope
     assert failed["output"].startswith("```") and message in failed["output"]
 
 
+@pytest.mark.slow  # setup.sh installs torch and dl-grader with pip: minutes
 def test_a_notebook_is_graded(gradescope):
     from grader.notebook import stub_notebook
 
@@ -216,6 +219,7 @@ def test_a_notebook_is_graded(gradescope):
     assert "Graded backprop.ipynb from your upload." in doc["output"]
 
 
+@pytest.mark.slow  # setup.sh installs torch and dl-grader with pip: minutes
 @pytest.mark.parametrize("files", [{}, {"notes.txt": b"I ran out of time\n"}, {"backprop.py": b"\n"}],
                          ids=["empty", "no-python", "empty-file"])
 def test_nothing_gradable_scores_0_with_a_message(gradescope, files):

@@ -26,6 +26,8 @@ from conftest import (GRADING_JOBS, ROOT, SUBMISSIONS, assert_actionable_message
                       processes_with, run_grade, wait_until_gone, without_namespaces)
 from grader.sandbox import isolation
 
+pytestmark = pytest.mark.slow  # every hostile file graded, some up to a limit: minutes
+
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 HONEST = SUBMISSIONS / "hw3" / "correct_loops.py"
 

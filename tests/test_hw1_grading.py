@@ -16,6 +16,8 @@ import pytest
 from conftest import (ROOT, SUBMISSIONS, assert_actionable_messages, assert_loses_exactly,
                       failed_names, full_marks, hints_of)
 
+pytestmark = pytest.mark.slow  # every submission in tests/submissions/hwN/ graded: minutes
+
 HW1 = SUBMISSIONS / "hw1"
 README = ROOT / "assignments" / "hw1" / "README.md"
 FIGURES = ROOT / "assignments" / "hw1" / "figures"

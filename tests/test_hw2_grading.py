@@ -16,6 +16,8 @@ from grader.assignment import load_assignment
 from conftest import (ROOT, SUBMISSIONS, assert_actionable_messages, assert_loses_exactly,
                       failed_names, full_marks, hints_of)
 
+pytestmark = pytest.mark.slow  # every submission in tests/submissions/hwN/ graded: minutes
+
 HW2 = SUBMISSIONS / "hw2"
 REFERENCE = ROOT / "reference" / "hw2" / "gradient_descent.py"
 STUB = ROOT / "assignments" / "hw2" / "gradient_descent.py"

@@ -12,6 +12,8 @@ import pytest
 from conftest import (ROOT, SUBMISSIONS, assert_actionable_messages, assert_loses_exactly,
                       failed_names, full_marks, hints_of)
 
+pytestmark = pytest.mark.slow  # every submission in tests/submissions/hwN/ graded: minutes
+
 HW3 = SUBMISSIONS / "hw3"
 
 # The tests each submission must fail, by the start of their names; all others pass.

@@ -16,6 +16,8 @@ import pytest
 from conftest import (ROOT, SUBMISSIONS, assert_actionable_messages, assert_loses_exactly,
                       failed_names, full_marks, hints_of)
 
+pytestmark = pytest.mark.slow  # every submission in tests/submissions/hwN/ graded: minutes
+
 HW4 = SUBMISSIONS / "hw4"
 DATA = ROOT / "assignments" / "hw4" / "data"
 

@@ -17,6 +17,8 @@ import pytest
 from conftest import (ROOT, SUBMISSIONS, assert_actionable_messages, assert_loses_exactly,
                       failed_names, full_marks, hints_of)
 
+pytestmark = pytest.mark.slow  # every submission in tests/submissions/hwN/ graded: minutes
+
 HW7 = SUBMISSIONS / "hw7"
 
 RUNNING = ["batchnorm_forward: train mode updates bn_param",

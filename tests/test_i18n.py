@@ -169,6 +169,7 @@ def test_grade_hw3_lang_zh_is_chinese_end_to_end(wrong_hw3):
     assert "Score" not in out and "What to fix" not in out
 
 
+@pytest.mark.slow
 def test_a_chinese_locale_chooses_chinese_and_english_is_the_default(wrong_hw3):
     chinese = run_grade("hw3", "--submission", str(wrong_hw3), "--public", env=CHINESE_LOCALE)
     assert chinese.returncode == 0, chinese.stderr
@@ -197,6 +198,7 @@ def test_the_json_and_github_formats_carry_chinese_messages(wrong_hw3, tmp_path)
     assert failed and "返回了错误的值：" in failed[0]["output"]
 
 
+@pytest.mark.slow
 def test_batch_feedback_in_chinese_and_english_again(tmp_path, wrong_hw3):
     import nbformat
 

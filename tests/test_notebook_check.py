@@ -88,6 +88,7 @@ def kernel(tmp_path, monkeypatch):
     return "grader-test"
 
 
+@pytest.mark.slow
 def test_check_in_a_notebook_shows_an_html_report(kernel, graded, tmp_path):
     import nbformat
     from nbclient import NotebookClient
@@ -128,6 +129,7 @@ def test_check_in_a_notebook_shows_an_html_report(kernel, graded, tmp_path):
     assert doc["extra_data"]["outcome"] == "completed"
 
 
+@pytest.mark.slow
 def test_the_kernel_grades_as_grade_does(graded, tmp_path):
     """What check grades is what `grade hw3 --submission` gives for the same definitions."""
     from grader.notebook_check import check

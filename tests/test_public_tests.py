@@ -56,6 +56,7 @@ def test_every_function_has_a_public_test(name):
                            f"{assignment.public_tests.relative_to(ROOT)}")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_each_public_test_fails_on_the_stub_and_passes_on_the_reference(name, graded):
     assignment = load_assignment(ROOT, name)

@@ -125,6 +125,7 @@ def test_a_leak_in_a_notebooks_outputs_or_metadata_is_found(released, tmp_path):
     assert find_leaks(tmp_path, secrets) == [("a.ipynb", line)]
 
 
+@pytest.mark.slow
 def test_the_round_trip_gives_the_same_score_with_the_key_and_the_public_tests_without(released, graded):
     course, student, key = released
     for submission in (CORRECT, WRONG):
@@ -165,6 +166,7 @@ def test_a_wrong_key_or_an_altered_bundle_is_a_clear_error(released, tmp_path):
     assert altered.returncode == 3 and "sealed/hw3.sealed" in altered.stderr
 
 
+@pytest.mark.slow
 def test_student_code_finds_neither_the_key_nor_the_opened_suite(released, tmp_path):
     """A submission that looks for the key and the decrypted suite everywhere it can, and
     puts what it found in an exception message (which the report shows)."""
@@ -208,6 +210,7 @@ def assignment_key(course: Path, key: str, name: str) -> str:
     return done.stdout.strip().split("=", 1)[1]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("which", ["course key", "assignment key"])
 def test_a_key_hunt_finds_the_key_nowhere_while_the_grader_holds_it(released, tmp_path, which):
     """tests/hostile/hunt_keys.py (every /proc/*/environ and cmdline, the files it can
@@ -306,6 +309,7 @@ def test_the_grader_re_executes_itself_without_the_key_in_its_environment(tmp_pa
     assert empty.stdout.strip() == "'' '' True ['arg'] ['GRADER_KEY'] False False []"  # blank: no re-exec
 
 
+@pytest.mark.slow
 def test_changed_tests_and_workflows_are_reported(released, tmp_path):
     course, student, key = released
     copy = tmp_path / "student"
@@ -420,6 +424,7 @@ def test_seal_without_a_key_refuses_to_replace_existing_bundles(released, tmp_pa
     assert refused.returncode == 2 and "--new-key" in refused.stderr
 
 
+@pytest.mark.slow
 def test_grade_takes_the_notebook_a_student_worked_in(released, tmp_path):
     """In a student repository, `grade hw3` grades the notebook when the .py is still the
     released stub and the notebook was changed; the .py as soon as it was changed."""

@@ -838,6 +838,7 @@ def test_a_worker_that_cannot_be_confined_is_the_graders_failure_never_unconfine
         w.close()
 
 
+@pytest.mark.slow
 def test_process_isolation_tests_run_where_python_is_readable():
     """The ``process_isolation`` tests, which this session skips as root where Python is
     private (conftest.py), run in a mount namespace where it is readable, as on a

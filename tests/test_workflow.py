@@ -192,6 +192,7 @@ def attack_files(released: Course, tmp_path: Path) -> tuple[dict, Path]:
     }, submission
 
 
+@pytest.mark.slow
 def test_an_attacking_pull_request_is_graded_correctly_and_finds_the_key_nowhere(released, repo, tmp_path):
     files, submission = attack_files(released, tmp_path)
     head = repo.commit("answers", files)
@@ -235,6 +236,7 @@ def test_an_attacking_pull_request_is_graded_correctly_and_finds_the_key_nowhere
     assert leaks(pushed, released, submission) == []
 
 
+@pytest.mark.slow
 def test_an_honest_pull_request_from_a_fork_gets_the_hidden_suites_verdict(released, repo, tmp_path):
     head = repo.commit("answers", {"assignments/hw3/backprop.py": WRONG})
     run = github(released, repo, tmp_path).pull_request_target(
@@ -483,6 +485,7 @@ def lint(actionlint: list[str], *paths: Path) -> list[str]:
     return json.loads(done.stdout)
 
 
+@pytest.mark.slow
 def test_actionlint_is_clean_on_every_workflow_the_project_ships(actionlint, released, tmp_path):
     shipped = [ROOT / ".github" / "workflows" / "ci.yml", ROOT / "grader" / "templates" / "grade-class.yml",
                *sorted((released.student / ".github" / "workflows").glob("*.yml"))]
