@@ -36,19 +36,11 @@ def run_grade(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: fl
 
 #: Whole modules marked ``slow`` here rather than by a ``pytestmark`` of their own (every
 #: realistic submission graded); the other slow tests carry the mark in their file.
-SLOW_MODULES = {"test_feedback.py", "test_hw6_grading.py"}
-
-
 def pytest_collection_modifyitems(config, items):
-    """Tests of ``SLOW_MODULES`` are marked ``slow``.
-
-    Tests marked ``process_isolation`` run their workers without namespaces in this
+    """Tests marked ``process_isolation`` run their workers without namespaces in this
     very process; as root they need a Python every user can read.  Where this one is
     not (a pyenv under /root), they are skipped here and run by
     ``test_sandbox.py::test_process_isolation_tests_run_where_python_is_readable``."""
-    for item in items:
-        if item.path.name in SLOW_MODULES:
-            item.add_marker(pytest.mark.slow)
     if os.geteuid() != 0 or not python_hidden_from_other_users():
         return
     skip = pytest.mark.skip(reason=(

@@ -24,6 +24,8 @@ import naming  # noqa: E402
 from grader.checks import GradingFailure, assert_close, check_gradient  # noqa: E402
 from grader.proxy import Call, describe_value  # noqa: E402
 
+pytestmark = pytest.mark.slow  # every realistic wrong submission graded: minutes
+
 ASSIGNMENTS = sorted(naming.expected())
 _GRADED: dict[str, dict[str, dict]] = {}
 

@@ -19,6 +19,8 @@ import pytest
 from conftest import (ROOT, SUBMISSIONS, assert_actionable_messages, assert_loses_exactly,
                       failed_names, full_marks, hints_of)
 
+pytestmark = pytest.mark.slow  # every submission in tests/submissions/hw6/ graded: minutes
+
 HW6 = SUBMISSIONS / "hw6"
 DATA = ROOT / "assignments" / "hw6" / "data"
 
