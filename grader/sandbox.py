@@ -448,9 +448,9 @@ class Worker:
     # ------------------------------------------------------------------ lifecycle
     @property
     def isolation(self) -> str:
-        """"namespaces" or "process": how this machine confines workers (``grader.isolation``,
-        decided once per process; asked first by the worker's start, so that a worker
-        made while the start-up probe runs does not wait for it)."""
+        """How this machine confines workers, ``"namespaces"`` or ``"process"``
+        (``grader.isolation``, decided once per process; asked first by the worker's
+        start, so that a worker made while the start-up probe runs does not wait for it)."""
         if self._isolation is None:
             self._isolation = isolation()
         return self._isolation[0]
