@@ -51,7 +51,7 @@ from typing import Any
 from grader.assignment import import_file
 from grader.checks import is_close
 from grader.errors import ConfigurationError
-from grader.variants.calls import FAILED, has_handle, run
+from grader.variants.calls import FAILED, has_handle, pick, run
 
 __all__ = ["Misconception", "misconception", "load_misconceptions", "diagnose", "defined_names",
            "variant_output", "observed"]
@@ -228,16 +228,10 @@ def diagnose(misconceptions: list[Misconception], reference: ModuleType, functio
             continue
         wrong = variant_output(m, reference, args, kwargs)
         if m.output is None and focus:
-            target, wrong = _items(target, focus), _items(wrong, focus)
+            target, wrong = pick(target, focus), pick(wrong, focus)
         if wrong is not FAILED and target is not FAILED and is_close(target, wrong, check_dtype=False):
             found.append(m)
     return found
-
-
-def _items(value: Any, focus: tuple) -> Any:
-    if isinstance(value, (tuple, list)) and max(focus) < len(value):
-        return tuple(value[i] for i in focus)
-    return FAILED
 
 
 def variant_output(m: Misconception, reference: ModuleType, args: tuple, kwargs: dict) -> Any:

@@ -35,13 +35,15 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
+from grader.checks import is_close
+from grader.errors import StudentCodeError
 from grader.hints import Misconception, diagnose, observed, variant_output
 from grader.proxy import Call, StudentProxy, _path_in
 from grader.variants import Variant, patch
-from grader.variants.calls import FAILED, run
+from grader.variants.calls import FAILED, pick, run
 
 from grader.diagnosis import replay, snippet
-from grader.diagnosis.replay import agrees, part, pick
+from grader.diagnosis.replay import agrees, part
 from grader.diagnosis.wording import WORDED_KINDS, worded
 
 __all__ = ["Diagnosis", "Explanation", "Finding", "DIAGNOSIS_ENV", "MUTANT_SECONDS"]
@@ -270,8 +272,6 @@ class Diagnosis:
                 wrong, target = pick(wrong, focus), pick(target, focus)
             if wrong is FAILED or target is FAILED:
                 continue
-            from grader.checks import is_close
-
             if not is_close(target, wrong, check_dtype=False):
                 return False
         return True
@@ -312,8 +312,6 @@ class Diagnosis:
         on a second input, in the part the failed check was about (the student's other
         outputs may differ there for reasons of their own, a NaN loss at extreme
         logits): True, False, or None where it gives nothing there."""
-        from grader.checks import is_close
-
         if isinstance(source, Misconception):
             wrong = variant_output(source, self.reference, args, kwargs)
             target = observed(source, student, {})
@@ -379,9 +377,6 @@ class Diagnosis:
                       if hasattr(v, "__len__") and not isinstance(v, (str, dict))
                       and getattr(v, "ndim", 1) > 0 and len(v) > 2), None)
         tries = [(2, first), (None, None)] if first else [(None, None)]
-        from grader.checks import is_close
-        from grader.errors import StudentCodeError
-
         for rows, n in tries:
             inputs = [(snippet.simplified(c.args, rows, n), snippet.simplified(c.kwargs, rows, n))
                       for c in calls]

@@ -20,7 +20,7 @@ from grader.errors import StudentCodeError
 from grader.proxy import Call, StudentProxy, _path_in
 from grader.variants.calls import FAILED, grown, has_handle, run
 
-__all__ = ["reference_inputs", "part", "pick", "focus_of", "agrees", "second_input", "REPLAY_SECONDS",
+__all__ = ["reference_inputs", "part", "focus_of", "agrees", "second_input", "REPLAY_SECONDS",
            "SECOND_RTOL"]
 
 #: Relative tolerance of the agreement on a second input: it tells explanations apart
@@ -57,16 +57,6 @@ def focus_of(actual: Any, value: Any) -> tuple:
         if None not in found:
             return tuple(found)
     return ()
-
-
-def pick(value: Any, focus: tuple) -> Any:
-    """The items ``focus`` of a returned tuple, as a tuple (``value`` itself for an empty
-    focus); ``FAILED`` where ``value`` has no such items."""
-    if not focus:
-        return value
-    if isinstance(value, (tuple, list)) and max(focus) < len(value):
-        return tuple(value[i] for i in focus)
-    return FAILED
 
 
 def reference_inputs(call: Call, reference: ModuleType) -> tuple[tuple, dict] | None:

@@ -16,7 +16,7 @@ import numpy as np
 
 from grader.codec import imported_torch
 from grader.i18n import _
-from grader.proxy import Call, count_numbers
+from grader.proxy import Call, count_numbers, describe_value
 
 __all__ = ["literal", "snippet", "chain", "EXACT_NUMBERS", "LONGEST_SNIPPET"]
 
@@ -159,8 +159,6 @@ def snippet(calls: list[tuple[Call, tuple, dict]], module: str, expected: Any = 
         results[id(record)] = result
     lines.append("print(result)")
     if expected is not None and (count_numbers(expected) or 99) <= 20:
-        from grader.proxy import describe_value
-
         label = _("expected {name}").format(name=expected_name) if expected_name else _("expected")
         lines.append(f"# {label}: {describe_value(expected)}")
     functions = sorted({record.function for record, _a, _k in calls})

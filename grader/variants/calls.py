@@ -21,7 +21,7 @@ import numpy as np
 from grader.codec import imported_torch
 
 __all__ = ["CallTimeout", "time_limit", "quietly", "grown", "run", "FAILED", "has_handle",
-           "CALL_SECONDS"]
+           "pick", "CALL_SECONDS"]
 
 #: What ``run`` returns for a call that raised or ran out of time.
 FAILED = object()
@@ -83,6 +83,16 @@ def run(function: Callable, args: tuple, kwargs: dict, seconds: float = CALL_SEC
         return FAILED
     except Exception:  # noqa: BLE001 - a variant that cannot run on these inputs gives nothing
         return FAILED
+
+
+def pick(value: Any, focus: tuple) -> Any:
+    """The items ``focus`` of a returned tuple, as a tuple (``value`` itself for an empty
+    focus); ``FAILED`` where ``value`` has no such items."""
+    if not focus:
+        return value
+    if isinstance(value, (tuple, list)) and max(focus) < len(value):
+        return tuple(value[i] for i in focus)
+    return FAILED
 
 
 def has_handle(value: Any, depth: int = 0) -> bool:
