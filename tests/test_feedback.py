@@ -10,6 +10,7 @@ prints the same figure.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -210,6 +211,30 @@ def test_a_failure_gives_a_snippet_that_reproduces_it(graded, tmp_path):
                          timeout=60)
     assert run.returncode == 0, run.stderr
     assert float(run.stdout.split()[-1]) == pytest.approx(2.32688, rel=1e-5)
+
+
+def test_a_snippet_shown_on_the_terminal_still_runs(tmp_path):
+    """On an 80-column terminal the report wraps long lines; the snippet's comment with
+    the expected value is written as short comment lines, so that no part of it is
+    wrapped into a line of code (a pasted snippet then raised a SyntaxError)."""
+    shutil.copyfile(ROOT / "tests" / "feedback" / "hw5" / "softmax_global_max.py",
+                    tmp_path / "classification.py")
+    proc = subprocess.run([sys.executable, "-m", "grader.cli", "hw5", "--submission",
+                           str(tmp_path / "classification.py")], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300, env={**os.environ, "COLUMNS": "80"})
+    shown = proc.stdout.split("To see it fail, run this next to your file:\n", 1)[1].splitlines()
+    code = []
+    for line in shown:
+        if not line.startswith(" " * 8):
+            break
+        code.append(line[8:])
+    comments = [line for line in code if line.startswith("#")]
+    assert len(comments) >= 2 and max(map(len, proc.stdout.splitlines())) <= 80, proc.stdout
+    (tmp_path / "snippet.py").write_text("\n".join(code) + "\n")
+    run = subprocess.run([sys.executable, "snippet.py"], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=60)
+    assert run.returncode == 0, run.stderr + "\n".join(code)
+    assert "nan" in run.stdout
 
 
 def test_a_file_that_does_not_import_is_one_message(tmp_path):

@@ -10,6 +10,7 @@ each number rounded to three significant digits (``simplified``).
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,9 @@ EXACT_NUMBERS = 24
 #: Most numbers a snippet writes out: beyond, no snippet (the signature still gives
 #: the shapes).
 LONGEST_SNIPPET = 60
+#: Widest line of the expected value's comment, in characters: the terminal report
+#: shows a snippet 8 columns in, in 80 (``grader.report``), so none of it is wrapped.
+COMMENT_WIDTH = 70
 
 
 def _float(x: float) -> str:
@@ -160,7 +164,11 @@ def snippet(calls: list[tuple[Call, tuple, dict]], module: str, expected: Any = 
     lines.append("print(result)")
     if expected is not None and (count_numbers(expected) or 99) <= 20:
         label = _("expected {name}").format(name=expected_name) if expected_name else _("expected")
-        lines.append(f"# {label}: {describe_value(expected)}")
+        # a comment line of its own per piece: a terminal that wraps a long comment
+        # would turn its rest into code, and the pasted snippet would not run
+        lines += textwrap.wrap(f"{label}: {describe_value(expected)}", COMMENT_WIDTH,
+                               initial_indent="# ", subsequent_indent="#   ",
+                               break_long_words=False, break_on_hyphens=False)
     functions = sorted({record.function for record, _a, _k in calls})
     head = ["import numpy as np"] + (["import torch"] if uses_torch else [])
     head.append(f"from {module} import {', '.join(functions)}")
